@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "insi-sim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "insi-sim", targets: ["insi-sim"]),
+        .library(name: "INSiCore", targets: ["INSiCore"]),
+        .library(name: "INSiSOAP", targets: ["INSiSOAP"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "INSiServer", targets: ["INSiServer"]),
+        .library(name: "INSiClient", targets: ["INSiClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "INSiCore"),
+        .target(name: "INSiSOAP", dependencies: ["INSiCore"]),
+        .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "INSiServer",
+            dependencies: ["INSiCore", "INSiSOAP", "HTTPServer", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP"]),
+        .executableTarget(
+            name: "insi-sim",
+            dependencies: [
+                "INSiCore", "INSiSOAP", "INSiServer", "INSiClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
+        .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient"]),
+        .testTarget(name: "INSiClientTests", dependencies: ["INSiClient", "INSiServer"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

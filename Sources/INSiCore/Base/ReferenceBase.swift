@@ -1,0 +1,212 @@
+/// The reference identities and Vitale cards the simulator answers from, with their indexes.
+///
+/// A value type: the server keeps one behind a lock and changes it in place. Searches go through
+/// hash indexes (traits key, matricule, ouvrant droit), never through the whole base.
+public struct ReferenceBase: Sendable {
+    public let nameMatching: NameMatching
+
+    /// Identities by slot; nil once removed. Slots are never reused, so indexes stay simple.
+    private var slots: [Identity?] = []
+    /// Head of the chain of slots sharing a traits key.
+    private var traitsHeads: [TraitsIndexKey: Int32] = [:]
+    /// Next slot in the same chain, -1 at the end: one Int32 per identity instead of an array per key.
+    private var traitsNext: [Int32] = []
+    private var byMatricule: [Matricule: Int32] = [:]
+    private var cardsByOuvrantDroit: [Matricule: VitaleCard] = [:]
+
+    /// Number of identities.
+    public private(set) var count = 0
+
+    /// An empty base.
+    public init(nameMatching: NameMatching = .strict) {
+        self.nameMatching = nameMatching
+    }
+
+    /// A base holding these identities and cards; fails on the first conflict.
+    public init(identities: [Identity], cards: [VitaleCard] = [], nameMatching: NameMatching = .strict) throws(BaseError) {
+        self.nameMatching = nameMatching
+        slots.reserveCapacity(identities.count)
+        traitsNext.reserveCapacity(identities.count)
+        byMatricule.reserveCapacity(identities.count)
+        traitsHeads.reserveCapacity(identities.count)
+        for identity in identities { try insert(identity) }
+        for card in cards { try addCard(card) }
+    }
+
+    /// The same identities and cards under another name rule (the indexes depend on it).
+    public func rebuilt(nameMatching: NameMatching) -> ReferenceBase {
+        var copy = ReferenceBase(nameMatching: nameMatching)
+        for identity in identities { try? copy.insert(identity) }  // no conflict: they coexisted here
+        for card in cards { try? copy.addCard(card) }
+        return copy
+    }
+
+    // MARK: Reading
+
+    /// Every identity, in insertion order.
+    public var identities: [Identity] { slots.compactMap { $0 } }
+
+    /// Every Vitale card, by ouvrant droit.
+    public var cards: [VitaleCard] { cardsByOuvrantDroit.values.sorted { $0.ouvrantDroit < $1.ouvrantDroit } }
+
+    /// The identity whose active matricule this is.
+    public func identity(matricule: Matricule) -> Identity? {
+        guard let slot = byMatricule[matricule] else { return nil }
+        return slots[Int(slot)]
+    }
+
+    /// The card of this ouvrant droit.
+    public func card(ouvrantDroit: Matricule) -> VitaleCard? { cardsByOuvrantDroit[ouvrantDroit] }
+
+    // MARK: Changing
+
+    /// Adds an identity; its active matricule must be new.
+    public mutating func insert(_ identity: Identity) throws(BaseError) {
+        if let existing = byMatricule[identity.ins.matricule], let other = slots[Int(existing)] {
+            throw .duplicateMatricule(identity.ins.matricule, existing: other.traits.displayName)
+        }
+        let slot = Int32(slots.count)
+        slots.append(identity)
+        let key = indexKey(identity.traits)
+        traitsNext.append(traitsHeads[key] ?? -1)
+        traitsHeads[key] = slot
+        byMatricule[identity.ins.matricule] = slot
+        count += 1
+    }
+
+    /// Removes the identity with this active matricule and returns it.
+    @discardableResult
+    public mutating func remove(matricule: Matricule) -> Identity? {
+        guard let slot = byMatricule.removeValue(forKey: matricule), let identity = slots[Int(slot)] else { return nil }
+        let key = indexKey(identity.traits)
+        // Unlink the slot from its chain: chains are as short as the number of homonyms.
+        if traitsHeads[key] == slot {
+            let next = traitsNext[Int(slot)]
+            if next < 0 { traitsHeads.removeValue(forKey: key) } else { traitsHeads[key] = next }
+        } else {
+            var current = traitsHeads[key] ?? -1
+            while current >= 0 {
+                let next = traitsNext[Int(current)]
+                if next == slot {
+                    traitsNext[Int(current)] = traitsNext[Int(slot)]
+                    break
+                }
+                current = next
+            }
+        }
+        slots[Int(slot)] = nil
+        traitsNext[Int(slot)] = -1
+        count -= 1
+        return identity
+    }
+
+    /// Replaces the identity with this active matricule (the new one may carry another matricule).
+    public mutating func replace(matricule: Matricule, with identity: Identity) throws(BaseError) {
+        guard let old = remove(matricule: matricule) else { throw .unknownIdentity(matricule) }
+        do {
+            try insert(identity)
+        } catch {
+            try? insert(old)  // put back what was there: it fitted a moment ago
+            throw error
+        }
+    }
+
+    /// Adds a Vitale card; its beneficiaries must be identities of the base.
+    public mutating func addCard(_ card: VitaleCard) throws(BaseError) {
+        guard cardsByOuvrantDroit[card.ouvrantDroit] == nil else { throw .duplicateCard(card.ouvrantDroit) }
+        var seen: Set<String> = []
+        for beneficiary in card.beneficiaries {
+            guard byMatricule[beneficiary.matricule] != nil else {
+                throw .unknownBeneficiary(card: card.ouvrantDroit, beneficiary: beneficiary.matricule)
+            }
+            guard seen.insert("\(beneficiary.birthDate.text)#\(beneficiary.rank)").inserted else {
+                throw .ambiguousBeneficiaries(card: card.ouvrantDroit, birthDate: beneficiary.birthDate, rank: beneficiary.rank)
+            }
+        }
+        cardsByOuvrantDroit[card.ouvrantDroit] = card
+    }
+
+    /// Removes the card of this ouvrant droit.
+    @discardableResult
+    public mutating func removeCard(ouvrantDroit: Matricule) -> VitaleCard? {
+        cardsByOuvrantDroit.removeValue(forKey: ouvrantDroit)
+    }
+
+    // MARK: Searching
+
+    /// Search by traits: birth name, sex and birth date through the index, then first names
+    /// (the first one, or the complete list in order) and birth place when given.
+    public func search(_ query: TraitsQuery) -> SearchResult {
+        let key = TraitsIndexKey(nameKey: nameMatching.key(query.birthName), sex: query.sex, birthDate: query.birthDate)
+        let firstNames = FirstNameRule(query.firstNames, nameMatching: nameMatching)
+        var candidates = 0
+        var firstNameMatches = 0
+        var matches: [Identity] = []
+        var slot = traitsHeads[key] ?? -1
+        while slot >= 0 {
+            defer { slot = traitsNext[Int(slot)] }
+            guard let identity = slots[Int(slot)] else { continue }
+            candidates += 1
+            guard firstNames.matches(identity.traits.firstNames) else { continue }
+            firstNameMatches += 1
+            if let place = query.birthPlace, identity.traits.birthPlace != place { continue }
+            matches.append(identity)
+        }
+        let searched = "\(nameMatching.rawValue) name \(key.nameKey), sex \(query.sex.rawValue), born \(query.birthDate)"
+        var explanation: String
+        if candidates == 0 {
+            explanation = "no identity with \(searched)"
+        } else {
+            explanation = "\(candidates) identit\(candidates == 1 ? "y" : "ies") with \(searched); "
+                + "\(firstNameMatches) accept the first names \(query.firstNames.joined(separator: " ")) (first one or complete list)"
+            if let place = query.birthPlace {
+                explanation += "; \(matches.count) born in \(place)"
+            }
+        }
+        switch matches.count {
+        case 0: return SearchResult(outcome: .notFound, explanation: explanation)
+        case 1: return SearchResult(outcome: .found(matches[0]), explanation: explanation)
+        default: return SearchResult(outcome: .several(matches.count), explanation: explanation)
+        }
+    }
+
+    /// Search with a Vitale card: the card of the ouvrant droit, then the beneficiary by birth
+    /// date and rank, narrowed by the beneficiary's matricule and birth name when given.
+    public func search(_ query: VitaleQuery) -> SearchResult {
+        guard let card = cardsByOuvrantDroit[query.ouvrantDroit] else {
+            return SearchResult(outcome: .notFound, explanation: "no Vitale card for the ouvrant droit \(query.ouvrantDroit)")
+        }
+        if let key = query.ouvrantDroitKey, key != card.ouvrantDroitKey {
+            return SearchResult(
+                outcome: .notFound,
+                explanation: "card of \(query.ouvrantDroit) found but the key sent, \(key), is not its key \(card.ouvrantDroitKey)")
+        }
+        let rank = query.effectiveRank
+        var matches: [Identity] = []
+        var byDate = 0
+        for beneficiary in card.beneficiaries where beneficiary.birthDate == query.birthDate && beneficiary.rank == rank {
+            byDate += 1
+            guard let identity = identity(matricule: beneficiary.matricule) else { continue }
+            if let wanted = query.beneficiaryMatricule {
+                guard identity.ins.matricule == wanted else { continue }
+                if let key = query.beneficiaryKey, key != identity.ins.key { continue }
+            }
+            if let name = query.birthName, nameMatching.key(name) != nameMatching.key(identity.traits.birthName) { continue }
+            matches.append(identity)
+        }
+        var explanation = "card of \(query.ouvrantDroit) (\(card.beneficiaries.count) beneficiaries): "
+            + "\(byDate) born \(query.birthDate) with rank \(rank)\(query.rank == nil ? " (rank absent: 1)" : "")"
+        if query.beneficiaryMatricule != nil || query.birthName != nil {
+            explanation += "; \(matches.count) left after the beneficiary's matricule and birth name"
+        }
+        switch matches.count {
+        case 0: return SearchResult(outcome: .notFound, explanation: explanation)
+        case 1: return SearchResult(outcome: .found(matches[0]), explanation: explanation)
+        default: return SearchResult(outcome: .several(matches.count), explanation: explanation)
+        }
+    }
+
+    private func indexKey(_ traits: IdentityTraits) -> TraitsIndexKey {
+        TraitsIndexKey(nameKey: nameMatching.key(traits.birthName), sex: traits.sex, birthDate: traits.birthDate)
+    }
+}

@@ -1,0 +1,74 @@
+/// A search by identity traits (`RECSANSVITALE`), validated.
+public struct TraitsQuery: Sendable, Hashable {
+    /// As sent (trimmed); compared under the base's name rule.
+    public var birthName: String
+    /// The first names, one per element: a request's space-separated `Prenom` values are split.
+    public var firstNames: [String]
+    public var sex: Sex
+    public var birthDate: LunarDate
+    public var birthPlace: COG?
+
+    public init(birthName: String, firstNames: [String], sex: Sex, birthDate: LunarDate, birthPlace: COG? = nil) {
+        self.birthName = birthName
+        self.firstNames = firstNames
+        self.sex = sex
+        self.birthDate = birthDate
+        self.birthPlace = birthPlace
+    }
+
+    /// Longest birth name or first-name list accepted: far above any real name, low enough to
+    /// keep a hostile request from costing anything.
+    public static let maxNameLength = 200
+
+    /// Validates the raw wire values of a request, in the order of the contract.
+    ///
+    /// - Parameter firstNames: every `Prenom` element as sent; each may hold several names
+    ///   separated by spaces (clients do both).
+    public static func validate(
+        birthName: String?, firstNames: [String], sex: String?, birthDate: String?, birthPlace: String?
+    ) throws(SearchInputError) -> TraitsQuery {
+        let name = try validName(birthName, field: .birthName)
+        var names: [String] = []
+        for value in firstNames {
+            guard value.count <= maxNameLength else {
+                throw .invalid(.firstName, String(value.prefix(40)), "longer than \(maxNameLength) characters")
+            }
+            if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
+                throw .invalid(.firstName, value, "holds the control character U+\(String(bad.value, radix: 16, uppercase: true))")
+            }
+            names.append(contentsOf: value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init))
+        }
+        guard !names.isEmpty else { throw .missing(.firstName) }
+        guard let sexText = nonEmpty(sex) else { throw .missing(.sex) }
+        guard let parsedSex = Sex(wire: sexText) else { throw .invalid(.sex, sexText, "expected M, F or I") }
+        guard let dateText = nonEmpty(birthDate) else { throw .missing(.birthDate) }
+        guard let date = LunarDate(dateText) else {
+            throw .invalid(.birthDate, dateText, "expected YYYY-MM-DD with a possible date (00 allowed for an unknown month or day)")
+        }
+        var place: COG?
+        if let placeText = nonEmpty(birthPlace) {
+            guard let cog = COG(placeText) else {
+                throw .invalid(.birthPlace, placeText, "expected a 5-character INSEE COG (digits, 2A/2B for Corsica, 99xxx abroad)")
+            }
+            place = cog
+        }
+        return TraitsQuery(birthName: name, firstNames: names, sex: parsedSex, birthDate: date, birthPlace: place)
+    }
+
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = NameMatching.trimmed(text)
+        return trimmed.isEmpty ? nil : String(trimmed)
+    }
+
+    static func validName(_ raw: String?, field: SearchInputError.Field) throws(SearchInputError) -> String {
+        guard let name = nonEmpty(raw) else { throw .missing(field) }
+        guard name.count <= maxNameLength else {
+            throw .invalid(field, String(name.prefix(40)), "longer than \(maxNameLength) characters")
+        }
+        if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw .invalid(field, name, "holds the control character U+\(String(bad.value, radix: 16, uppercase: true))")
+        }
+        return name
+    }
+}

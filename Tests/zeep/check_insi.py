@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Check a running insi-sim with zeep, as an editor's SOAP client would.
+
+Usage: python3 Tests/zeep/check_insi.py http://127.0.0.1:8080
+
+The simulator must run with its default identity base and with
+`--authorized-idam TESTIDAM0001`. The script loads BASE/lps?wsdl (and the
+schemas it imports, all served by the simulator), calls both operations with
+the four SOAP headers of the contract, and checks the parsed results.
+Prints one line per check, then "N passed, M failed"; exit 0 only if all pass.
+"""
+import datetime
+import sys
+import uuid
+
+try:
+    import zeep
+    import zeep.exceptions
+    from zeep.wsdl.bindings import Soap12Binding
+except ImportError:
+    print("zeep is not importable: install it with `pip install zeep`", file=sys.stderr)
+    sys.exit(2)
+
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WSA = "http://www.w3.org/2005/08/addressing"
+CTXLPS = "urn:siram:lps:ctxlps"
+CTXBAM = "urn:siram:bam:ctxbam"
+SIRAM = "urn:siram"
+GOOD_IDAM = "TESTIDAM0001"
+OID_NIR = "1.2.250.1.213.1.4.8"
+BINDING = "{http://www.cnamts.fr/webservice}ICIRServiceBinding"
+
+passed = failed = 0
+
+
+def report(name, problems):
+    """Print one line for a check; problems is a list of strings (empty = ok)."""
+    global passed, failed
+    if problems:
+        failed += 1
+        print(f"FAIL {name}: {'; '.join(problems)}")
+    else:
+        passed += 1
+        print(f"ok   {name}")
+
+
+def expect(problems, what, got, want):
+    if got != want:
+        problems.append(f"{what} is {got!r}, expected {want!r}")
+
+
+def headers(client, idam=GOOD_IDAM, couverture=None):
+    """The four header elements of the contract, built from the WSDL's types.
+    Returns (list of header values, MessageID sent)."""
+    element = lambda ns, name: client.get_element(f"{{{ns}}}{name}")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    message_id = f"uuid:{uuid.uuid4()}"
+    security = element(WSSE, "Security")()  # empty: mTLS caller, no SAML assertion
+    lps = element(CTXLPS, "ContexteLPS")(
+        Id=str(uuid.uuid4()), Temps=now, Emetteur="810000000001",
+        LPS={"IDAM": {"_value_1": idam, "R": "4"}, "Version": "1.0.0",
+             "Instance": "a7c3f1d2-1111-4c2b-9e3a-0b5e6d7c8f90",
+             "Nom": "urn:lps:insi-sim-zeep-check:1.0.0"},
+        Nature="CTXLPS", Version="01_00")
+    msgid = element(WSA, "MessageID")(message_id)
+    bam = element(CTXBAM, "ContexteBAM")(
+        Id=str(uuid.uuid4()), Temps=now, Emetteur="810000000001",
+        COUVERTURE=couverture or {}, Version="01_02")
+    return [security, lps, msgid, bam], message_id
+
+
+def traits(client, service, nom, prenoms, sexe, date, idam=GOOD_IDAM):
+    soap_headers, message_id = headers(client, idam)
+    result = service.rechercherInsAvecTraitsIdentite(
+        NomNaissance=nom, Prenom=prenoms, Sexe=sexe, DateNaissance=date,
+        _soapheaders=soap_headers)
+    return result, message_id
+
+
+def check_cr(problems, result, code, label):
+    expect(problems, "CodeCR", result.CR.CodeCR, code)
+    expect(problems, "LibelleCR", result.CR.LibelleCR, label)
+
+
+def check_ins(problems, ins, num, cle, what="INSACTIF"):
+    expect(problems, f"{what} NumIdentifiant", ins.IdIndividu.NumIdentifiant, num)
+    expect(problems, f"{what} Cle", ins.IdIndividu.Cle, cle)
+    expect(problems, f"{what} OID", ins.OID, OID_NIR)
+
+
+def check_adrtrois_dominique(problems, result):
+    check_cr(problems, result, "00", "OK")
+    if result.INDIVIDU is None:
+        return problems.append("no INDIVIDU")
+    check_ins(problems, result.INDIVIDU.INSACTIF, "297022A020778", "78")
+    tiq = result.INDIVIDU.TIQ
+    expect(problems, "TIQ NomNaissance", tiq.NomNaissance, "ADRTROIS")
+    expect(problems, "TIQ ListePrenom", tiq.ListePrenom, "DOMINIQUE")
+    expect(problems, "TIQ LieuNaissance", tiq.LieuNaissance, "2A020")
+
+
+def run(name, call):
+    """Run one check: call(problems) fills problems; any exception is a failure."""
+    problems = []
+    try:
+        call(problems)
+    except Exception as error:  # noqa: BLE001 - report any failure as a check line
+        problems.append(f"{type(error).__name__}: {error}")
+    report(name, problems)
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: check_insi.py BASE_URL   (e.g. http://127.0.0.1:8080)", file=sys.stderr)
+        return 2
+    base = sys.argv[1].rstrip("/")
+    try:
+        client = zeep.Client(f"{base}/lps?wsdl")
+    except Exception as error:  # noqa: BLE001
+        print(f"FAIL load {base}/lps?wsdl: {type(error).__name__}: {error}")
+        print("0 passed, 1 failed")
+        return 1
+    port = client.wsdl.services["ICIR-v1"].ports["ICIRService"]
+    problems = []
+    if not isinstance(port.binding, Soap12Binding):
+        problems.append(f"binding is {type(port.binding).__name__}")
+    expect(problems, "port address", port.binding_options.get("address"), f"{base}/lps")
+    report("WSDL loaded: SOAP 1.2 binding, address BASE/lps", problems)
+    # Call BASE/lps whatever the address in the WSDL, so that the checks
+    # below do not depend on the one above.
+    service = client.create_service(BINDING, f"{base}/lps")
+
+    run("traits ADRTROIS DOMINIQUE -> 00 297022A020778",
+        lambda p: check_adrtrois_dominique(
+            p, traits(client, service, "ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")[0]))
+
+    def tchitchi_catarina(p):
+        result, _ = traits(client, service, "TCHITCHI", ["CATARINA"], "F", "1936-06-21")
+        check_cr(p, result, "00", "OK")
+        if result.INDIVIDU is None:
+            return p.append("no INDIVIDU")
+        check_ins(p, result.INDIVIDU.INSACTIF, "2360663220836", "56")
+    run("traits TCHITCHI CATARINA -> 00 2360663220836", tchitchi_catarina)
+
+    def tchitchi_ola(p):
+        result, _ = traits(client, service, "TCHITCHI", ["OLA"], "F", "1936-06-21")
+        check_cr(p, result, "01", "Aucune identite trouvee")
+        if result.INDIVIDU is not None:
+            p.append("INDIVIDU present, expected none")
+    run("traits TCHITCHI OLA -> 01", tchitchi_ola)
+
+    def ecetinsi(p):
+        result, _ = traits(client, service, "ECETINSI", ["PIERRE-ALAIN"], "M", "2009-07-14")
+        check_cr(p, result, "00", "OK")
+        if result.INDIVIDU is None:
+            return p.append("no INDIVIDU")
+        histo = result.INDIVIDU.INSHISTO
+        expect(p, "number of INSHISTO", len(histo), 2)
+        if histo:
+            check_ins(p, histo[0], "2090763220834", "39", "INSHISTO[0]")
+            expect(p, "INSHISTO[0] DateDeb", str(histo[0].DateDeb), "2019-03-01")
+            expect(p, "INSHISTO[0] DateFin", str(histo[0].DateFin), "2019-02-28")
+    run("traits ECETINSI PIERRE-ALAIN -> 00 with 2 INSHISTO", ecetinsi)
+
+    def de_vinci(p):
+        result, _ = traits(client, service, "DE VINCI", ["LEONARDO"], "M", "2014-02-01")
+        check_cr(p, result, "02", "Plusieurs identites trouvees")
+        if result.INDIVIDU is not None:
+            p.append("INDIVIDU present, expected none")
+    run("traits DE VINCI LEONARDO -> 02", de_vinci)
+
+    def vitale(p):
+        couverture = {"ASSURE": {"Id": {"Num": "160012B020777", "Cle": "13"}},
+                      "BENEFICIAIRE": {"DateNai": "1997-02-26", "Rang": 1}}
+        soap_headers, _ = headers(client, couverture=couverture)
+        result = service.rechercherInsAvecCarteVitale(
+            MatriculeOD={"NumIdentifiant": "160012B020777", "Cle": "13"},
+            DateNaissance="1997-02-26", RangNaissance="1",
+            _soapheaders=soap_headers)
+        check_adrtrois_dominique(p, result)
+    run("vitale 160012B020777 rank 1 -> 00 ADRTROIS DOMINIQUE", vitale)
+
+    def unknown_idam(p):
+        try:
+            soap_headers, message_id = headers(client, idam="UNKNOWN-IDAM")
+            service.rechercherInsAvecTraitsIdentite(
+                NomNaissance="ADRTROIS", Prenom=["DOMINIQUE"], Sexe="F",
+                DateNaissance="1997-02-26", _soapheaders=soap_headers)
+        except zeep.exceptions.Fault as fault:
+            codes = " ".join([str(fault.code)] + [str(s) for s in fault.subcodes or []])
+            if "siram_100" not in codes:
+                p.append(f"code/subcodes {codes!r} do not mention siram_100")
+            detail = fault.detail
+            erreur = None if detail is None else detail.find(f"{{{SIRAM}}}Erreur")
+            if erreur is None:
+                return p.append("no siram:Erreur in the fault detail")
+            expect(p, "Erreur code", erreur.get("code"), "desir_550")
+            expect(p, "Erreur messageID", erreur.get("messageID"), message_id)
+            return
+        p.append("no zeep.exceptions.Fault raised")
+    run("unknown IDAM -> Fault siram_100 / desir_550", unknown_idam)
+
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
