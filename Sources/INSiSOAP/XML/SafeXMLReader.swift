@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads a document into an ``XMLTreeElement`` with FoundationXML (libxml2), refusing what
+/// makes XML dangerous before the parser ever sees it.
+///
+/// Defences, in order: size; encoding (UTF-8 only, so the byte scan below cannot be evaded with
+/// UTF-16 or EBCDIC); any `<!DOCTYPE` or `<!ENTITY` refused outright (no DTD means no external
+/// entity and no entity expansion); then, while parsing, external entity resolution off, and
+/// depth, element count and text size bounded, aborting at the first excess.
+public enum SafeXMLReader {
+    public static func read(_ bytes: [UInt8], limits: XMLSafetyLimits = XMLSafetyLimits()) -> Result<XMLTreeElement, XMLReadError> {
+        guard bytes.count <= limits.maxBytes else { return .failure(.tooLarge(limit: limits.maxBytes)) }
+        if let problem = screen(bytes) { return .failure(problem) }
+        let data = Data(bytes)
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.shouldReportNamespacePrefixes = false
+        parser.shouldResolveExternalEntities = false
+        let builder = TreeBuilder(limits: limits)
+        parser.delegate = builder
+        let ok = parser.parse()
+        if let failure = builder.failure { return .failure(failure) }
+        guard ok, let root = builder.root else {
+            let error = parser.parserError as NSError?
+            let reason = (error?.userInfo[NSLocalizedDescriptionKey] as? String) ?? error.map { "libxml2 error \($0.code)" } ?? "unexpected end of document"
+            return .failure(.notWellFormed(line: parser.lineNumber, column: parser.columnNumber, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        return .success(root)
+    }
+
+    /// Byte-level checks made before parsing.
+    static func screen(_ bytes: [UInt8]) -> XMLReadError? {
+        var start = 0
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
+            return .unsupportedEncoding("UTF-16")
+        }
+        guard bytes[start...].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return .empty }
+        if bytes.contains(0) { return .unsupportedEncoding("a multi-byte encoding with NUL bytes (UTF-16/32)") }
+        if let encoding = declaredEncoding(bytes[start...]) {
+            let lower = encoding.lowercased()
+            guard lower == "utf-8" || lower == "utf8" || lower == "us-ascii" || lower == "ascii" else {
+                return .unsupportedEncoding(encoding)
+            }
+        }
+        if contains(bytes, "<!DOCTYPE") || contains(bytes, "<!ENTITY") { return .doctypeForbidden }
+        return nil
+    }
+
+    /// The `encoding` pseudo-attribute of the XML declaration, if any.
+    private static func declaredEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
+        let prefix = Array("<?xml".utf8)
+        guard bytes.count > prefix.count, Array(bytes.prefix(prefix.count)) == prefix,
+              let end = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let declaration = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
+        guard let range = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != quote })
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count, let first = pattern.first else { return false }
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var match = true
+                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
+                    match = false
+                    break
+                }
+                if match { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+/// XMLParser delegate building the tree; confined to the parsing call.
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    let limits: XMLSafetyLimits
+    var stack: [XMLTreeElement] = []
+    var root: XMLTreeElement?
+    var elements = 0
+    var failure: XMLReadError?
+
+    init(limits: XMLSafetyLimits) {
+        self.limits = limits
+    }
+
+    private func fail(_ error: XMLReadError, _ parser: XMLParser) {
+        if failure == nil { failure = error }
+        parser.abortParsing()
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        guard failure == nil else { return }
+        elements += 1
+        guard elements <= limits.maxElements else { return fail(.tooManyElements(limit: limits.maxElements), parser) }
+        guard stack.count < limits.maxDepth else { return fail(.tooDeep(limit: limits.maxDepth), parser) }
+        stack.append(XMLTreeElement(name: elementName, namespace: namespaceURI ?? "", attributes: attributeDict))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard failure == nil, let element = stack.popLast() else { return }
+        if stack.isEmpty {
+            root = element
+        } else {
+            stack[stack.count - 1].children.append(element)
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard failure == nil, !stack.isEmpty else { return }
+        stack[stack.count - 1].text += string
+        if stack[stack.count - 1].text.utf8.count > limits.maxTextBytes {
+            fail(.textTooLong(limit: limits.maxTextBytes), parser)
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        self.parser(parser, foundCharacters: String(decoding: CDATABlock, as: UTF8.self))
+    }
+
+    // Belt and braces: the byte screen already refused any DTD, so these two cannot happen.
+    func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+        fail(.doctypeForbidden, parser)
+    }
+
+    func parser(_ parser: XMLParser, foundExternalEntityDeclarationWithName name: String, publicID: String?, systemID: String?) {
+        fail(.doctypeForbidden, parser)
+    }
+
+    /// Called for an entity reference no DTD declares (there is never a DTD): refuse, expand nothing.
+    func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
+        fail(.notWellFormed(line: parser.lineNumber, column: parser.columnNumber, reason: "undeclared entity &\(name);"), parser)
+        return nil
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import INSiCore
+import Testing
+@testable import INSiSOAP
+
+@Suite("Writing and reading answers")
+struct ResponseTests {
+    static let identity: Identity = {
+        let m = Matricule("1090763220834")!
+        return Identity(
+            ins: INS(matricule: m, key: "89", oid: .nir),
+            history: [INS(matricule: Matricule("2090763220834")!, key: "39", oid: .nir, dateStart: LunarDate("2019-03-01"), dateEnd: LunarDate("2019-02-28"))],
+            traits: IdentityTraits(birthName: "O'<&>", firstNames: ["PIERRE-ALAIN", "MURIEL"], sex: .male, birthDate: LunarDate("2009-07-14")!, birthPlace: COG("63220")))
+    }()
+
+    @Test("a 00 answer reads back with its identity, history in schema order and escaped text")
+    func found() throws {
+        let bytes = INSiResponseWriter.result(.found, identity: Self.identity)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("<NomNaissance>O&apos;&lt;&amp;&gt;</NomNaissance>"))
+        #expect(text.contains("<INSHISTO><IdIndividu><NumIdentifiant>2090763220834</NumIdentifiant><Cle>39</Cle></IdIndividu><OID>1.2.250.1.213.1.4.8</OID><DateDeb>2019-03-01</DateDeb><DateFin>2019-02-28</DateFin></INSHISTO>"))
+        guard case .result(let result) = try INSiResponseReader.read(bytes).get() else { Issue.record("not a result"); return }
+        #expect(result.code == "00" && result.label == "OK")
+        let individual = try #require(result.individual)
+        #expect(individual.active == WireINS(matricule: "1090763220834", key: "89", oid: "1.2.250.1.213.1.4.8"))
+        #expect(individual.history == [WireINS(matricule: "2090763220834", key: "39", oid: "1.2.250.1.213.1.4.8", dateStart: "2019-03-01", dateEnd: "2019-02-28")])
+        #expect(individual.traits.birthName == "O'<&>")
+        #expect(individual.traits.firstName == "PIERRE-ALAIN")
+        #expect(individual.traits.firstNames == ["PIERRE-ALAIN", "MURIEL"])
+        #expect(individual.traits.birthPlace == "63220")
+    }
+
+    @Test("01 and 02 answers carry the recorded labels and no INDIVIDU", arguments: [INSiResultCode.notFound, .several])
+    func empty(code: INSiResultCode) throws {
+        guard case .result(let result) = try INSiResponseReader.read(INSiResponseWriter.result(code, identity: Self.identity)).get() else {
+            Issue.record("not a result"); return
+        }
+        #expect(result.code == code.rawValue)
+        #expect(result.label == code.label)
+        #expect(result.individual == nil)
+    }
+
+    @Test("faults read back whole")
+    func faults() throws {
+        let fault = INSiFault.unknownApprovalNumber(messageID: "uuid:x\"y")
+        guard case .fault(let read) = try INSiResponseReader.read(INSiResponseWriter.fault(fault), httpStatus: 500).get() else {
+            Issue.record("not a fault"); return
+        }
+        #expect(read == fault)
+        let mismatch = INSiFault.versionMismatch(found: "urn:x")
+        guard case .fault(let readMismatch) = try INSiResponseReader.read(INSiResponseWriter.fault(mismatch)).get() else { Issue.record("not a fault"); return }
+        #expect(readMismatch.code == .versionMismatch && readMismatch.subcode == nil)
+    }
+
+    @Test("every invalid field has its own detail code")
+    func fieldCodes() {
+        let codes = SearchInputError.Field.allCases.map(INSiFault.detailCode(for:))
+        #expect(Set(codes).count == codes.count)
+        let fault = INSiFault.invalidInput(.missing(.sex), messageID: nil)
+        #expect(fault.reason.contains("Sexe"))
+    }
+
+    @Test("unreadable answers are typed errors")
+    func unreadable() {
+        #expect(throws: INSiResponseReader.ReadError.self) { try INSiResponseReader.read(Array("<html>proxy error</html>".utf8)).get() }
+        #expect(throws: INSiResponseReader.ReadError.self) { try INSiResponseReader.read(Array("<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body><RESU".utf8)).get() }
+    }
+}
