@@ -1,0 +1,395 @@
+import Glibc
+
+/// How the length of a request body is determined (RFC 9112 §6.3).
+enum BodyFraming: Equatable, Sendable {
+    case noBody
+    case contentLength(Int)
+    case chunked
+}
+
+/// What the parser found in the bytes it was given.
+enum HTTPParseEvent: Sendable {
+    /// Nothing more can be done until more bytes arrive.
+    case needMoreData
+    /// The head is complete and a body follows (used for `Expect: 100-continue`).
+    /// Requests without a body go straight to `.request`.
+    case head(HTTPRequestHead, BodyFraming)
+    /// A complete request.
+    case request(HTTPRequestHead, body: [UInt8])
+    /// The request is invalid; the head is given when it had been parsed.
+    case failure(HTTPServerError, HTTPRequestHead?)
+}
+
+/// Incremental HTTP/1.1 request parser working directly on bytes.
+///
+/// The caller keeps unconsumed bytes and hands them back, with whatever arrived since, on the next
+/// call: a head is always parsed from one contiguous buffer, while body bytes are copied out as
+/// they come so the caller's buffer stays small.
+///
+/// Line endings: only CRLF is accepted. RFC 9112 §2.2 lets a recipient accept a bare LF, but
+/// accepting it where other parties on the path do not is a known request-smuggling vector, and
+/// every client we simulate for sends CRLF, so a bare LF is answered with 400.
+struct HTTPRequestParser {
+    private enum State {
+        /// Reading a head; `scanned` bytes of it were already searched for the end of the head,
+        /// `lineEnd` is the offset of the CR ending the request line once seen.
+        case head(scanned: Int, lineEnd: Int?)
+        case body(remaining: Int)
+        case chunked(ChunkedBodyDecoder)
+        /// After a failure nothing more is parsed; the connection is going to be closed.
+        case failed
+    }
+
+    let limits: HTTPParserLimits
+    private var state: State = .head(scanned: 0, lineEnd: nil)
+    private var currentHead: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    init(limits: HTTPParserLimits) {
+        self.limits = limits
+    }
+
+    /// True between requests: no byte of the next request has been consumed yet.
+    var isBetweenRequests: Bool {
+        if case .head(let scanned, _) = state { return scanned == 0 }
+        return false
+    }
+
+    /// True while the body of a request is being read.
+    var isReadingBody: Bool {
+        switch state {
+        case .body, .chunked: true
+        case .head, .failed: false
+        }
+    }
+
+    /// Parses as much of `input` as possible and reports the first event found.
+    /// `consumed` is set to the number of bytes of `input` the caller must drop.
+    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, consumed: inout Int) -> HTTPParseEvent {
+        consumed = 0
+        switch state {
+        case .head(let scanned, let lineEnd):
+            return parseHead(input, scanned: scanned, lineEnd: lineEnd, consumed: &consumed)
+        case .body(let remaining):
+            let take = min(remaining, input.count)
+            if take > 0, let base = input.baseAddress {
+                body.append(contentsOf: UnsafeBufferPointer(start: base, count: take))
+            }
+            consumed = take
+            if remaining - take == 0 {
+                return finishRequest()
+            }
+            state = .body(remaining: remaining - take)
+            return .needMoreData
+        case .chunked(var decoder):
+            let result = decoder.decode(input, into: &body, limits: limits, consumed: &consumed)
+            switch result {
+            case .needMoreData:
+                state = .chunked(decoder)
+                return .needMoreData
+            case .done:
+                return finishRequest()
+            case .failure(let error):
+                return fail(error, currentHead)
+            }
+        case .failed:
+            return .needMoreData
+        }
+    }
+
+    private mutating func finishRequest() -> HTTPParseEvent {
+        let head = currentHead ?? HTTPRequestHead(method: "", target: "")
+        let completed = body
+        body = []
+        currentHead = nil
+        state = .head(scanned: 0, lineEnd: nil)
+        return .request(head, body: completed)
+    }
+
+    private mutating func fail(_ error: HTTPServerError, _ head: HTTPRequestHead?) -> HTTPParseEvent {
+        state = .failed
+        body = []
+        currentHead = nil
+        return .failure(error, head)
+    }
+
+    // MARK: Head
+
+    private mutating func parseHead(
+        _ input: UnsafeBufferPointer<UInt8>,
+        scanned: Int,
+        lineEnd knownLineEnd: Int?,
+        consumed: inout Int
+    ) -> HTTPParseEvent {
+        guard let inputBase = input.baseAddress, !input.isEmpty else { return .needMoreData }
+        var start = 0
+        if scanned == 0 {
+            // RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the
+            // request-line (some clients send a CRLF after a POST body).
+            while start + 1 < input.count && input[start] == ASCII.cr && input[start + 1] == ASCII.lf {
+                start += 2
+            }
+            consumed = start
+            if start == input.count || (start + 1 == input.count && input[start] == ASCII.cr) {
+                return .needMoreData
+            }
+        }
+        let base = inputBase + start
+        let count = input.count - start
+        var position = scanned
+        var lineEnd = knownLineEnd
+        var headEnd: Int?
+        while position < count {
+            guard let found = memchr(base + position, Int32(ASCII.lf), count - position) else {
+                position = count
+                break
+            }
+            let lf = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard lf > 0, base[lf - 1] == ASCII.cr else {
+                return fail(.malformedRequest("bare LF line ending"), nil)
+            }
+            if lineEnd == nil {
+                lineEnd = lf - 1
+                // RFC 9112 §3: a server receiving a request-target longer than it is willing
+                // to parse responds 414.
+                if lf - 1 > limits.maxRequestLineBytes {
+                    return fail(requestLineTooLong(base, count: lf - 1), nil)
+                }
+            } else if lf >= 3 && base[lf - 2] == ASCII.lf && base[lf - 3] == ASCII.cr {
+                headEnd = lf + 1
+                break
+            }
+            position = lf + 1
+        }
+        guard let headEnd, let lineEnd else {
+            if lineEnd == nil && count > limits.maxRequestLineBytes {
+                return fail(requestLineTooLong(base, count: count), nil)
+            }
+            if count > limits.maxHeaderBytes {
+                return fail(.headersTooLarge, nil)
+            }
+            state = .head(scanned: position, lineEnd: lineEnd)
+            return .needMoreData
+        }
+        if headEnd > limits.maxHeaderBytes {
+            return fail(.headersTooLarge, nil)
+        }
+        consumed = start + headEnd
+        state = .head(scanned: 0, lineEnd: nil)
+        let head: HTTPRequestHead
+        switch parseHeadFields(UnsafeBufferPointer(start: base, count: headEnd), lineEnd: lineEnd) {
+        case .success(let parsed): head = parsed
+        case .failure(let error): return fail(error, nil)
+        }
+        switch bodyFraming(of: head) {
+        case .failure(let error):
+            return fail(error, head)
+        case .success(.noBody):
+            return .request(head, body: [])
+        case .success(.contentLength(let length)):
+            currentHead = head
+            body = []
+            body.reserveCapacity(length)
+            state = .body(remaining: length)
+            return .head(head, .contentLength(length))
+        case .success(.chunked):
+            currentHead = head
+            body = []
+            state = .chunked(ChunkedBodyDecoder())
+            return .head(head, .chunked)
+        }
+    }
+
+    /// 414 when the line at least starts like a request line (a method then a space), since then
+    /// it is the target that is too long; 400 for anything else.
+    private func requestLineTooLong(_ base: UnsafePointer<UInt8>, count: Int) -> HTTPServerError {
+        var index = 0
+        while index < count && ASCII.isTokenChar(base[index]) { index += 1 }
+        if index > 0 && index < count && base[index] == ASCII.space {
+            return .uriTooLong
+        }
+        return .malformedRequest("request line too long and not HTTP")
+    }
+
+    /// Parses a complete head: `bytes` ends with the empty line, `lineEnd` is the CR of the request line.
+    private func parseHeadFields(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        lineEnd: Int
+    ) -> Result<HTTPRequestHead, HTTPServerError> {
+        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
+        var index = 0
+        while index < lineEnd && ASCII.isTokenChar(bytes[index]) { index += 1 }
+        guard index > 0, index < lineEnd, bytes[index] == ASCII.space else {
+            return .failure(.malformedRequest("invalid method"))
+        }
+        let method = Self.string(bytes, 0, index)
+        index += 1
+        let targetStart = index
+        var queryMark: Int?
+        while index < lineEnd && bytes[index] != ASCII.space {
+            let byte = bytes[index]
+            // Any visible character; RFC 3986 validation is left to the application.
+            guard byte > 0x20 && byte != 0x7F else {
+                return .failure(.malformedRequest("invalid character in request-target"))
+            }
+            if byte == UInt8(ascii: "?") && queryMark == nil { queryMark = index }
+            index += 1
+        }
+        guard index > targetStart, index < lineEnd else {
+            return .failure(.malformedRequest("invalid request-target"))
+        }
+        let targetEnd = index
+        let versionMinor: Int
+        switch Self.parseVersion(bytes, from: index + 1, to: lineEnd) {
+        case .success(let minor): versionMinor = minor
+        case .failure(let error): return .failure(error)
+        }
+        let target = Self.string(bytes, targetStart, targetEnd)
+        let path: String
+        let query: String?
+        if let queryMark {
+            path = Self.string(bytes, targetStart, queryMark)
+            query = Self.string(bytes, queryMark + 1, targetEnd)
+        } else {
+            path = target
+            query = nil
+        }
+
+        // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5)
+        var headers = HTTPHeaders(reservingCapacity: 8)
+        var lineStart = lineEnd + 2
+        let headerSectionEnd = bytes.count - 2
+        while lineStart < headerSectionEnd {
+            var lineStop = lineStart
+            while bytes[lineStop] != ASCII.cr || bytes[lineStop + 1] != ASCII.lf { lineStop += 1 }
+            let first = bytes[lineStart]
+            if first == ASCII.space || first == ASCII.tab {
+                // RFC 9112 §5.2: obs-fold may be rejected with 400.
+                return .failure(.malformedRequest("obsolete header line folding"))
+            }
+            var colon = lineStart
+            while colon < lineStop && ASCII.isTokenChar(bytes[colon]) { colon += 1 }
+            // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
+            guard colon > lineStart, colon < lineStop, bytes[colon] == ASCII.colon else {
+                return .failure(.malformedRequest("invalid header field name"))
+            }
+            var valueStart = colon + 1
+            var valueEnd = lineStop
+            while valueStart < valueEnd && ASCII.isWhitespace(bytes[valueStart]) { valueStart += 1 }
+            while valueEnd > valueStart && ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            for position in valueStart..<valueEnd {
+                let byte = bytes[position]
+                // RFC 9110 §5.5: CR, LF and NUL (and other controls) are never valid in a value.
+                if (byte < 0x20 && byte != ASCII.tab) || byte == 0x7F {
+                    return .failure(.malformedRequest("invalid character in header field value"))
+                }
+            }
+            if headers.count >= limits.maxHeaderCount {
+                return .failure(.headersTooLarge)
+            }
+            headers.add(Self.string(bytes, lineStart, colon), Self.string(bytes, valueStart, valueEnd))
+            lineStart = lineStop + 2
+        }
+
+        if limits.requireHost && versionMinor >= 1 {
+            // RFC 9112 §3.2: 400 for an HTTP/1.1 request with no Host or more than one.
+            let hosts = headers.values("Host").count
+            if hosts != 1 {
+                return .failure(.malformedRequest(hosts == 0 ? "missing Host header" : "multiple Host headers"))
+            }
+        }
+        return .success(HTTPRequestHead(
+            method: method, target: target, path: path, query: query,
+            versionMinor: versionMinor, headers: headers
+        ))
+    }
+
+    /// HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). Another major version gets 505.
+    private static func parseVersion(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        to end: Int
+    ) -> Result<Int, HTTPServerError> {
+        let prefix = "HTTP/".utf8
+        guard end - start >= prefix.count + 3 else {
+            return .failure(.malformedRequest("invalid HTTP version"))
+        }
+        var index = start
+        for expected in prefix {
+            guard bytes[index] == expected else { return .failure(.malformedRequest("invalid HTTP version")) }
+            index += 1
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard end - index == 3, isDigit(bytes[index]), bytes[index + 1] == UInt8(ascii: "."),
+              isDigit(bytes[index + 2]) else {
+            return .failure(.malformedRequest("invalid HTTP version"))
+        }
+        guard bytes[index] == UInt8(ascii: "1") else {
+            return .failure(.unsupportedVersion)
+        }
+        return .success(Int(bytes[index + 2] - UInt8(ascii: "0")))
+    }
+
+    /// Decides how the body is delimited (RFC 9112 §6.1, §6.3).
+    private func bodyFraming(of head: HTTPRequestHead) -> Result<BodyFraming, HTTPServerError> {
+        let transferEncodings = head.headers.values("Transfer-Encoding")
+        let contentLengths = head.headers.values("Content-Length")
+        if !transferEncodings.isEmpty {
+            // §6.1: a message with both may be a smuggling attempt; we reject it outright.
+            guard contentLengths.isEmpty else {
+                return .failure(.malformedRequest("both Content-Length and Transfer-Encoding"))
+            }
+            var codings: [Substring.UTF8View] = []
+            for value in transferEncodings {
+                for element in value.utf8.split(separator: UInt8(ascii: ",")) {
+                    let coding = ASCII.trimmingWhitespace(element)
+                    if !coding.isEmpty { codings.append(coding) }
+                }
+            }
+            let chunked = "chunked".utf8
+            // §6.3 item 4: chunked must be the final coding, otherwise the length is unknown: 400.
+            guard let last = codings.last, ASCII.equalsIgnoringCase(last, chunked) else {
+                return .failure(.malformedRequest("chunked is not the final transfer coding"))
+            }
+            let others = codings.dropLast()
+            if others.contains(where: { ASCII.equalsIgnoringCase($0, chunked) }) {
+                return .failure(.malformedRequest("chunked applied more than once"))
+            }
+            // §6.1: a transfer coding the server does not understand gets 501.
+            return others.isEmpty ? .success(.chunked) : .failure(.unsupportedTransferEncoding)
+        }
+        guard !contentLengths.isEmpty else { return .success(.noBody) }
+        // §6.3 item 5: several Content-Length values (fields or list members) are only accepted
+        // when they are all the same number.
+        var length: Int?
+        for value in contentLengths {
+            for element in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                let digits = ASCII.trimmingWhitespace(element)
+                guard !digits.isEmpty else {
+                    return .failure(.malformedRequest("invalid Content-Length"))
+                }
+                var parsed = 0
+                for byte in digits {
+                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                        return .failure(.malformedRequest("invalid Content-Length"))
+                    }
+                    // Saturate instead of overflowing: anything this big is over the limit anyway.
+                    parsed = parsed > Int.max / 20 ? Int.max / 2 : parsed * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                if let length, length != parsed {
+                    return .failure(.malformedRequest("conflicting Content-Length values"))
+                }
+                length = parsed
+            }
+        }
+        guard let length else { return .failure(.malformedRequest("invalid Content-Length")) }
+        if length > limits.maxBodyBytes {
+            return .failure(.bodyTooLarge(limit: limits.maxBodyBytes))
+        }
+        return .success(length == 0 ? .noBody : .contentLength(length))
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+    }
+}

@@ -1,0 +1,278 @@
+import Glibc
+import Logging
+
+/// One event-loop thread: an epoll instance watching the shared listening socket, its own
+/// connections and its wake-up eventfd.
+///
+/// An `EventLoop` is created on its thread and never leaves it, so its state (the connection
+/// table, buffers, timers) needs no locking. Other threads reach it only through its
+/// ``EventLoopHandle`` inbox.
+final class EventLoop {
+    let handle: EventLoopHandle
+    let core: ServerCore
+    let listener: Socket
+    let logger: Logger
+    let limits: HTTPParserLimits
+    var encoder: ResponseEncoder
+
+    /// Monotonic time of the current iteration, in nanoseconds.
+    private(set) var now: UInt64 = 0
+    private(set) var stopping = false
+    private var shutdownDeadline: UInt64 = .max
+
+    let headerTimeout: UInt64
+    let idleTimeout: UInt64
+    let lingerTimeout: UInt64
+    let maxLingerBytes: Int
+    /// Upper bound of a connection's read buffer: a full head plus one large read.
+    let maxReadBufferCapacity: Int
+    private let sweepInterval: UInt64
+    private var nextSweep: UInt64 = 0
+
+    /// Connections indexed by descriptor (descriptors are small integers, so this beats hashing).
+    private var connections: [Connection?] = []
+    private(set) var connectionCount = 0
+    private var watchingListener = true
+    private let events = EpollEventBuffer(capacity: 256)
+    /// Scratch space for lingering closes, which read and throw away.
+    let discardBuffer: UnsafeMutableRawBufferPointer
+    private var pendingMessages: [LoopMessage] = []
+    /// A descriptor kept open so it can be given up when accept fails with EMFILE, to accept
+    /// and drop the pending connection instead of spinning on it.
+    private var reserveFD: Int32
+
+    init(handle: EventLoopHandle, core: ServerCore, listener: Socket) {
+        self.handle = handle
+        self.core = core
+        self.listener = listener
+        let configuration = core.configuration
+        var logger = core.logger
+        logger[metadataKey: "event-loop"] = "\(handle.index)"
+        self.logger = logger
+        limits = HTTPParserLimits(configuration)
+        encoder = ResponseEncoder(serverName: configuration.serverName)
+        headerTimeout = Self.nanoseconds(configuration.headerReadTimeout)
+        idleTimeout = Self.nanoseconds(configuration.idleTimeout)
+        lingerTimeout = Self.nanoseconds(configuration.lingerTimeout)
+        maxLingerBytes = configuration.maxLingerBytes
+        maxReadBufferCapacity = max(configuration.maxHeaderBytes, configuration.maxRequestLineBytes) + 64 * 1024
+        // Timeouts are checked by a periodic sweep; a quarter of the shortest one keeps them
+        // accurate to 25% without waking an idle loop more than a few times per second.
+        let shortest = min(headerTimeout, idleTimeout, lingerTimeout)
+        sweepInterval = min(max(shortest / 4, 5_000_000), 250_000_000)
+        discardBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 8)
+        reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    }
+
+    deinit {
+        discardBuffer.deallocate()
+        if reserveFD >= 0 { Glibc.close(reserveFD) }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        let total = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+        return total >= Double(UInt64.max / 2) ? UInt64.max / 2 : UInt64(total)
+    }
+
+    static func monotonicNow() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    // MARK: Running
+
+    /// Runs until shutdown has completed on this loop (or epoll fails, which it cannot in practice).
+    func run() {
+        handle.markCurrentThread()
+        now = Self.monotonicNow()
+        nextSweep = now + sweepInterval
+        logger.debug("event loop started")
+        while true {
+            let timeout = Int32(clamping: (nextSweep > now ? nextSweep - now : 0) / 1_000_000 + 1)
+            let count: Int
+            do {
+                count = try handle.epoll.wait(into: events, timeoutMilliseconds: timeout)
+            } catch {
+                logger.warning("epoll_wait failed, stopping this event loop: \(error)")
+                break
+            }
+            now = Self.monotonicNow()
+            for index in 0..<count {
+                let descriptor = events.descriptor(at: index)
+                if descriptor == listener.fd {
+                    if watchingListener { acceptConnections() }
+                } else if descriptor == handle.wakeup.fd {
+                    handle.wakeup.drain()
+                } else if let connection = connection(for: descriptor) {
+                    connection.handle(events: events.events(at: index))
+                }
+            }
+            drainInbox()
+            if now >= nextSweep {
+                sweep()
+                nextSweep = now + sweepInterval
+            }
+            if stopping && connectionCount == 0 { break }
+        }
+        for case let connection? in connections {
+            connection.close(reason: "event loop stopped")
+        }
+        stopWatchingListener()
+        handle.close()
+        logger.debug("event loop stopped")
+    }
+
+    private func connection(for descriptor: Int32) -> Connection? {
+        let index = Int(descriptor)
+        return index >= 0 && index < connections.count ? connections[index] : nil
+    }
+
+    /// Delivers posted messages. Replies given inline by handlers arrive here too, and may lead
+    /// to more requests and more replies, hence the loop until the inbox stays empty.
+    private func drainInbox() {
+        while true {
+            handle.takeMessages(into: &pendingMessages)
+            if pendingMessages.isEmpty { return }
+            for message in pendingMessages {
+                process(message)
+            }
+            pendingMessages.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func process(_ message: LoopMessage) {
+        switch message {
+        case .reply(let fd, let connectionID, let sequence, let action):
+            guard let connection = connection(for: fd), connection.id == connectionID else {
+                logger.debug("reply for a closed connection dropped", metadata: ["connection": "\(connectionID)"])
+                return
+            }
+            connection.deliver(action, sequence: sequence)
+        case .abandoned(let fd, let connectionID, let sequence):
+            guard let connection = connection(for: fd), connection.id == connectionID else { return }
+            connection.replyAbandoned(sequence: sequence)
+        case .shutdown(let grace):
+            beginShutdown(grace: grace)
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptConnections() {
+        // Bounded so that one loop cannot starve its connections during a connection storm;
+        // the listener is level-triggered, so what is left is reported again.
+        for _ in 0..<64 {
+            let accepted: (socket: Socket, remoteAddress: String)?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                handleAcceptFailure(error)
+                return
+            }
+            guard let (socket, remoteAddress) = accepted else { return }
+            register(socket, remoteAddress: remoteAddress)
+        }
+    }
+
+    private func handleAcceptFailure(_ error: SocketError) {
+        guard case .failed(_, let code) = error, code == EMFILE || code == ENFILE, reserveFD >= 0 else {
+            logger.warning("accept failed: \(error)")
+            return
+        }
+        logger.warning("out of file descriptors: dropping a new connection (raise the open-file limit)")
+        Glibc.close(reserveFD)
+        if let dropped = try? listener.accept() {
+            dropped.socket.close()
+        }
+        reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+    }
+
+    private func register(_ socket: Socket, remoteAddress: String) {
+        core.acceptedConnections.wrappingAdd(1, ordering: .relaxed)
+        let id = core.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
+        let open = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
+        let overLimit = open > core.configuration.maxConnections
+        if overLimit {
+            core.openConnections.wrappingSubtract(1, ordering: .relaxed)
+        }
+        socket.setNoDelay()
+        do {
+            try handle.epoll.add(
+                socket.fd,
+                events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLOUT | LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLET
+            )
+        } catch {
+            logger.warning("cannot watch a new connection: \(error)")
+            socket.close()
+            if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
+            return
+        }
+        let connection = Connection(
+            loop: self, socket: socket, id: id, remoteAddress: remoteAddress, countsTowardLimit: !overLimit
+        )
+        let index = Int(socket.fd)
+        if index >= connections.count {
+            connections.append(contentsOf: repeatElement(nil, count: index + 1 - connections.count))
+        }
+        connections[index] = connection
+        connectionCount += 1
+        if overLimit {
+            logger.debug("connection refused: too many connections", metadata: ["remote": "\(remoteAddress)"])
+            connection.reject(.tooManyConnections)
+        } else {
+            logger.debug("connection accepted", metadata: ["connection": "\(id)", "remote": "\(remoteAddress)"])
+        }
+    }
+
+    /// Called by a connection once its socket is closed.
+    func remove(_ connection: Connection) {
+        let index = Int(connection.socket.fd)
+        guard index < connections.count, connections[index] === connection else { return }
+        connections[index] = nil
+        connectionCount -= 1
+        if connection.countsTowardLimit {
+            core.openConnections.wrappingSubtract(1, ordering: .relaxed)
+        }
+    }
+
+    // MARK: Timers and shutdown
+
+    /// Enforces timeouts. Runs every `sweepInterval`; O(connections), which is cheap next to the
+    /// syscalls those connections cost anyway.
+    private func sweep() {
+        let pastGrace = stopping && now >= shutdownDeadline
+        for index in connections.indices {
+            guard let connection = connections[index] else { continue }
+            if pastGrace {
+                connection.close(reason: "shutdown grace period over")
+            } else {
+                connection.checkTimeouts(now: now)
+            }
+        }
+    }
+
+    private func beginShutdown(grace: Duration) {
+        guard !stopping else { return }
+        stopping = true
+        let graceNanoseconds = Self.nanoseconds(grace)
+        shutdownDeadline = now + graceNanoseconds
+        stopWatchingListener()
+        for index in connections.indices {
+            connections[index]?.serverIsStopping()
+        }
+        logger.debug("event loop stopping", metadata: ["connections": "\(connectionCount)"])
+    }
+
+    private func stopWatchingListener() {
+        guard watchingListener else { return }
+        watchingListener = false
+        handle.epoll.remove(listener.fd)
+        if core.listenersRemaining.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            listener.close()
+            logger.debug("listening socket closed")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Glibc
+import Logging
+import Synchronization
+
+/// A message for an event loop, posted from any thread.
+enum LoopMessage: Sendable {
+    case reply(fd: Int32, connectionID: UInt64, sequence: UInt64, action: HTTPReplyAction)
+    /// The handler dropped its reply without calling it.
+    case abandoned(fd: Int32, connectionID: UInt64, sequence: UInt64)
+    case shutdown(grace: Duration)
+}
+
+/// The part of an event loop other threads may touch: its inbox and the eventfd that wakes it.
+/// Everything else about the loop (connections, buffers) lives in `EventLoop`, on its thread only.
+final class EventLoopHandle: Sendable {
+    let index: Int
+    let epoll: Epoll
+    let wakeup: WakeupFD
+    let logger: Logger
+
+    private struct Inbox {
+        var messages: [LoopMessage] = []
+        /// An eventfd write is outstanding; further posts need not write again.
+        var wakePending = false
+        /// The loop has exited and closed the eventfd: posts are dropped.
+        var closed = false
+    }
+
+    /// Guards the message queue and the eventfd's lifetime (posting writes to it under the lock,
+    /// so it cannot be closed, and its number reused, in between).
+    private let inbox = Mutex(Inbox())
+    /// pthread_t of the loop thread, to skip the eventfd write when the poster is the loop itself.
+    private let thread = Atomic<UInt>(0)
+
+    init(index: Int, epoll: Epoll, wakeup: WakeupFD, logger: Logger) {
+        self.index = index
+        self.epoll = epoll
+        self.wakeup = wakeup
+        self.logger = logger
+    }
+
+    func markCurrentThread() {
+        thread.store(UInt(pthread_self()), ordering: .releasing)
+    }
+
+    var isCurrentThread: Bool {
+        thread.load(ordering: .acquiring) == UInt(pthread_self())
+    }
+
+    /// Queues `message`. A post from the loop thread itself (a handler answering inline) does not
+    /// wake it: the loop drains its inbox after every batch of events anyway.
+    func submit(_ message: LoopMessage) {
+        let onLoop = isCurrentThread
+        inbox.withLock { inbox in
+            guard !inbox.closed else { return }
+            inbox.messages.append(message)
+            if !onLoop && !inbox.wakePending {
+                inbox.wakePending = true
+                wakeup.signal()
+            }
+        }
+    }
+
+    /// Moves the queued messages into `messages` (which must be empty), swapping storage so
+    /// that neither array reallocates in steady state.
+    func takeMessages(into messages: inout [LoopMessage]) {
+        inbox.withLock { inbox in
+            swap(&inbox.messages, &messages)
+            inbox.wakePending = false
+        }
+    }
+
+    /// Called by the loop as it exits: later posts are dropped and the descriptors closed.
+    func close() {
+        inbox.withLock { inbox in
+            inbox.closed = true
+            inbox.messages.removeAll()
+            wakeup.close()
+        }
+        epoll.close()
+    }
+}

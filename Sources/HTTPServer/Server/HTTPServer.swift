@@ -1,0 +1,186 @@
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// A small HTTP/1.1 server on POSIX sockets and epoll.
+///
+/// `eventLoopCount` threads each run an epoll loop; every loop watches the shared listening
+/// socket (EPOLLEXCLUSIVE, so a new connection wakes one loop) and owns the connections it
+/// accepts for their whole life. The handler runs inline on the loop thread and answers through
+/// ``HTTPReply``, at once or later from any thread.
+public final class HTTPServer: Sendable {
+    private enum Lifecycle {
+        case idle
+        case starting
+        case running(loops: [EventLoopHandle], runningLoops: Int)
+        case stopping(runningLoops: Int)
+        case stopped
+    }
+
+    private struct State {
+        var lifecycle = Lifecycle.idle
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let core: ServerCore
+    /// Guards the start/stop life cycle and the tasks waiting for the end of it.
+    private let state = Mutex(State())
+
+    public init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping HTTPHandler) {
+        core = ServerCore(configuration: configuration, logger: logger, handler: handler)
+    }
+
+    /// Lets the application shape the body of the server's own error answers (for example a SOAP
+    /// fault for a 413 on a SOAP route). `head` is the request's method/path/headers when they
+    /// were parsed. Default: a text/plain reason. The status is always `error.status` and the
+    /// connection is closed after the answer.
+    public func setErrorResponder(_ responder: @escaping @Sendable (HTTPServerError, HTTPRequestHead?) -> HTTPResponse) {
+        core.errorResponder.withLock { $0 = responder }
+    }
+
+    /// The bound port (0 before `start`).
+    public var port: Int { core.boundPort.load(ordering: .acquiring) }
+
+    /// Connections currently open (refused over-limit connections are not counted).
+    public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
+
+    /// Connections accepted since start, refused ones included.
+    public var acceptedConnections: Int { core.acceptedConnections.load(ordering: .relaxed) }
+
+    /// Binds, listens and starts the event loops; returns the bound port (useful with port 0).
+    /// - Throws: ``HTTPServerStartError`` with a message a user can act on.
+    @discardableResult
+    public func start() throws(HTTPServerStartError) -> Int {
+        let canStart = state.withLock { state -> Bool in
+            guard case .idle = state.lifecycle else { return false }
+            state.lifecycle = .starting
+            return true
+        }
+        guard canStart else { throw .alreadyStarted }
+        do {
+            return try startLoops()
+        } catch {
+            let waiters = state.withLock { state in
+                state.lifecycle = .stopped
+                return state.stopWaiters.take()
+            }
+            waiters.forEach { $0.resume() }
+            throw error
+        }
+    }
+
+    private func startLoops() throws(HTTPServerStartError) -> Int {
+        guard LinuxAPI.functions != nil else {
+            throw .unsupportedPlatform("epoll, eventfd and accept4 are required (Linux with glibc)")
+        }
+        // A client vanishing mid-write must never kill the process; sends also use MSG_NOSIGNAL.
+        signal(SIGPIPE, SIG_IGN)
+        let configuration = core.configuration
+        let listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        guard let port = listener.localPort() else {
+            listener.close()
+            throw .system(SocketError.lastError("getsockname"))
+        }
+        var handles: [EventLoopHandle] = []
+        do throws(SocketError) {
+            for index in 0..<max(1, configuration.eventLoopCount) {
+                let epoll = try Epoll.create()
+                let wakeup: WakeupFD
+                do {
+                    wakeup = try WakeupFD.create()
+                } catch {
+                    epoll.close()
+                    throw error
+                }
+                let handle = EventLoopHandle(index: index, epoll: epoll, wakeup: wakeup, logger: core.logger)
+                handles.append(handle)
+                try epoll.add(wakeup.fd, events: LinuxAPI.EPOLLIN)
+                try epoll.add(listener.fd, events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLEXCLUSIVE)
+            }
+        } catch {
+            handles.forEach { $0.close() }
+            listener.close()
+            throw .system(error)
+        }
+        core.listenersRemaining.store(handles.count, ordering: .releasing)
+        core.boundPort.store(port, ordering: .releasing)
+        state.withLock { $0.lifecycle = .running(loops: handles, runningLoops: handles.count) }
+        let core = self.core
+        for handle in handles {
+            let thread = Thread { [self] in
+                EventLoop(handle: handle, core: core, listener: listener).run()
+                self.loopDidStop()
+            }
+            thread.name = "http-loop-\(handle.index)"
+            thread.start()
+        }
+        core.logger.debug("HTTP server listening", metadata: [
+            "host": "\(configuration.host)", "port": "\(port)", "event-loops": "\(handles.count)",
+        ])
+        return port
+    }
+
+    private func loopDidStop() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            switch state.lifecycle {
+            case .running(let loops, let running):
+                state.lifecycle = running > 1 ? .running(loops: loops, runningLoops: running - 1) : .stopped
+            case .stopping(let running):
+                state.lifecycle = running > 1 ? .stopping(runningLoops: running - 1) : .stopped
+            case .idle, .starting, .stopped:
+                break
+            }
+            guard case .stopped = state.lifecycle else { return [] }
+            return state.stopWaiters.take()
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Graceful stop: stop accepting (the listening socket is closed), let requests in flight get
+    /// their reply (up to `grace`), close idle keep-alive connections, then return once every
+    /// event loop has exited. Safe to call twice and from any thread.
+    public func shutdown(grace: Duration = .seconds(10)) async {
+        let loops = state.withLock { state -> [EventLoopHandle] in
+            switch state.lifecycle {
+            case .running(let loops, let running):
+                state.lifecycle = .stopping(runningLoops: running)
+                return loops
+            case .idle:
+                state.lifecycle = .stopped
+                return []
+            case .starting, .stopping, .stopped:
+                return []
+            }
+        }
+        for loop in loops {
+            loop.submit(.shutdown(grace: grace))
+        }
+        await waitUntilStopped()
+    }
+
+    /// Returns once the server has fully stopped (immediately if it never started).
+    public func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let stopped = state.withLock { state -> Bool in
+                switch state.lifecycle {
+                case .idle, .stopped:
+                    return true
+                case .starting, .running, .stopping:
+                    state.stopWaiters.append(continuation)
+                    return false
+                }
+            }
+            if stopped { continuation.resume() }
+        }
+    }
+}
+
+extension Array {
+    /// Empties the array and returns what it held.
+    fileprivate mutating func take() -> [Element] {
+        let elements = self
+        self = []
+        return elements
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Why ``HTTPServer/start()`` failed, phrased so that a user can act on it.
+public enum HTTPServerStartError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    case addressInUse(host: String, port: Int)
+    case permissionDenied(host: String, port: Int)
+    case addressNotAvailable(host: String)
+    case cannotResolve(host: String, reason: String)
+    case invalidPort(Int)
+    case alreadyStarted
+    case unsupportedPlatform(String)
+    case system(SocketError)
+
+    public var description: String {
+        switch self {
+        case .addressInUse(let host, let port):
+            "port \(port) is already in use on \(host)"
+        case .permissionDenied(let host, let port):
+            "permission denied to listen on \(host):\(port)"
+                + (port < 1024 ? " (ports below 1024 need elevated privileges; pick a port above 1023)" : "")
+        case .addressNotAvailable(let host):
+            "address \(host) is not available on this machine (use 127.0.0.1, 0.0.0.0 or ::)"
+        case .cannotResolve(let host, let reason):
+            "cannot resolve host \"\(host)\": \(reason)"
+        case .invalidPort(let port):
+            "invalid port \(port): use 0...65535"
+        case .alreadyStarted:
+            "the server was already started"
+        case .unsupportedPlatform(let what):
+            "unsupported platform: \(what)"
+        case .system(let error):
+            "cannot start the server: \(error)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

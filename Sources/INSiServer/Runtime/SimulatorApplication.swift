@@ -1,0 +1,104 @@
+import Foundation
+import HTTPServer
+import INSiCore
+import INSiSOAP
+import Logging
+
+/// The routes of the simulator over the generic HTTP server:
+/// `POST /lps` (INSi), `GET /lps?wsdl`, `GET /lps?xsd=NAME`, `GET /health`.
+public struct SimulatorApplication: Sendable {
+    public let endpoint: INSiEndpoint
+    public let contract: ContractFiles
+    public let store: BaseStore
+    /// The URL to write in the WSDL when the request's Host header cannot be used.
+    let fallbackBaseURL: @Sendable () -> String
+    let publicURL: String?
+
+    public init(endpoint: INSiEndpoint, contract: ContractFiles, publicURL: String?, fallbackBaseURL: @escaping @Sendable () -> String) {
+        self.endpoint = endpoint
+        self.contract = contract
+        self.store = endpoint.store
+        self.publicURL = publicURL
+        self.fallbackBaseURL = fallbackBaseURL
+    }
+
+    /// Answers one request.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch request.path {
+        case "/lps":
+            if request.method == "POST" { return endpoint.handle(request) }
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return methodNotAllowed(allow: "GET, HEAD, POST")
+            }
+            return contractFile(request)
+        case "/health":
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
+            return health()
+        default:
+            return .text(404, "no such resource: \(request.path) (the INSi endpoint is POST /lps, its WSDL GET /lps?wsdl)\n")
+        }
+    }
+
+    /// The body of the server's own error answers: a SOAP fault on the SOAP endpoint.
+    public func errorResponse(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
+        guard let head, head.path == "/lps", head.method == "POST" else {
+            return .text(error.status, "\(error)\n")
+        }
+        let fault: INSiFault
+        switch error {
+        case .bodyTooLarge(let limit): fault = .bodyTooLarge(limit: limit)
+        default: fault = .notSOAP("HTTP error \(error.status): \(error)")
+        }
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", INSiResponseWriter.contentType)
+        return HTTPResponse(status: error.status, headers: headers, body: INSiResponseWriter.fault(fault))
+    }
+
+    private func contractFile(_ request: HTTPRequest) -> HTTPResponse {
+        let query = request.query ?? ""
+        let base = baseURL(for: request)
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "text/xml; charset=utf-8")
+        if query.lowercased() == "wsdl", let wsdl = contract.wsdl(baseURL: base) {
+            return HTTPResponse(status: 200, headers: headers, body: Array(wsdl.utf8))
+        }
+        if query.hasPrefix("xsd=") {
+            let name = String(query.dropFirst(4))
+            if let schema = contract.schema(name, baseURL: base) {
+                return HTTPResponse(status: 200, headers: headers, body: Array(schema.utf8))
+            }
+            return .text(404, "no schema named '\(name)'; available: \(contract.schemaNames.joined(separator: ", "))\n")
+        }
+        return .text(400, "GET /lps serves the contract: /lps?wsdl or /lps?xsd=NAME; INSi calls are POST /lps\n")
+    }
+
+    private func health() -> HTTPResponse {
+        let body: [String: Any] = [
+            "status": "ok",
+            "version": SimulatorVersion.current,
+            "identities": store.count,
+            "nameMatching": store.nameMatching.rawValue,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{\"status\":\"ok\"}".utf8)
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/json")
+        return HTTPResponse(status: 200, headers: headers, body: Array(data))
+    }
+
+    private func methodNotAllowed(allow: String) -> HTTPResponse {
+        var response = HTTPResponse.text(405, "method not allowed; allowed: \(allow)\n")
+        response.headers.add("Allow", allow)
+        return response
+    }
+
+    /// `http://` + the Host the client used, when it is a plain host[:port]; else the fallback.
+    /// The value goes into XML the client will parse: anything unusual is not echoed.
+    func baseURL(for request: HTTPRequest) -> String {
+        if let publicURL { return publicURL }
+        if let host = request.headers["Host"], !host.isEmpty, host.utf8.count <= 255,
+           host.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-:[]".unicodeScalars.contains($0) }) {
+            return "http://\(host)"
+        }
+        return fallbackBaseURL()
+    }
+}

@@ -1,0 +1,23 @@
+import INSiCore
+
+/// Everything `insi-sim serve` can be told.
+public struct SimulatorConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port: Int = 8080
+    /// The seed base; the default base of the resources folder when nil.
+    public var seedPath: String?
+    public var nameMatching: NameMatching = .strict
+    /// Empty: every approval number is accepted.
+    public var authorizedIDAMs: Set<String> = []
+    /// The `Resources/` folder; located automatically when nil.
+    public var resourcesPath: String?
+    /// The URL clients should use, when it differs from what they send in `Host` (a proxy).
+    public var publicURL: String?
+    /// Largest request body (HTTP 413 beyond).
+    public var maxBodyBytes: Int = 1 << 20
+    /// Event loop threads; the number of cores when nil.
+    public var eventLoopCount: Int?
+
+    public init() {}
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import INSiServer
+
+@main
+struct InsiSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insi-sim",
+        abstract: "A local, scriptable simulator of INSi, the Assurance Maladie teleservice that returns a patient's INS.",
+        version: SimulatorVersion.current,
+        subcommands: [Serve.self]
+    )
+}

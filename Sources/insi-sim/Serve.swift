@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import INSiCore
+import INSiServer
+import Logging
+
+/// `insi-sim serve`: runs the simulator until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the INSi simulator (POST /lps, GET /lps?wsdl, GET /health).",
+        discussion: """
+        Every option can also be set through its environment variable (INSI_SIM_HOST, INSI_SIM_PORT, \
+        INSI_SIM_SEED, INSI_SIM_NAME_MATCHING, INSI_SIM_AUTHORIZED_IDAM (comma-separated), INSI_SIM_RESOURCES, \
+        INSI_SIM_PUBLIC_URL, INSI_SIM_LOG_LEVEL); an option on the command line wins.
+        """
+    )
+
+    @Option(help: "Address to listen on (env INSI_SIM_HOST). Default 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free port (env INSI_SIM_PORT). Default 8080.")
+    var port: Int?
+
+    @Option(help: "Reference base JSON file (env INSI_SIM_SEED). Default: Resources/seed/default-base.json.")
+    var seed: String?
+
+    @Option(name: .customLong("name-matching"), help: "Birth and first name rule: strict or relaxed (env INSI_SIM_NAME_MATCHING). Default strict.")
+    var nameMatching: String?
+
+    @Option(name: .customLong("authorized-idam"), help: "An approval number (IDAM) allowed to call; repeatable. When none is given, any is accepted (env INSI_SIM_AUTHORIZED_IDAM, comma-separated).")
+    var authorizedIDAM: [String] = []
+
+    @Option(help: "The Resources folder (env INSI_SIM_RESOURCES). Default: found from the working directory or the executable.")
+    var resources: String?
+
+    @Option(name: .customLong("public-url"), help: "Base URL written in the WSDL when clients reach the simulator through a proxy, e.g. https://insi.example:8443 (env INSI_SIM_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env INSI_SIM_LOG_LEVEL). Default info.")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = try EnvironmentSettings(environment)
+        var configuration = SimulatorConfiguration()
+        configuration.host = host ?? settings.host ?? "127.0.0.1"
+        configuration.port = port ?? settings.port ?? 8080
+        guard (0...65535).contains(configuration.port) else {
+            throw ValidationError("--port must be between 0 and 65535, not \(configuration.port)")
+        }
+        configuration.seedPath = seed ?? settings.seed
+        let matching = nameMatching ?? settings.nameMatching ?? "strict"
+        guard let rule = NameMatching(rawValue: matching) else {
+            throw ValidationError("--name-matching must be strict or relaxed, not '\(matching)'")
+        }
+        configuration.nameMatching = rule
+        configuration.authorizedIDAMs = Set(authorizedIDAM.isEmpty ? settings.authorizedIDAMs : authorizedIDAM)
+        configuration.resourcesPath = resources ?? settings.resources
+        configuration.publicURL = publicURL ?? settings.publicURL
+        let levelName = logLevel ?? settings.logLevel ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(levelName)'")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "insi-sim")
+        logger.logLevel = level
+
+        let openFiles = ResourceLimits.raiseOpenFileLimit()
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode(2)
+        }
+        let boundPort: Int
+        do {
+            boundPort = try simulator.start()
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode(2)
+        }
+        let endpoint = simulator.endpointURL
+        logger.info("insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, \(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)", metadata: [
+            "port": "\(boundPort)", "openFileLimit": "\(openFiles)",
+            "authorizedIDAM": .string(configuration.authorizedIDAMs.isEmpty ? "any" : configuration.authorizedIDAMs.sorted().joined(separator: ",")),
+        ])
+        let stop = AsyncStream<Int32>.makeStream()
+        let trap = SignalTrap { signal in stop.continuation.yield(signal) }
+        for await signal in stop.stream {
+            logger.info("signal \(signal): stopping (calls in flight finish first)")
+            break
+        }
+        await simulator.shutdown()
+        withExtendedLifetime(trap) {}
+        logger.info("stopped")
+    }
+}
+
+/// The INSI_SIM_* environment variables, checked.
+struct EnvironmentSettings {
+    var host: String?
+    var port: Int?
+    var seed: String?
+    var nameMatching: String?
+    var authorizedIDAMs: [String] = []
+    var resources: String?
+    var publicURL: String?
+    var logLevel: String?
+
+    init(_ environment: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            return text
+        }
+        host = value("INSI_SIM_HOST")
+        if let text = value("INSI_SIM_PORT") {
+            guard let number = Int(text) else { throw ValidationError("INSI_SIM_PORT must be a number, not '\(text)'") }
+            port = number
+        }
+        seed = value("INSI_SIM_SEED")
+        nameMatching = value("INSI_SIM_NAME_MATCHING")
+        authorizedIDAMs = value("INSI_SIM_AUTHORIZED_IDAM")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+        resources = value("INSI_SIM_RESOURCES")
+        publicURL = value("INSI_SIM_PUBLIC_URL")
+        logLevel = value("INSI_SIM_LOG_LEVEL")
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import INSiSOAP
+import Testing
+
+@Suite("Serving the contract")
+struct ContractServingTests {
+    @Test("the WSDL is served with the simulator's own address and self-contained imports")
+    func wsdl() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        let response = try server.client().get("/lps?wsdl", headers: [])
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type")?.hasPrefix("text/xml") == true)
+        let text = response.text
+        #expect(!text.contains("INSI_SIM_BASE_URL"))
+        #expect(text.contains("location=\"http://127.0.0.1/lps\""))
+        let wsdl = try SafeXMLReader.read(response.body).get()
+        #expect(wsdl.name == "definitions")
+        // Every import resolves on the simulator itself.
+        let imports = text.components(separatedBy: "schemaLocation=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        #expect(!imports.isEmpty)
+        for location in imports {
+            #expect(location.hasPrefix("http://127.0.0.1/lps?xsd="), "\(location)")
+            let target = String(location.dropFirst("http://127.0.0.1".count))
+            let schema = try server.client().get(target)
+            #expect(schema.status == 200, "\(target)")
+            #expect((try? SafeXMLReader.read(schema.body).get())?.name == "schema", "\(target)")
+            #expect(!schema.text.contains("INSI_SIM_BASE_URL"))
+        }
+    }
+
+    @Test("the Host header the client used is the address written, unless it is unusual")
+    func hostHeader() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        let client = try server.client()
+        try client.send("GET /lps?wsdl HTTP/1.1\r\nHost: insi.local:9000\r\n\r\n")
+        #expect(try client.readResponse().text.contains("location=\"http://insi.local:9000/lps\""))
+        let hostile = try server.client()
+        try hostile.send("GET /lps?wsdl HTTP/1.1\r\nHost: x\"/><evil/>\r\n\r\n")
+        let text = try hostile.readResponse().text
+        #expect(!text.contains("<evil/>"))
+        #expect(text.contains("location=\"http://127.0.0.1:\(server.port)/lps\""))
+    }
+
+    @Test("only the contract's schemas can be asked for")
+    func onlyContractFiles() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        for target in ["/lps?xsd=../seed/default-base.json", "/lps?xsd=README.md", "/lps?xsd=%2e%2e/x.xsd", "/lps?xsd=nope.xsd", "/lps?xsd=../../../../etc/passwd"] {
+            let response = try server.client().get(target)
+            #expect(response.status == 404, "\(target)")
+            #expect(!response.text.contains("root:"))
+        }
+        #expect(try server.client().get("/lps").status == 400)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import INSiCore
+import INSiServer
+import INSiSOAP
+import Logging
+
+/// Paths of the repository and of `../shared`, found from this file.
+enum TestPaths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let resources = repository.appendingPathComponent("Resources")
+    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+    static let conformance = shared.appendingPathComponent("conformance")
+    static var hasShared: Bool { FileManager.default.fileExists(atPath: conformance.path) }
+}
+
+/// A real simulator on an ephemeral port, for one test.
+struct TestSimulator {
+    let simulator: Simulator
+    let port: Int
+
+    init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20) throws {
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.resourcesPath = TestPaths.resources.path
+        configuration.nameMatching = nameMatching
+        configuration.authorizedIDAMs = authorizedIDAMs
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.eventLoopCount = 2
+        var logger = Logger(label: "insi-sim-test")
+        logger.logLevel = .warning
+        simulator = try Simulator(configuration: configuration, logger: logger)
+        port = try simulator.start()
+    }
+
+    func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
+
+    /// Posts a SOAP request with the Content-Type of its operation.
+    func call(_ request: INSiRequest) throws -> RawHTTPClient.Response {
+        try client().post("/lps", body: INSiRequestWriter.write(request),
+                          headers: [("Content-Type", INSiRequestWriter.contentType(for: request.operation))])
+    }
+
+    func stop() async { await simulator.shutdown() }
+}
+
+/// Requests as an editor's software writes them.
+enum Requests {
+    static func headers(idam: String = "TESTIDAM0001", messageID: String = "uuid:\(UUID().uuidString.lowercased())") -> SOAPHeaders {
+        SOAPHeaders(
+            messageID: messageID, action: nil,
+            lps: ContexteLPS(id: UUID().uuidString, time: "2026-11-23T10:00:00Z", emitter: "810000000001", idam: idam, idamR: "4",
+                             version: "1.0.0", instance: UUID().uuidString, name: "urn:lps:insi-sim-tests:1.0.0"),
+            bam: ContexteBAM(id: UUID().uuidString, time: "2026-11-23T10:00:00Z", emitter: "810000000001"),
+            hasSecurity: true)
+    }
+
+    static func traits(_ name: String?, _ firstNames: [String], _ sex: String?, _ date: String?, place: String? = nil,
+                       idam: String = "TESTIDAM0001", messageID: String = "uuid:\(UUID().uuidString.lowercased())") -> INSiRequest {
+        INSiRequest(headers: headers(idam: idam, messageID: messageID),
+                    body: .traits(TraitsSearchRequest(birthName: name, firstNames: firstNames, sex: sex, birthDate: date, birthPlace: place)))
+    }
+
+    static func vitale(od: String, key: String?, date: String, rank: String? = nil, beneficiary: String? = nil, name: String? = nil) -> INSiRequest {
+        var headers = headers()
+        headers.bam?.insuredNumber = od
+        headers.bam?.beneficiaryBirthDate = date
+        headers.bam?.beneficiaryRank = rank
+        return INSiRequest(headers: headers, body: .vitale(VitaleSearchRequest(
+            beneficiary: beneficiary.map { WireMatricule(number: $0) }, ouvrantDroit: WireMatricule(number: od, key: key),
+            birthName: name, birthDate: date, rank: rank)))
+    }
+}
+
+/// The answer of a call, read back.
+func answer(_ response: RawHTTPClient.Response) throws -> INSiResponseReader.Answer {
+    try INSiResponseReader.read(response.body, httpStatus: response.status).get()
+}
