@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

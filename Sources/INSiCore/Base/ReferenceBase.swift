@@ -141,32 +141,34 @@ public struct ReferenceBase: Sendable {
         let firstNames = FirstNameRule(query.firstNames, nameMatching: nameMatching)
         var candidates = 0
         var firstNameMatches = 0
-        var matches: [Identity] = []
+        var matches = 0
+        var matched: Int32 = -1
         var slot = traitsHeads[key] ?? -1
         while slot >= 0 {
             defer { slot = traitsNext[Int(slot)] }
-            guard let identity = slots[Int(slot)] else { continue }
+            // Borrow the identity in place: copying it would retain every string it holds.
+            let accepted: Bool? = slots.withUnsafeBufferPointer { buffer in
+                guard let identity = buffer[Int(slot)] else { return nil }
+                guard firstNames.matches(identity.traits.firstNames) else { return false }
+                firstNameMatches += 1
+                if let place = query.birthPlace, identity.traits.birthPlace != place { return false }
+                return true
+            }
+            guard let accepted else { continue }
             candidates += 1
-            guard firstNames.matches(identity.traits.firstNames) else { continue }
-            firstNameMatches += 1
-            if let place = query.birthPlace, identity.traits.birthPlace != place { continue }
-            matches.append(identity)
-        }
-        let searched = "\(nameMatching.rawValue) name \(key.nameKey), sex \(query.sex.rawValue), born \(query.birthDate)"
-        var explanation: String
-        if candidates == 0 {
-            explanation = "no identity with \(searched)"
-        } else {
-            explanation = "\(candidates) identit\(candidates == 1 ? "y" : "ies") with \(searched); "
-                + "\(firstNameMatches) accept the first names \(query.firstNames.joined(separator: " ")) (first one or complete list)"
-            if let place = query.birthPlace {
-                explanation += "; \(matches.count) born in \(place)"
+            if accepted {
+                matches += 1
+                matched = slot
             }
         }
-        switch matches.count {
-        case 0: return SearchResult(outcome: .notFound, explanation: explanation)
-        case 1: return SearchResult(outcome: .found(matches[0]), explanation: explanation)
-        default: return SearchResult(outcome: .several(matches.count), explanation: explanation)
+        let trace = SearchTrace.traits(query: query, nameKey: key.nameKey, nameMatching: nameMatching, candidates: candidates,
+                                       firstNameMatches: firstNameMatches, placeMatches: matches)
+        switch matches {
+        case 0: return SearchResult(outcome: .notFound, trace: trace)
+        case 1:
+            guard let identity = slots[Int(matched)] else { return SearchResult(outcome: .notFound, trace: trace) }
+            return SearchResult(outcome: .found(identity), trace: trace)
+        default: return SearchResult(outcome: .several(matches), trace: trace)
         }
     }
 
@@ -174,12 +176,10 @@ public struct ReferenceBase: Sendable {
     /// date and rank, narrowed by the beneficiary's matricule and birth name when given.
     public func search(_ query: VitaleQuery) -> SearchResult {
         guard let card = cardsByOuvrantDroit[query.ouvrantDroit] else {
-            return SearchResult(outcome: .notFound, explanation: "no Vitale card for the ouvrant droit \(query.ouvrantDroit)")
+            return SearchResult(outcome: .notFound, trace: .noCard(ouvrantDroit: query.ouvrantDroit))
         }
         if let key = query.ouvrantDroitKey, key != card.ouvrantDroitKey {
-            return SearchResult(
-                outcome: .notFound,
-                explanation: "card of \(query.ouvrantDroit) found but the key sent, \(key), is not its key \(card.ouvrantDroitKey)")
+            return SearchResult(outcome: .notFound, trace: .wrongCardKey(ouvrantDroit: query.ouvrantDroit, sent: key, expected: card.ouvrantDroitKey))
         }
         let rank = query.effectiveRank
         var matches: [Identity] = []
@@ -194,15 +194,11 @@ public struct ReferenceBase: Sendable {
             if let name = query.birthName, nameMatching.key(name) != nameMatching.key(identity.traits.birthName) { continue }
             matches.append(identity)
         }
-        var explanation = "card of \(query.ouvrantDroit) (\(card.beneficiaries.count) beneficiaries): "
-            + "\(byDate) born \(query.birthDate) with rank \(rank)\(query.rank == nil ? " (rank absent: 1)" : "")"
-        if query.beneficiaryMatricule != nil || query.birthName != nil {
-            explanation += "; \(matches.count) left after the beneficiary's matricule and birth name"
-        }
+        let trace = SearchTrace.vitale(query: query, beneficiaries: card.beneficiaries.count, byDateAndRank: byDate, afterNarrowing: matches.count)
         switch matches.count {
-        case 0: return SearchResult(outcome: .notFound, explanation: explanation)
-        case 1: return SearchResult(outcome: .found(matches[0]), explanation: explanation)
-        default: return SearchResult(outcome: .several(matches.count), explanation: explanation)
+        case 0: return SearchResult(outcome: .notFound, trace: trace)
+        case 1: return SearchResult(outcome: .found(matches[0]), trace: trace)
+        default: return SearchResult(outcome: .several(matches.count), trace: trace)
         }
     }
 

@@ -13,7 +13,7 @@ struct FirstNameRule {
         self.nameMatching = nameMatching
         switch nameMatching {
         case .strict:
-            strictNames = names.map { $0.uppercased() }
+            strictNames = names.map { NameMatching.isCanonicalASCII($0) ? $0 : $0.uppercased() }
             relaxedKey = ""
         case .relaxed:
             strictNames = []

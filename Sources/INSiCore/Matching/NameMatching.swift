@@ -14,10 +14,25 @@ public enum NameMatching: String, Sendable, CaseIterable, Codable {
     public func key(_ name: String) -> String {
         switch self {
         case .strict:
+            // Fast path for what nearly every request holds: an upper-case ASCII name without
+            // surrounding spaces is its own key (no allocation).
+            if NameMatching.isCanonicalASCII(name) { return name }
             return NameMatching.trimmed(name).uppercased()
         case .relaxed:
             return NameMatching.relaxedKey(name)
         }
+    }
+
+    static func isCanonicalASCII(_ name: String) -> Bool {
+        var result = true
+        var last: UInt8 = 0
+        for (index, byte) in name.utf8.enumerated() {
+            let allowed = (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "'") || (byte == UInt8(ascii: " ") && index > 0)
+            if !allowed { result = false; break }
+            last = byte
+        }
+        return result && last != UInt8(ascii: " ") && !name.isEmpty
     }
 
     static func trimmed(_ name: String) -> Substring {

@@ -11,13 +11,16 @@ public struct SearchResult: Sendable {
     }
 
     public var outcome: Outcome
-    /// One sentence: which candidates the index gave and which rule kept or dropped them.
-    public var explanation: String
+    /// What the search saw, kept as numbers: the sentence is only written when someone reads it.
+    public var trace: SearchTrace
 
-    public init(outcome: Outcome, explanation: String) {
+    public init(outcome: Outcome, trace: SearchTrace) {
         self.outcome = outcome
-        self.explanation = explanation
+        self.trace = trace
     }
+
+    /// One sentence: which candidates the index gave and which rule kept or dropped them.
+    public var explanation: String { trace.description }
 
     /// The INSi result code: "00", "01" or "02".
     public var code: String {
@@ -32,5 +35,38 @@ public struct SearchResult: Sendable {
     public var identity: Identity? {
         if case .found(let identity) = outcome { return identity }
         return nil
+    }
+}
+
+/// The steps of one search, for the journal: written out on demand.
+public enum SearchTrace: Sendable, CustomStringConvertible {
+    /// A traits search: the index key, how many identities shared it, how many accepted the
+    /// first names, how many were born in the place asked for.
+    case traits(query: TraitsQuery, nameKey: String, nameMatching: NameMatching, candidates: Int, firstNameMatches: Int, placeMatches: Int)
+    case noCard(ouvrantDroit: Matricule)
+    case wrongCardKey(ouvrantDroit: Matricule, sent: String, expected: String)
+    case vitale(query: VitaleQuery, beneficiaries: Int, byDateAndRank: Int, afterNarrowing: Int)
+
+    public var description: String {
+        switch self {
+        case .traits(let query, let nameKey, let nameMatching, let candidates, let firstNameMatches, let placeMatches):
+            let searched = "\(nameMatching.rawValue) name \(nameKey), sex \(query.sex.rawValue), born \(query.birthDate)"
+            guard candidates > 0 else { return "no identity with \(searched)" }
+            var text = "\(candidates) identit\(candidates == 1 ? "y" : "ies") with \(searched); "
+                + "\(firstNameMatches) accept the first names \(query.firstNames.joined(separator: " ")) (first one or complete list)"
+            if let place = query.birthPlace { text += "; \(placeMatches) born in \(place)" }
+            return text
+        case .noCard(let od):
+            return "no Vitale card for the ouvrant droit \(od)"
+        case .wrongCardKey(let od, let sent, let expected):
+            return "card of \(od) found but the key sent, \(sent), is not its key \(expected)"
+        case .vitale(let query, let beneficiaries, let byDateAndRank, let afterNarrowing):
+            var text = "card of \(query.ouvrantDroit) (\(beneficiaries) beneficiaries): "
+                + "\(byDateAndRank) born \(query.birthDate) with rank \(query.effectiveRank)\(query.rank == nil ? " (rank absent: 1)" : "")"
+            if query.beneficiaryMatricule != nil || query.birthName != nil {
+                text += "; \(afterNarrowing) left after the beneficiary's matricule and birth name"
+            }
+            return text
+        }
     }
 }
