@@ -55,3 +55,20 @@ struct ContractServingTests {
         #expect(try server.client().get("/lps").status == 400)
     }
 }
+
+@Suite("The README documents the test plan")
+struct ReadmePlanTests {
+    @Test("every case of Resources/seed/cases.json is in the README table with its strict answer")
+    func everyCaseDocumented() throws {
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(!PlanCase.all.isEmpty)
+        for planCase in PlanCase.all {
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(planCase.id)` |") }
+            #expect(row != nil, "\(planCase.id) is missing from the README")
+            if let row, let strict = planCase.expected["strict"] {
+                let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                #expect(cells.count >= 5 && cells[3].hasPrefix(strict.code), "\(planCase.id): README says \(cells.count > 3 ? cells[3] : "?")")
+            }
+        }
+    }
+}
