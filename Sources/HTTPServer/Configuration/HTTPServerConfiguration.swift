@@ -16,7 +16,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Time allowed for a request (head and body) once its first byte arrived; then 408 and close.
     public var headerReadTimeout: Duration
-    /// Time a connection may wait for the next request (or for a stalled write) before it is closed.
+    /// Time a connection may wait for its next (or first) request, or for a stalled write, before
+    /// it is closed without an answer.
     public var idleTimeout: Duration
     /// Open connections beyond which new ones get 503 and are closed.
     public var maxConnections: Int

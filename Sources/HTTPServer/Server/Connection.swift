@@ -34,6 +34,9 @@ final class Connection {
 
     /// Edge-triggered epoll: true until a read shows the kernel buffer is drained.
     private var readable = true
+    /// epoll reported the peer's FIN (EPOLLRDHUP): the end of stream is pending, so a short read
+    /// no longer proves the socket is drained.
+    private var finPending = false
     private var peerClosed = false
     /// Numbers requests so that a late reply for an earlier one can never be taken for the current one.
     private var sequence: UInt64 = 0
@@ -69,6 +72,9 @@ final class Connection {
         if events & (LinuxAPI.EPOLLIN | LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLHUP) != 0 {
             readable = true
         }
+        if events & (LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLHUP) != 0 {
+            finPending = true
+        }
         if events & LinuxAPI.EPOLLOUT != 0 && outputOffset < output.count {
             flush()
         }
@@ -101,7 +107,8 @@ final class Connection {
                 lastActivity = loop.now
                 // A short read means the socket buffer is empty; with edge-triggered epoll the
                 // next arrival raises a new event, so skip the read that would say EAGAIN.
-                if count < free { readable = false }
+                // Not so for a FIN already reported: no new event would come for it.
+                if count < free && !finPending { readable = false }
             case .failure(.wouldBlock):
                 readable = false
                 return
@@ -158,7 +165,8 @@ final class Connection {
         sequence &+= 1
         requestStart = 0
         currentHead = head
-        keepAlive = head.wantsKeepAlive
+        // RFC 9112 §6.1: chunked framing from an HTTP/1.0 client is suspect; close after answering.
+        keepAlive = head.wantsKeepAlive && (head.versionMinor >= 1 || !head.headers.contains("Transfer-Encoding"))
         let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress, connectionID: id)
         let reply = HTTPReply(context: ReplyContext(loop: loop.handle, fd: socket.fd, connectionID: id, sequence: sequence))
         loop.core.handler(request, reply)

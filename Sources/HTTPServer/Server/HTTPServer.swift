@@ -21,6 +21,8 @@ public final class HTTPServer: Sendable {
     private struct State {
         var lifecycle = Lifecycle.idle
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// A shutdown asked for while `start` was still running, applied when it finishes.
+        var pendingShutdown: Duration?
     }
 
     private let core: ServerCore
@@ -105,7 +107,10 @@ public final class HTTPServer: Sendable {
         }
         core.listenersRemaining.store(handles.count, ordering: .releasing)
         core.boundPort.store(port, ordering: .releasing)
-        state.withLock { $0.lifecycle = .running(loops: handles, runningLoops: handles.count) }
+        let pendingShutdown = state.withLock { state in
+            state.lifecycle = .running(loops: handles, runningLoops: handles.count)
+            return state.pendingShutdown
+        }
         let core = self.core
         for handle in handles {
             let thread = Thread { [self] in
@@ -114,6 +119,9 @@ public final class HTTPServer: Sendable {
             }
             thread.name = "http-loop-\(handle.index)"
             thread.start()
+        }
+        if let pendingShutdown {
+            beginShutdown(grace: pendingShutdown)
         }
         core.logger.debug("HTTP server listening", metadata: [
             "host": "\(configuration.host)", "port": "\(port)", "event-loops": "\(handles.count)",
@@ -141,6 +149,13 @@ public final class HTTPServer: Sendable {
     /// their reply (up to `grace`), close idle keep-alive connections, then return once every
     /// event loop has exited. Safe to call twice and from any thread.
     public func shutdown(grace: Duration = .seconds(10)) async {
+        beginShutdown(grace: grace)
+        await waitUntilStopped()
+    }
+
+    /// Starts the graceful stop described in ``shutdown(grace:)`` without waiting for it, for
+    /// callers that cannot await (a signal handler, a synchronous context). Safe to call twice.
+    public func beginShutdown(grace: Duration = .seconds(10)) {
         let loops = state.withLock { state -> [EventLoopHandle] in
             switch state.lifecycle {
             case .running(let loops, let running):
@@ -149,14 +164,16 @@ public final class HTTPServer: Sendable {
             case .idle:
                 state.lifecycle = .stopped
                 return []
-            case .starting, .stopping, .stopped:
+            case .starting:
+                state.pendingShutdown = grace
+                return []
+            case .stopping, .stopped:
                 return []
             }
         }
         for loop in loops {
             loop.submit(.shutdown(grace: grace))
         }
-        await waitUntilStopped()
     }
 
     /// Returns once the server has fully stopped (immediately if it never started).

@@ -11,12 +11,15 @@ final class ServerCore: Sendable {
 
     /// The application's shaper for error answers; read by the loops on each error (rare).
     let errorResponder = Mutex<ErrorResponder?>(nil)
+    /// Counted by all loops (accept and close), checked against `maxConnections` on accept;
+    /// relaxed ordering suffices because no other memory is published through these counters.
     let openConnections = Atomic<Int>(0)
     let acceptedConnections = Atomic<Int>(0)
     let nextConnectionID = Atomic<UInt64>(0)
     /// Loops still watching the listening socket; the last one to let go closes it, so no loop
     /// can call accept on a closed (possibly reused) descriptor.
     let listenersRemaining = Atomic<Int>(0)
+    /// Written once by `start`, read by `HTTPServer.port` from any thread.
     let boundPort = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping HTTPHandler) {

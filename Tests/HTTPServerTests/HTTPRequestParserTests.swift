@@ -1,0 +1,184 @@
+@testable import HTTPServer
+import Testing
+
+/// What the parser produced, flattened for comparisons.
+private enum Parsed: Equatable {
+    case head(method: String, target: String)
+    case request(method: String, target: String, body: String)
+    case failure(HTTPServerError)
+}
+
+/// Feeds `text` to a parser the way a connection does: `step` bytes at a time (all at once when
+/// nil), keeping unconsumed bytes, until no further progress is possible.
+private func parse(_ text: String, step: Int? = nil, limits: HTTPParserLimits = HTTPParserLimits()) -> [Parsed] {
+    var parser = HTTPRequestParser(limits: limits)
+    var buffer = ReadBuffer()
+    var results: [Parsed] = []
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while true {
+        let count = min(step ?? bytes.count, bytes.count - offset)
+        if count > 0 {
+            buffer.append(Array(bytes[offset..<(offset + count)]))
+            offset += count
+        }
+        while true {
+            var consumed = 0
+            let event = buffer.withReadableBytes { parser.parse($0, consumed: &consumed) }
+            buffer.consume(consumed)
+            switch event {
+            case .needMoreData:
+                break
+            case .head(let head, _):
+                results.append(.head(method: head.method, target: head.target))
+                continue
+            case .request(let head, let body):
+                results.append(.request(method: head.method, target: head.target, body: String(decoding: body, as: UTF8.self)))
+                continue
+            case .failure(let error, _):
+                results.append(.failure(error))
+                return results
+            }
+            break
+        }
+        if offset == bytes.count { return results }
+    }
+}
+
+/// The single head of a complete request without body.
+private func head(_ text: String) -> HTTPRequestHead? {
+    var parser = HTTPRequestParser(limits: HTTPParserLimits())
+    var consumed = 0
+    let bytes = Array(text.utf8)
+    let event = bytes.withUnsafeBufferPointer { parser.parse($0, consumed: &consumed) }
+    if case .request(let head, _) = event { return head }
+    return nil
+}
+
+@Suite("Request parser")
+struct HTTPRequestParserTests {
+    @Test func simpleGet() throws {
+        let parsed = try #require(head("GET /lps?wsdl HTTP/1.1\r\nHost: example\r\nX-A:  spaced value \t\r\n\r\n"))
+        #expect(parsed.method == "GET")
+        #expect(parsed.target == "/lps?wsdl")
+        #expect(parsed.path == "/lps")
+        #expect(parsed.query == "wsdl")
+        #expect(parsed.versionMinor == 1)
+        #expect(parsed.headers["x-a"] == "spaced value")
+        #expect(parsed.headers["HOST"] == "example")
+    }
+
+    @Test func http10WithoutHostAndNoQuery() throws {
+        let parsed = try #require(head("GET /a/b HTTP/1.0\r\n\r\n"))
+        #expect(parsed.versionMinor == 0)
+        #expect(parsed.path == "/a/b")
+        #expect(parsed.query == nil)
+        #expect(!parsed.wantsKeepAlive)
+        let keepAlive = try #require(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"))
+        #expect(keepAlive.wantsKeepAlive)
+        let close = try #require(head("GET / HTTP/1.1\r\nHost: h\r\nConnection: foo, close\r\n\r\n"))
+        #expect(!close.wantsKeepAlive)
+    }
+
+    @Test(arguments: [nil, 1, 7])
+    func contentLengthBodyInPieces(step: Int?) {
+        let text = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world"
+        #expect(parse(text, step: step) == [
+            .head(method: "POST", target: "/x"),
+            .request(method: "POST", target: "/x", body: "hello world"),
+        ])
+    }
+
+    @Test(arguments: [nil, 1, 5])
+    func chunkedBodyWithExtensionsAndTrailers(step: Int?) {
+        let text = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5;name=value\r\nhello\r\n"
+            + "6 ; ext\r\n world\r\n"
+            + "000\r\nX-Trailer: yes\r\nOther: 1\r\n\r\n"
+            + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n"
+        #expect(parse(text, step: step) == [
+            .head(method: "POST", target: "/c"),
+            .request(method: "POST", target: "/c", body: "hello world"),
+            .request(method: "GET", target: "/next", body: ""),
+        ])
+    }
+
+    @Test func pipelinedRequestsAndLeadingEmptyLine() {
+        let text = "\r\nGET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
+        #expect(parse(text) == [
+            .request(method: "GET", target: "/1", body: ""),
+            .request(method: "GET", target: "/2", body: ""),
+        ])
+    }
+
+    @Test func duplicateIdenticalContentLengthIsAccepted() {
+        let text = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\ncontent-length: 2, 2\r\n\r\nok"
+        #expect(parse(text).last == .request(method: "POST", target: "/", body: "ok"))
+    }
+
+    @Test(arguments: [
+        ("GARBAGE\r\n\r\n", "invalid"),
+        ("GET / HTTP/1.1\nHost: h\n\n", "bare LF"),
+        ("GET  / HTTP/1.1\r\nHost: h\r\n\r\n", "empty target"),
+        ("GET / HTTP/1.1\r\nHost : h\r\n\r\n", "space before colon"),
+        ("GET / HTTP/1.1\r\nHost: h\r\n folded\r\n\r\n", "obs-fold"),
+        ("GET / HTTP/1.1\r\n\r\n", "no Host"),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "two Hosts"),
+        ("GET / HTTP/1.1x\r\nHost: h\r\n\r\n", "bad version"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 12a\r\n\r\n", "bad Content-Length"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", "negative Content-Length"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", "conflicting CL"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "CL + TE"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", "chunked not final"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY", "missing chunk CRLF"),
+        ("GET / HTTP/1.1\r\nHost: h\r\nX: a\u{01}b\r\n\r\n", "control character"),
+    ])
+    func malformedRequestsGet400(text: String, why: String) {
+        let result = parse(text).last
+        guard case .failure(.malformedRequest) = result else {
+            Issue.record("\(why): expected 400, got \(String(describing: result))")
+            return
+        }
+    }
+
+    @Test func statusSpecificFailures() {
+        #expect(parse("GET / HTTP/2.0\r\nHost: h\r\n\r\n") == [.failure(.unsupportedVersion)])
+        #expect(parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+            == [.failure(.unsupportedTransferEncoding)])
+    }
+
+    @Test func limits() {
+        let limits = HTTPParserLimits(maxRequestLineBytes: 64, maxHeaderBytes: 256, maxHeaderCount: 3, maxBodyBytes: 10)
+        let longTarget = "GET /" + String(repeating: "a", count: 100) + " HTTP/1.1\r\nHost: h\r\n\r\n"
+        #expect(parse(longTarget, limits: limits) == [.failure(.uriTooLong)])
+        // Incomplete, but already over the limit: no need to wait for the end of the line.
+        #expect(parse("GET /" + String(repeating: "a", count: 100), limits: limits) == [.failure(.uriTooLong)])
+        #expect(parse(String(repeating: "\u{7F}", count: 100), limits: limits) == [.failure(.malformedRequest("request line too long and not HTTP"))])
+        let manyHeaders = "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n"
+        #expect(parse(manyHeaders, limits: limits) == [.failure(.headersTooLarge)])
+        let bigHeader = "GET / HTTP/1.1\r\nHost: h\r\nA: " + String(repeating: "x", count: 300) + "\r\n\r\n"
+        #expect(parse(bigHeader, limits: limits) == [.failure(.headersTooLarge)])
+        #expect(parse(bigHeader, step: 10, limits: limits) == [.failure(.headersTooLarge)])
+        #expect(parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", limits: limits)
+            == [.failure(.bodyTooLarge(limit: 10))])
+        let chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nabcdef\r\n0\r\n\r\n"
+        #expect(parse(chunked, limits: limits) == [.head(method: "POST", target: "/"), .failure(.bodyTooLarge(limit: 10))])
+        let hugeChunk = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\n"
+        #expect(parse(hugeChunk, limits: limits).last == .failure(.bodyTooLarge(limit: 10)))
+        let longChunkLine = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000)
+        #expect(parse(longChunkLine, limits: limits).last == .failure(.malformedRequest("chunk-size line too long")))
+    }
+
+    @Test func headersKeepOrderAndLookUpCaseInsensitively() {
+        var headers = HTTPHeaders([("Accept", "a"), ("X-Multi", "1")])
+        headers.add("x-multi", "2")
+        #expect(headers.values("X-MULTI") == ["1", "2"])
+        #expect(headers["accept"] == "a")
+        headers.set("X-Multi", "3")
+        #expect(headers.values("x-multi") == ["3"])
+        headers.remove("ACCEPT")
+        #expect(!headers.contains("Accept"))
+        #expect(headers.map(\.name) == ["X-Multi"])
+    }
+}

@@ -1,0 +1,153 @@
+import Dispatch
+import Foundation
+import HTTPServer
+import Testing
+
+/// Limits, malformed input and timeouts: the server answers with the right status, closes,
+/// and keeps serving other clients.
+@Suite("Limits and errors")
+struct HTTPServerLimitTests {
+    static let small = TestServer.configuration {
+        $0.maxRequestLineBytes = 256
+        $0.maxHeaderBytes = 1024
+        $0.maxHeaderCount = 10
+        $0.maxBodyBytes = 1024
+    }
+
+    /// Sends `request` on a new connection and expects `status`, `Connection: close` and EOF.
+    private func expectRejected(_ request: String, status: Int, port: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let client = try TestClient(port: port)
+        try client.send(request)
+        let response = try #require(client.readResponse(), sourceLocation: sourceLocation)
+        #expect(response.status == status, sourceLocation: sourceLocation)
+        #expect(response.header("Connection") == "close", sourceLocation: sourceLocation)
+        #expect(client.waitForClose(), "connection should be closed", sourceLocation: sourceLocation)
+    }
+
+    @Test func requestLineLimit() async throws {
+        try await withServer(Self.small) { _, port in
+            try expectRejected(get("/" + String(repeating: "x", count: 300)), status: 414, port: port)
+            try expectRejected(String(repeating: "@", count: 300), status: 400, port: port)
+        }
+    }
+
+    @Test func headerSizeAndCountLimits() async throws {
+        try await withServer(Self.small) { _, port in
+            try expectRejected(get("/", "X-Big: " + String(repeating: "b", count: 1100) + "\r\n"), status: 431, port: port)
+            let many = (0..<11).map { "X-\($0): v\r\n" }.joined()
+            try expectRejected(get("/", many), status: 431, port: port)
+        }
+    }
+
+    @Test func bodyLimitByContentLengthAndByChunks() async throws {
+        try await withServer(Self.small) { _, port in
+            try expectRejected(post("/", String(repeating: "a", count: 1025)), status: 413, port: port)
+            let chunk = String(repeating: "c", count: 600)
+            let chunked = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n"
+            try expectRejected(chunked, status: 413, port: port)
+            // Exactly at the limit is fine.
+            let client = try TestClient(port: port)
+            try client.send(post("/", String(repeating: "a", count: 1024)))
+            #expect(client.readResponse()?.body.count == 1024)
+        }
+    }
+
+    @Test func malformedRequestsGet400WhileOthersKeepWorking() async throws {
+        try await withServer { _, port in
+            let bystander = try TestClient(port: port)
+            try bystander.send(get("/before"))
+            #expect(bystander.readResponse()?.status == 200)
+
+            try expectRejected("THIS IS NOT HTTP\r\n\r\n", status: 400, port: port)
+            try expectRejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", status: 400, port: port)
+            try expectRejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+                               status: 400, port: port)
+            try expectRejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", status: 400, port: port)
+            try expectRejected("GET / HTTP/3.0\r\nHost: h\r\n\r\n", status: 505, port: port)
+            try expectRejected("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: br, chunked\r\n\r\n", status: 501, port: port)
+
+            try bystander.send(get("/after"))
+            #expect(bystander.readResponse()?.header("X-Path") == "/after")
+        }
+    }
+
+    @Test func headerReadTimeoutAnswers408ThenCloses() async throws {
+        let configuration = TestServer.configuration { $0.headerReadTimeout = .milliseconds(300) }
+        try await withServer(configuration) { _, port in
+            let client = try TestClient(port: port)
+            let start = ContinuousClock.now
+            try client.send("GET /slow HTTP/1.1\r\nHost: h\r\nX-Half: ")
+            let response = try #require(client.readResponse(timeout: .seconds(3)))
+            let elapsed = ContinuousClock.now - start
+            #expect(response.status == 408)
+            #expect(elapsed >= .milliseconds(290))
+            #expect(elapsed < .seconds(2))
+            #expect(client.waitForClose(timeout: .seconds(2)))
+        }
+    }
+
+    @Test func idleKeepAliveConnectionIsClosedSilently() async throws {
+        let configuration = TestServer.configuration { $0.idleTimeout = .milliseconds(300) }
+        try await withServer(configuration) { _, port in
+            let client = try TestClient(port: port)
+            try client.send(get("/once"))
+            #expect(client.readResponse()?.status == 200)
+            let start = ContinuousClock.now
+            let rest = client.readUntilClosed(timeout: .seconds(3))
+            #expect(rest == [], "closed without any answer")
+            #expect(ContinuousClock.now - start >= .milliseconds(250))
+        }
+    }
+
+    @Test func fiftyMegabytePostGets413FastWithoutBuffering() async throws {
+        try await withServer { _, port in
+            let client = try TestClient(port: port)
+            let size = 50 * 1024 * 1024
+            try client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: \(size)\r\n\r\n")
+            let fd = client.fd
+            let uploaded = Uploader()
+            // Upload from another thread, like a client that does not wait for an answer.
+            let thread = Thread {
+                let block = [UInt8](repeating: 0x61, count: 256 * 1024)
+                var sent = 0
+                while sent < size {
+                    let count = block.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if count <= 0 { break }
+                    sent += count
+                }
+                uploaded.finish(sent)
+            }
+            let start = ContinuousClock.now
+            thread.start()
+            let response = try #require(client.readResponse(timeout: .seconds(3)))
+            #expect(response.status == 413)
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(client.waitForClose(timeout: .seconds(5)))
+            // The upload thread ends once the server closes (EPIPE/ECONNRESET), long before 50 MiB.
+            #expect(uploaded.wait(timeout: .seconds(5)) != nil)
+        }
+    }
+
+    @Test func slowBodyAlsoTimesOut() async throws {
+        let configuration = TestServer.configuration { $0.headerReadTimeout = .milliseconds(300) }
+        try await withServer(configuration) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")
+            #expect(client.readResponse(timeout: .seconds(3))?.status == 408)
+        }
+    }
+}
+
+/// Signals when the upload thread of a test is done.
+final class Uploader: Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    func finish(_ sent: Int) {
+        semaphore.signal()
+    }
+
+    func wait(timeout: Duration) -> Bool? {
+        semaphore.wait(timeout: .now() + .milliseconds(Int(timeout.components.seconds * 1000))) == .success ? true : nil
+    }
+}
