@@ -12,7 +12,8 @@ struct Serve: AsyncParsableCommand {
         discussion: """
         Every option can also be set through its environment variable (INSI_SIM_HOST, INSI_SIM_PORT, \
         INSI_SIM_SEED, INSI_SIM_NAME_MATCHING, INSI_SIM_AUTHORIZED_IDAM (comma-separated), INSI_SIM_RESOURCES, \
-        INSI_SIM_PUBLIC_URL, INSI_SIM_LOG_LEVEL); an option on the command line wins.
+        INSI_SIM_PUBLIC_URL, INSI_SIM_LOG_LEVEL, INSI_SIM_SCENARIOS, INSI_SIM_JOURNAL, INSI_SIM_DATA_DIR, \
+        INSI_SIM_ADMIN_TOKEN); an option on the command line wins.
         """
     )
 
@@ -37,6 +38,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL written in the WSDL when clients reach the simulator through a proxy, e.g. https://insi.example:8443 (env INSI_SIM_PUBLIC_URL).")
     var publicURL: String?
 
+    @Option(help: "Scenarios (fault injection) to load at start-up: a JSON array (env INSI_SIM_SCENARIOS).")
+    var scenarios: String?
+
+    @Option(help: "Append every call to this JSON Lines file (env INSI_SIM_JOURNAL).")
+    var journal: String?
+
+    @Option(name: .customLong("data-dir"), help: "Keep identities and scenarios changed at run time in this folder, replayed at start (env INSI_SIM_DATA_DIR).")
+    var dataDir: String?
+
+    @Option(name: .customLong("admin-token"), help: "Token the admin API requires (Authorization: Bearer); mandatory beyond loopback (env INSI_SIM_ADMIN_TOKEN).")
+    var adminToken: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env INSI_SIM_LOG_LEVEL). Default info.")
     var logLevel: String?
 
@@ -58,6 +71,10 @@ struct Serve: AsyncParsableCommand {
         configuration.authorizedIDAMs = Set(authorizedIDAM.isEmpty ? settings.authorizedIDAMs : authorizedIDAM)
         configuration.resourcesPath = resources ?? settings.resources
         configuration.publicURL = publicURL ?? settings.publicURL
+        configuration.scenariosPath = scenarios ?? settings.scenarios
+        configuration.journalPath = journal ?? settings.journal
+        configuration.dataDirectory = dataDir ?? settings.dataDir
+        configuration.adminToken = adminToken ?? settings.adminToken
         let levelName = logLevel ?? settings.logLevel ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(levelName)'")
@@ -89,6 +106,9 @@ struct Serve: AsyncParsableCommand {
         logger.info("insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, \(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)", metadata: [
             "port": "\(boundPort)", "openFileLimit": "\(openFiles)",
             "authorizedIDAM": .string(configuration.authorizedIDAMs.isEmpty ? "any" : configuration.authorizedIDAMs.sorted().joined(separator: ",")),
+            "admin": .string(configuration.adminToken == nil ? "open (loopback)" : "bearer token"),
+            "scenarios": "\(simulator.state.scenarios.all.count)",
+            "dataDir": .string(configuration.dataDirectory ?? "none"),
         ])
         let stop = AsyncStream<Int32>.makeStream()
         let trap = SignalTrap { signal in stop.continuation.yield(signal) }
@@ -112,6 +132,10 @@ struct EnvironmentSettings {
     var resources: String?
     var publicURL: String?
     var logLevel: String?
+    var scenarios: String?
+    var journal: String?
+    var dataDir: String?
+    var adminToken: String?
 
     init(_ environment: [String: String]) throws {
         func value(_ name: String) -> String? {
@@ -129,5 +153,9 @@ struct EnvironmentSettings {
         resources = value("INSI_SIM_RESOURCES")
         publicURL = value("INSI_SIM_PUBLIC_URL")
         logLevel = value("INSI_SIM_LOG_LEVEL")
+        scenarios = value("INSI_SIM_SCENARIOS")
+        journal = value("INSI_SIM_JOURNAL")
+        dataDir = value("INSI_SIM_DATA_DIR")
+        adminToken = value("INSI_SIM_ADMIN_TOKEN")
     }
 }

@@ -49,6 +49,18 @@ public struct ReferenceBase: Sendable {
     /// Every Vitale card, by ouvrant droit.
     public var cards: [VitaleCard] { cardsByOuvrantDroit.values.sorted { $0.ouvrantDroit < $1.ouvrantDroit } }
 
+    /// A page of the identities that pass `filter`, in insertion order, and how many pass it.
+    /// Visits the whole base: meant for the admin listing, not for searches.
+    public func identities(offset: Int, limit: Int, where filter: (Identity) -> Bool) -> (total: Int, page: [Identity]) {
+        var total = 0
+        var page: [Identity] = []
+        for case let identity? in slots where filter(identity) {
+            if total >= offset && page.count < limit { page.append(identity) }
+            total += 1
+        }
+        return (total, page)
+    }
+
     /// The identity whose active matricule this is.
     public func identity(matricule: Matricule) -> Identity? {
         guard let slot = byMatricule[matricule] else { return nil }

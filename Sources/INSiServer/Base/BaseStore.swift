@@ -19,8 +19,13 @@ public final class BaseStore: Sendable {
 
     public func search(_ query: VitaleQuery) -> SearchResult { base.withLock { $0.search(query) } }
 
+    public func identity(matricule: Matricule) -> Identity? { base.withLock { $0.identity(matricule: matricule) } }
+
+    /// Replaces the whole base (reset to the seed).
+    public func replace(with newBase: ReferenceBase) { base.withLock { $0 = newBase } }
+
     /// Runs `body` with exclusive access to the base (for changes and listings).
-    public func withBase<T>(_ body: (inout ReferenceBase) throws -> T) rethrows -> T {
-        try base.withLock { try body(&$0) }
+    public func withBase<T: Sendable, E: Error>(_ body: (inout ReferenceBase) throws(E) -> T) throws(E) -> T {
+        try base.withLock { (base: inout ReferenceBase) throws(E) -> T in try body(&base) }
     }
 }

@@ -17,7 +17,7 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var software: String?
     /// The traits as the server read them (wire names), before validation.
     public var traits: [String: String]
-    /// "00", "01", "02" or "fault".
+    /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed".
     public var code: String
     /// For faults: the subcode and detail code (`siram_100/desir_550`).
     public var fault: String?

@@ -4,39 +4,44 @@ import INSiCore
 import INSiSOAP
 import Logging
 
-/// `POST /lps`: reads the SOAP request, checks the approval number, validates the traits,
-/// searches the base and writes the answer or the fault.
+/// `POST /lps`: reads the SOAP request, applies a scenario when one matches, else checks the
+/// approval number, validates the traits, searches the base and writes the answer or the fault.
 public struct INSiEndpoint: Sendable {
-    public let store: BaseStore
+    public let state: SimulatorState
     /// When non-empty, only these approval numbers are served; the others get siram_100/desir_550.
     public let authorizedIDAMs: Set<String>
     let logger: Logger
-    let onCall: @Sendable (CallRecord) -> Void
 
-    public init(store: BaseStore, authorizedIDAMs: Set<String>, logger: Logger, onCall: @escaping @Sendable (CallRecord) -> Void = { _ in }) {
-        self.store = store
+    public init(state: SimulatorState, authorizedIDAMs: Set<String>, logger: Logger) {
+        self.state = state
         self.authorizedIDAMs = authorizedIDAMs
         self.logger = logger
-        self.onCall = onCall
     }
 
-    /// The outcome of one call: the bytes to send and the record to keep.
+    /// What to send, when, and what to remember of the call.
     struct Outcome {
-        var status: Int
-        var body: [UInt8]
+        var action: HTTPReplyAction
+        var delayMs: Int
         var record: CallRecord
     }
 
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers one call, now or after a scenario's delay.
+    public func handle(_ request: HTTPRequest, reply: HTTPReply) {
         let started = ContinuousClock.now
-        var outcome = answer(request)
-        let elapsed = ContinuousClock.now - started
-        outcome.record.milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        log(outcome.record)
-        onCall(outcome.record)
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", INSiResponseWriter.contentType)
-        return HTTPResponse(status: outcome.status, headers: headers, body: outcome.body)
+        let outcome = answer(request)
+        let finish: @Sendable () -> Void = { [state, logger] in
+            var record = outcome.record
+            let elapsed = ContinuousClock.now - started
+            record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            INSiEndpoint.log(record, logger)
+            state.recordCall(record)
+            reply(outcome.action)
+        }
+        if outcome.delayMs > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs), execute: finish)
+        } else {
+            finish()
+        }
     }
 
     func answer(_ http: HTTPRequest) -> Outcome {
@@ -44,28 +49,32 @@ public struct INSiEndpoint: Sendable {
             time: Date().timeIntervalSince1970, operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.remoteAddress)
-        func fault(_ fault: INSiFault) -> Outcome {
-            record.code = "fault"
-            record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
-            record.reason = fault.detailText ?? fault.reason
-            return Outcome(status: fault.httpStatus, body: INSiResponseWriter.fault(fault), record: record)
-        }
         let request: INSiRequest
         switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"]) {
         case .success(let parsed): request = parsed
-        case .failure(let error): return fault(error)
+        case .failure(let error): return Self.fault(error, record: record)
         }
         let headers = request.headers
-        let messageID = headers.messageID
         record.operation = request.operation.rawValue
-        record.messageID = messageID
+        record.messageID = headers.messageID
         record.idam = headers.lps?.idam
         record.emitter = headers.lps?.emitter
         record.software = headers.lps.map { [$0.name, $0.version].compactMap { $0 }.joined(separator: " ") }
         record.traits = request.journalTraits
-        if !authorizedIDAMs.isEmpty && !authorizedIDAMs.contains(headers.lps?.idam ?? "") {
-            var outcome = fault(.unknownApprovalNumber(messageID: messageID))
-            outcome.record.reason = "approval number \(headers.lps?.idam.map { "'\($0)'" } ?? "(none)") is not among the authorised ones"
+        if let scenario = state.takeScenario(for: request) {
+            record.scenario = scenario.id
+            return applying(scenario, to: request, record: record)
+        }
+        return normalAnswer(request, record: record)
+    }
+
+    /// What INSi itself would answer.
+    func normalAnswer(_ request: INSiRequest, record: CallRecord) -> Outcome {
+        var record = record
+        let messageID = request.headers.messageID
+        if !authorizedIDAMs.isEmpty && !authorizedIDAMs.contains(request.headers.lps?.idam ?? "") {
+            var outcome = Self.fault(.unknownApprovalNumber(messageID: messageID), record: record)
+            outcome.record.reason = "approval number \(request.headers.lps?.idam.map { "'\($0)'" } ?? "(none)") is not among the authorised ones"
             return outcome
         }
         let result: SearchResult
@@ -75,24 +84,108 @@ public struct INSiEndpoint: Sendable {
                 let query = try TraitsQuery.validate(
                     birthName: traits.birthName, firstNames: traits.firstNames, sex: traits.sex,
                     birthDate: traits.birthDate, birthPlace: traits.birthPlace)
-                result = store.search(query)
+                result = state.store.search(query)
             case .vitale(let vitale):
                 let query = try VitaleQuery.validate(
                     ouvrantDroit: vitale.ouvrantDroit?.number, ouvrantDroitKey: vitale.ouvrantDroit?.key,
                     birthDate: vitale.birthDate, rank: vitale.rank, beneficiaryMatricule: vitale.beneficiary?.number,
                     beneficiaryKey: vitale.beneficiary?.key, birthName: vitale.birthName)
-                result = store.search(query)
+                result = state.store.search(query)
             }
         } catch {
-            return fault(.invalidInput(error, messageID: messageID))
+            return Self.fault(.invalidInput(error, messageID: messageID), record: record)
         }
         record.code = result.code
         record.reason = result.explanation
         record.matricule = result.identity?.ins.matricule.value
-        return Outcome(status: 200, body: INSiResponseWriter.result(result), record: record)
+        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record)
     }
 
-    private func log(_ record: CallRecord) {
+    /// The effect of a scenario, in place of (or around) the normal answer.
+    func applying(_ scenario: Scenario, to request: INSiRequest, record: CallRecord) -> Outcome {
+        let effect = scenario.effect
+        let delay = effect.delayMs ?? 0
+        let messageID = request.headers.messageID
+        let label = "scenario \(scenario.id ?? "?")\(scenario.description.map { " (\($0))" } ?? "")"
+        var record = record
+        var outcome: Outcome
+        switch effect.kind {
+        case .answer:
+            outcome = normalAnswer(request, record: record)
+            outcome.record.reason = "\(label): delayed \(delay) ms; \(outcome.record.reason)"
+        case .result:
+            let code = effect.code.flatMap(INSiResultCode.init(rawValue:)) ?? .notFound
+            var identity: Identity?
+            if code == .found {
+                identity = effect.matricule.flatMap(Matricule.init).flatMap { state.store.identity(matricule: $0) }
+                guard identity != nil else {
+                    return Self.fault(.internalError("\(label) answers 00 with \(effect.matricule ?? "?"), which is no longer in the base", messageID: messageID),
+                                      record: record)
+                }
+            }
+            record.code = code.rawValue
+            record.matricule = identity?.ins.matricule.value
+            record.reason = "\(label): answers \(code.rawValue)"
+            outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record)
+        case .fault:
+            var fault = INSiFault.upstreamUnavailable(messageID: messageID)
+            if let subcode = effect.subcode { fault.subcode = subcode }
+            fault.code = effect.faultCode.flatMap(INSiFault.Code.init(rawValue:)) ?? (fault.subcode == "siram_40" ? .receiver : .sender)
+            if let detailCode = effect.detailCode { fault.detailCode = detailCode }
+            if let reason = effect.reason { fault.reason = reason }
+            if let detail = effect.detail { fault.detailText = detail }
+            if let severity = effect.severity.flatMap(INSiFault.Severity.init(rawValue:)) { fault.severity = severity }
+            fault.httpStatus = effect.status ?? 500
+            outcome = Self.fault(fault, record: record)
+            outcome.record.reason = "\(label): fault \(fault.subcode ?? fault.code.rawValue)"
+        case .http:
+            let status = effect.status ?? 502
+            var response = HTTPResponse(status: status)
+            if effect.body == "html" {
+                response.headers.add("Content-Type", "text/html; charset=utf-8")
+                response.body = Array("<html><head><title>\(status) Error</title></head><body><h1>\(status) Error</h1><hr><center>proxy</center></body></html>\n".utf8)
+            }
+            record.code = "http \(status)"
+            record.reason = "\(label): HTTP \(status) with \(effect.body == "html" ? "an HTML" : "an empty") body"
+            outcome = Outcome(action: .response(response), delayMs: 0, record: record)
+        case .close:
+            record.code = "closed"
+            record.reason = "\(label): connection closed without an answer"
+            outcome = Outcome(action: .close, delayMs: 0, record: record)
+        case .truncated:
+            let normal = normalAnswer(request, record: record)
+            guard case .response(let response) = normal.action else { return normal }
+            var head = "HTTP/1.1 \(response.status) \(response.status == 200 ? "OK" : "Error")\r\nContent-Type: \(INSiResponseWriter.contentType)\r\n"
+            head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+            record.code = "truncated"
+            record.reason = "\(label): \(response.body.count / 2) of \(response.body.count) bytes sent, then closed"
+            outcome = Outcome(action: .raw(Array(head.utf8) + response.body.prefix(response.body.count / 2), thenClose: true), delayMs: 0, record: record)
+        case .malformed:
+            let body = #"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><RESULTAT xmlns="http://www.cnamts.fr/INSiResultat"><CR><CodeCR>00</CodeCR></RESULTAT></soap:Envelope>"#
+            record.code = "malformed"
+            record.reason = "\(label): 200 with a body that is not well-formed XML"
+            outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record)
+        }
+        outcome.delayMs = delay
+        outcome.record.scenario = scenario.id
+        return outcome
+    }
+
+    static func soap(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", INSiResponseWriter.contentType)
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    static func fault(_ fault: INSiFault, record: CallRecord) -> Outcome {
+        var record = record
+        record.code = "fault"
+        record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
+        record.reason = fault.detailText ?? fault.reason
+        return Outcome(action: .response(soap(fault.httpStatus, INSiResponseWriter.fault(fault))), delayMs: 0, record: record)
+    }
+
+    static func log(_ record: CallRecord, _ logger: Logger) {
         logger.info("call", metadata: [
             "messageID": .string(record.messageID ?? "-"),
             "operation": .string(record.operation ?? "-"),
@@ -105,6 +198,7 @@ public struct INSiEndpoint: Sendable {
                 "idam": .string(record.idam ?? "-"),
                 "traits": .dictionary(record.traits.mapValues { .string($0) }),
                 "reason": .string(record.reason),
+                "scenario": .string(record.scenario ?? "-"),
                 "remote": .string(record.remoteAddress ?? "-"),
             ])
         }

@@ -3,12 +3,15 @@ import HTTPServer
 import INSiCore
 import INSiSOAP
 import Logging
+import Synchronization
 
 /// A running simulator: the base, the routes and the HTTP server, started and stopped together.
 public final class Simulator: Sendable {
     public let configuration: SimulatorConfiguration
     public let application: SimulatorApplication
     public let server: HTTPServer
+    /// The base, scenarios, journal and metrics.
+    public let state: SimulatorState
     let logger: Logger
 
     /// Why the simulator could not start.
@@ -17,6 +20,9 @@ public final class Simulator: Sendable {
         case seed(SeedError)
         case contract(String)
         case listen(String)
+        case scenarios(String)
+        case state(String)
+        case adminTokenRequired(host: String)
 
         public var description: String {
             switch self {
@@ -24,6 +30,10 @@ public final class Simulator: Sendable {
             case .seed(let error): return "the reference base could not be loaded: \(error.description)"
             case .contract(let detail): return "the contract files could not be loaded: \(detail)"
             case .listen(let detail): return "cannot listen: \(detail)"
+            case .scenarios(let detail): return "the scenarios could not be loaded: \(detail)"
+            case .state(let detail): return detail
+            case .adminTokenRequired(let host):
+                return "listening on \(host), beyond this machine, needs --admin-token (or INSI_SIM_ADMIN_TOKEN): the admin API can change every identity"
             }
         }
     }
@@ -51,8 +61,24 @@ public final class Simulator: Sendable {
         } catch {
             throw .contract("\(error)")
         }
-        let store = BaseStore(base)
-        let endpoint = INSiEndpoint(store: store, authorizedIDAMs: configuration.authorizedIDAMs, logger: logger)
+        if configuration.adminToken == nil && !AdminToken.isLoopback(configuration.host) {
+            throw .adminTokenRequired(host: configuration.host)
+        }
+        var seedScenarios: [Scenario] = []
+        if let path = configuration.scenariosPath {
+            seedScenarios = try Simulator.loadScenarios(path: path, base: base)
+        }
+        let state: SimulatorState
+        do {
+            let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
+            state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal,
+                                       dataDirectory: configuration.dataDirectory.map { URL(fileURLWithPath: $0) }, logger: logger)
+        } catch {
+            throw .state("\(error)")
+        }
+        self.state = state
+        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, logger: logger)
+        let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
         var http = HTTPServerConfiguration()
         http.host = configuration.host
         http.port = configuration.port
@@ -60,14 +86,20 @@ public final class Simulator: Sendable {
         if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
         let host = configuration.host
         let portBox = PortBox()
-        let application = SimulatorApplication(endpoint: endpoint, contract: contract, publicURL: configuration.publicURL) {
+        let serverBox = ServerBox()
+        let application = SimulatorApplication(
+            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
+            connections: { serverBox.connections() }
+        ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
         }
         self.application = application
-        server = HTTPServer(configuration: http, logger: logger) { request, reply in
-            reply.send(application.respond(to: request))
+        let httpServer = HTTPServer(configuration: http, logger: logger) { request, reply in
+            application.handle(request, reply: reply)
         }
-        server.setErrorResponder { error, head in application.errorResponse(error, head: head) }
+        httpServer.setErrorResponder { error, head in application.errorResponse(error, head: head) }
+        serverBox.server.withLock { $0 = httpServer }
+        server = httpServer
         serverPort = portBox
     }
 
@@ -92,10 +124,52 @@ public final class Simulator: Sendable {
     /// Stops accepting, finishes calls in flight, closes connections.
     public func shutdown() async {
         await server.shutdown(grace: .seconds(10))
+        state.journal.flush()
+    }
+
+    /// Reads a scenarios file: a JSON array of scenarios, or an object with a `scenarios` array.
+    static func loadScenarios(path: String, base: ReferenceBase) throws(StartError) -> [Scenario] {
+        struct Wrapped: Decodable { var scenarios: [Scenario] }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .scenarios("cannot read \(path): \(error.localizedDescription)")
+        }
+        let list: [Scenario]
+        if let array = try? JSONDecoder().decode([Scenario].self, from: data) {
+            list = array
+        } else {
+            do {
+                list = try JSONDecoder().decode(Wrapped.self, from: data).scenarios
+            } catch {
+                throw .scenarios("\(path) is not a JSON array of scenarios: \(error)")
+            }
+        }
+        var checked: [Scenario] = []
+        for (index, scenario) in list.enumerated() {
+            do {
+                var valid = try scenario.validated { base.identity(matricule: $0) != nil }
+                if valid.id == nil { valid.id = "file-\(index + 1)" }
+                checked.append(valid)
+            } catch {
+                throw .scenarios("\(path), scenario \(index + 1), field \(error.field): \(error.reason)")
+            }
+        }
+        return checked
     }
 }
 
-import Synchronization
+/// The HTTP server, known after init; read by `/metrics` for connection counts.
+final class ServerBox: Sendable {
+    // Protects the reference to the server: set once in init, read at scrape time.
+    let server = Mutex<HTTPServer?>(nil)
+
+    func connections() -> (open: Int, accepted: Int) {
+        server.withLock { server in (server?.openConnections ?? 0, server?.acceptedConnections ?? 0) }
+    }
+}
+
 
 /// The bound port, known only after `start()`; read by the WSDL writer.
 final class PortBox: Sendable {

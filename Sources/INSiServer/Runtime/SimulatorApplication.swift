@@ -5,28 +5,43 @@ import INSiSOAP
 import Logging
 
 /// The routes of the simulator over the generic HTTP server:
-/// `POST /lps` (INSi), `GET /lps?wsdl`, `GET /lps?xsd=NAME`, `GET /health`.
+/// `POST /lps` (INSi), `GET /lps?wsdl`, `GET /lps?xsd=NAME`, `GET /health`, `GET /metrics`, `/admin/...`.
 public struct SimulatorApplication: Sendable {
     public let endpoint: INSiEndpoint
+    public let admin: AdminAPI
     public let contract: ContractFiles
     public let store: BaseStore
+    /// Connection counts of the HTTP server, for `/metrics`.
+    let connections: @Sendable () -> (open: Int, accepted: Int)
     /// The URL to write in the WSDL when the request's Host header cannot be used.
     let fallbackBaseURL: @Sendable () -> String
     let publicURL: String?
 
-    public init(endpoint: INSiEndpoint, contract: ContractFiles, publicURL: String?, fallbackBaseURL: @escaping @Sendable () -> String) {
+    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
+                connections: @escaping @Sendable () -> (open: Int, accepted: Int), fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
+        self.admin = admin
         self.contract = contract
-        self.store = endpoint.store
+        self.store = endpoint.state.store
+        self.connections = connections
         self.publicURL = publicURL
         self.fallbackBaseURL = fallbackBaseURL
     }
 
-    /// Answers one request.
+    /// Handles one request: the SOAP endpoint may answer later (a scenario's delay).
+    public func handle(_ request: HTTPRequest, reply: HTTPReply) {
+        if request.path == "/lps" && request.method == "POST" {
+            endpoint.handle(request, reply: reply)
+        } else {
+            reply.send(respond(to: request))
+        }
+    }
+
+    /// Answers every route but the SOAP calls.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if request.path == "/admin" || request.path.hasPrefix("/admin/") { return admin.respond(to: request) }
         switch request.path {
         case "/lps":
-            if request.method == "POST" { return endpoint.handle(request) }
             guard request.method == "GET" || request.method == "HEAD" else {
                 return methodNotAllowed(allow: "GET, HEAD, POST")
             }
@@ -34,6 +49,14 @@ public struct SimulatorApplication: Sendable {
         case "/health":
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
             return health()
+        case "/metrics":
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
+            let (open, accepted) = connections()
+            let text = endpoint.state.metrics.render(openConnections: open, acceptedConnections: accepted, identities: store.count,
+                                                     scenarios: endpoint.state.scenarios.all.count)
+            var headers = HTTPHeaders()
+            headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            return HTTPResponse(status: 200, headers: headers, body: Array(text.utf8))
         default:
             return .text(404, "no such resource: \(request.path) (the INSi endpoint is POST /lps, its WSDL GET /lps?wsdl)\n")
         }

@@ -18,6 +18,16 @@ public struct SimulatorConfiguration: Sendable {
     public var maxBodyBytes: Int = 1 << 20
     /// Event loop threads; the number of cores when nil.
     public var eventLoopCount: Int?
+    /// Scenarios loaded at start-up (a JSON array, or `{"scenarios": [...]}`).
+    public var scenariosPath: String?
+    /// JSON Lines file every call is appended to.
+    public var journalPath: String?
+    /// Calls kept in memory for `GET /admin/journal`.
+    public var journalCapacity: Int = 10_000
+    /// Where run-time changes are made durable; none when nil (changes live until the process ends).
+    public var dataDirectory: String?
+    /// Required by the admin API when set; mandatory when listening beyond loopback.
+    public var adminToken: String?
 
     public init() {}
 }

@@ -95,7 +95,9 @@ final class RawHTTPClient {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) }
+        // RFC 9110 §6.4.1: 1xx, 204 and 304 answers have no body, whatever the headers say.
+        let bodiless = status == 204 || status == 304 || (100..<200).contains(status)
+        let length = bodiless ? 0 : headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) }
         if let length {
             while buffer.count < length {
                 guard try fill() else { throw Failure(description: "connection closed in the body") }

@@ -19,7 +19,8 @@ struct TestSimulator {
     let simulator: Simulator
     let port: Int
 
-    init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20) throws {
+    init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20,
+         configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
         configuration.resourcesPath = TestPaths.resources.path
@@ -27,6 +28,7 @@ struct TestSimulator {
         configuration.authorizedIDAMs = authorizedIDAMs
         configuration.maxBodyBytes = maxBodyBytes
         configuration.eventLoopCount = 2
+        configure(&configuration)
         var logger = Logger(label: "insi-sim-test")
         logger.logLevel = .warning
         simulator = try Simulator(configuration: configuration, logger: logger)
@@ -34,6 +36,17 @@ struct TestSimulator {
     }
 
     func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
+
+    /// An admin request with a JSON body.
+    func admin(_ method: String, _ target: String, json: String? = nil, token: String? = nil) throws -> RawHTTPClient.Response {
+        let client = try client()
+        let body = Array((json ?? "").utf8)
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
+        if json != nil { head += "Content-Type: application/json\r\n" }
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        try client.send(Array((head + "\r\n").utf8) + body)
+        return try client.readResponse()
+    }
 
     /// Posts a SOAP request with the Content-Type of its operation.
     func call(_ request: INSiRequest) throws -> RawHTTPClient.Response {

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The calls the server answered, newest last: kept in memory (bounded) for `GET /admin/journal`
+/// and, with `--journal PATH`, appended to a JSON Lines file.
+public final class Journal: Sendable {
+    /// Filters of `GET /admin/journal`.
+    public struct Filter: Sendable {
+        public var messageID: String?
+        /// Prefix of the birth name sent (upper-cased).
+        public var birthName: String?
+        /// "00", "01", "02" or "fault".
+        public var code: String?
+        /// Seconds since 1970.
+        public var since: Double?
+        public var limit: Int
+
+        public init(messageID: String? = nil, birthName: String? = nil, code: String? = nil, since: Double? = nil, limit: Int = 100) {
+            self.messageID = messageID
+            self.birthName = birthName
+            self.code = code
+            self.since = since
+            self.limit = limit
+        }
+
+        func accepts(_ record: CallRecord) -> Bool {
+            if let messageID, record.messageID != messageID { return false }
+            if let code, record.code != code { return false }
+            if let since, record.time < since { return false }
+            if let birthName {
+                guard let sent = record.traits["NomNaissance"], sent.uppercased().hasPrefix(birthName.uppercased()) else { return false }
+            }
+            return true
+        }
+    }
+
+    private struct Ring {
+        var records: [CallRecord] = []
+        var start = 0
+        var total = 0
+    }
+
+    public let capacity: Int
+    // Protects the ring of recent calls: appended by every event loop, read by the admin API.
+    private let ring: Mutex<Ring>
+    private let file: JournalFile?
+
+    /// - Parameter path: a JSON Lines file to append every call to, created when absent.
+    public init(capacity: Int = 10_000, path: String? = nil, logger: Logger) throws {
+        self.capacity = max(1, capacity)
+        ring = Mutex(Ring())
+        file = try path.map { try JournalFile(path: $0, logger: logger) }
+    }
+
+    public func record(_ call: CallRecord) {
+        ring.withLock { ring in
+            if ring.records.count < capacity {
+                ring.records.append(call)
+            } else {
+                ring.records[ring.start] = call
+                ring.start = (ring.start + 1) % capacity
+            }
+            ring.total += 1
+        }
+        file?.append(call)
+    }
+
+    /// Matching calls, oldest first, at most `filter.limit` (the newest ones).
+    public func calls(_ filter: Filter) -> [CallRecord] {
+        let snapshot = ring.withLock { ring in Array(ring.records[ring.start...] + ring.records[..<ring.start]) }
+        return Array(snapshot.filter(filter.accepts).suffix(max(0, filter.limit)))
+    }
+
+    /// Calls recorded since start, including those the ring no longer holds.
+    public var total: Int { ring.withLock { $0.total } }
+
+    public func clear() {
+        ring.withLock { $0 = Ring() }
+    }
+
+    /// Waits until every call handed to the file is written (tests, shutdown).
+    public func flush() { file?.flush() }
+}
+
+/// Appends journal lines on a serial queue, off the event loops: a slow disk must not slow calls.
+final class JournalFile: Sendable {
+    private let handle: FileHandle
+    private let queue = DispatchQueue(label: "insi-sim.journal")
+    private let logger: Logger
+
+    init(path: String, logger: Logger) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw JournalError(description: "cannot create the journal file \(path)")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw JournalError(description: "cannot open the journal file \(path) for writing")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+        self.logger = logger
+    }
+
+    func append(_ call: CallRecord) {
+        queue.async { [handle, logger] in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            do {
+                var line = try encoder.encode(call)
+                line.append(0x0A)
+                try handle.write(contentsOf: line)
+            } catch {
+                logger.warning("journal file: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    func flush() { queue.sync {} }
+}
+
+struct JournalError: Error, CustomStringConvertible {
+    let description: String
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Synchronization
+
+/// Counters exposed at `GET /metrics` in the Prometheus text format.
+public final class SimulatorMetrics: Sendable {
+    /// Upper bounds of the latency histogram, in seconds.
+    static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    private struct State {
+        var calls: [String: Int] = [:]          // "operation|code"
+        var faults: [String: Int] = [:]         // "subcode/detail"
+        var scenarios = 0
+        var bucketCounts = [Int](repeating: 0, count: SimulatorMetrics.buckets.count)
+        var latencySum = 0.0
+        var latencyCount = 0
+    }
+
+    // Protects every counter: each call updates a few of them under one short lock.
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func record(_ call: CallRecord) {
+        let seconds = call.milliseconds / 1000
+        let bucket = SimulatorMetrics.buckets.firstIndex { seconds <= $0 }
+        state.withLock { state in
+            state.calls["\(call.operation ?? "unknown")|\(call.code)", default: 0] += 1
+            if let fault = call.fault { state.faults[fault, default: 0] += 1 }
+            if call.scenario != nil { state.scenarios += 1 }
+            if let bucket { state.bucketCounts[bucket] += 1 }
+            state.latencySum += seconds
+            state.latencyCount += 1
+        }
+    }
+
+    /// The exposition text; gauges are read by the caller at scrape time.
+    public func render(openConnections: Int, acceptedConnections: Int, identities: Int, scenarios: Int) -> String {
+        let snapshot = state.withLock { $0 }
+        var out = ""
+        out += "# HELP insi_calls_total INSi calls answered, by operation and answer code (00, 01, 02, fault).\n"
+        out += "# TYPE insi_calls_total counter\n"
+        for (key, count) in snapshot.calls.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
+            out += "insi_calls_total{operation=\"\(label(parts[0]))\",code=\"\(label(parts.count > 1 ? parts[1] : ""))\"} \(count)\n"
+        }
+        out += "# HELP insi_faults_total SOAP faults answered, by subcode/detail code.\n"
+        out += "# TYPE insi_faults_total counter\n"
+        for (code, count) in snapshot.faults.sorted(by: { $0.key < $1.key }) {
+            out += "insi_faults_total{code=\"\(label(code))\"} \(count)\n"
+        }
+        out += "# HELP insi_scenario_applications_total Calls whose answer a scenario shaped.\n"
+        out += "# TYPE insi_scenario_applications_total counter\ninsi_scenario_applications_total \(snapshot.scenarios)\n"
+        out += "# HELP insi_call_duration_seconds Time from complete request to answer.\n"
+        out += "# TYPE insi_call_duration_seconds histogram\n"
+        var cumulative = 0
+        for (index, bound) in SimulatorMetrics.buckets.enumerated() {
+            cumulative += snapshot.bucketCounts[index]
+            out += "insi_call_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        out += "insi_call_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.latencyCount)\n"
+        out += "insi_call_duration_seconds_sum \(snapshot.latencySum)\n"
+        out += "insi_call_duration_seconds_count \(snapshot.latencyCount)\n"
+        out += "# HELP insi_open_connections HTTP connections open now.\n# TYPE insi_open_connections gauge\ninsi_open_connections \(openConnections)\n"
+        out += "# HELP insi_accepted_connections_total HTTP connections accepted since start.\n# TYPE insi_accepted_connections_total counter\ninsi_accepted_connections_total \(acceptedConnections)\n"
+        out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(identities)\n"
+        out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(scenarios)\n"
+        return out
+    }
+
+    private func label(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import INSiCore
+import INSiSOAP
+import Logging
+import Synchronization
+
+/// Everything the simulator holds while it runs: the base, the scenarios, the journal and the
+/// metrics, and the change log that makes run-time changes durable.
+///
+/// Every change goes through one lock: checked against the current state, written to the log
+/// (fsync) and only then applied, so the log's order is the order of the changes and nothing
+/// acknowledged is missing from it.
+public final class SimulatorState: Sendable {
+    public let store: BaseStore
+    public let scenarios: ScenarioStore
+    public let journal: Journal
+    public let metrics: SimulatorMetrics
+    /// The base as loaded at start-up, for `POST /admin/reset`.
+    let seed: ReferenceBase
+    /// The scenarios of `--scenarios`, for reset.
+    let seedScenarios: [Scenario]
+    let log: ChangeLog?
+    let logger: Logger
+    /// Compact the change log past this many records.
+    let compactionThreshold: Int
+    // Serialises changes: check, log, apply happen as one step for each change.
+    private let changeLock = Mutex(())
+
+    public init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
+                logger: Logger, compactionThreshold: Int = 10_000) throws {
+        self.seed = seed
+        self.seedScenarios = seedScenarios
+        self.journal = journal
+        self.logger = logger
+        self.compactionThreshold = compactionThreshold
+        store = BaseStore(seed)
+        scenarios = ScenarioStore()
+        metrics = SimulatorMetrics()
+        for scenario in seedScenarios { scenarios.put(scenario) }
+        guard let dataDirectory else {
+            log = nil
+            return
+        }
+        let log = try ChangeLog(directory: dataDirectory)
+        self.log = log
+        let recovery = log.recovered
+        for warning in recovery.warnings { logger.warning("data directory: \(warning)") }
+        var replayed = 0
+        for data in recovery.snapshot + recovery.changes {
+            let change: StateChange
+            do {
+                change = try JSONDecoder().decode(StateChange.self, from: data)
+            } catch {
+                logger.warning("data directory: a change record could not be read and was skipped: \(error)")
+                continue
+            }
+            do {
+                try apply(change)
+                replayed += 1
+            } catch {
+                logger.warning("data directory: a change could not be replayed (\(error)); skipped")
+            }
+        }
+        if replayed > 0 {
+            logger.info("data directory \(dataDirectory.path): \(replayed) changes replayed over the seed")
+        }
+    }
+
+    // MARK: Calls
+
+    /// The scenario for this call, if any; consumed (its remaining count is saved).
+    func takeScenario(for request: INSiRequest) -> Scenario? {
+        guard !scenarios.isEmpty else { return nil }
+        return changeLock.withLock { _ in
+            guard let (scenario, expired) = scenarios.take(for: request) else { return nil }
+            if scenario.times != nil, let id = scenario.id {
+                var left = scenario
+                left.times = (scenario.times ?? 1) - 1
+                let change: StateChange = expired ? .deleteScenario(id: id) : .putScenario(left)
+                do { try persist(change) } catch { logger.warning("scenario \(id): its remaining count was not saved: \(error)") }
+            }
+            return scenario
+        }
+    }
+
+    func recordCall(_ call: CallRecord) {
+        journal.record(call)
+        metrics.record(call)
+    }
+
+    // MARK: Changes (admin API)
+
+    /// Adds an identity: validated like a seed record; a duplicate active matricule is a conflict.
+    public func addIdentity(_ record: IdentityRecord) throws(AdminError) -> Identity {
+        let identity = try Self.validated(record)
+        return try changeLock.withLock { (_: inout ()) throws(AdminError) -> Identity in
+            if let existing = store.identity(matricule: identity.ins.matricule) {
+                throw .conflict("matricule \(identity.ins.matricule) is already the active INS of \(existing.traits.displayName)")
+            }
+            try persistOrFail(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
+            try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
+            return identity
+        }
+    }
+
+    /// Replaces the identity whose active matricule is `matricule`.
+    public func replaceIdentity(matricule text: String, with record: IdentityRecord) throws(AdminError) -> Identity {
+        guard let matricule = Matricule(text), store.identity(matricule: matricule) != nil else { throw .notFound("no identity has the active matricule \(text)") }
+        let identity = try Self.validated(record)
+        return try changeLock.withLock { (_: inout ()) throws(AdminError) -> Identity in
+            guard store.identity(matricule: matricule) != nil else { throw .notFound("no identity has the active matricule \(text)") }
+            if identity.ins.matricule != matricule, let other = store.identity(matricule: identity.ins.matricule) {
+                throw .conflict("matricule \(identity.ins.matricule) is already the active INS of \(other.traits.displayName)")
+            }
+            try persistOrFail(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
+            try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
+            return identity
+        }
+    }
+
+    public func deleteIdentity(matricule text: String) throws(AdminError) {
+        try changeLock.withLock { (_: inout ()) throws(AdminError) in
+            guard let matricule = Matricule(text), store.identity(matricule: matricule) != nil else {
+                throw .notFound("no identity has the active matricule \(text)")
+            }
+            try persistOrFail(.deleteIdentity(matricule: matricule.value))
+            _ = store.withBase { $0.remove(matricule: matricule) }
+        }
+    }
+
+    /// Adds or replaces (same id) a scenario.
+    public func putScenario(_ scenario: Scenario) throws(AdminError) -> Scenario {
+        let checked: Scenario
+        do {
+            checked = try scenario.validated { store.identity(matricule: $0) != nil }
+        } catch {
+            throw .invalid(field: error.field, reason: error.reason)
+        }
+        return try changeLock.withLock { (_: inout ()) throws(AdminError) -> Scenario in
+            var named = checked
+            if named.id == nil || named.id?.isEmpty == true { named.id = "s-\(UUID().uuidString.prefix(8).lowercased())" }
+            try persistOrFail(.putScenario(named))
+            return scenarios.put(named)
+        }
+    }
+
+    public func deleteScenario(id: String) throws(AdminError) {
+        try changeLock.withLock { (_: inout ()) throws(AdminError) in
+            guard scenarios.get(id) != nil else { throw .notFound("no scenario has the id \(id)") }
+            try persistOrFail(.deleteScenario(id: id))
+            scenarios.delete(id)
+        }
+    }
+
+    public func clearScenarios() throws(AdminError) {
+        try changeLock.withLock { (_: inout ()) throws(AdminError) in
+            try persistOrFail(.clearScenarios)
+            scenarios.clear()
+        }
+    }
+
+    /// Back to the seed base and the start-up scenarios; the log is compacted to nothing.
+    public func reset() throws(AdminError) {
+        try changeLock.withLock { (_: inout ()) throws(AdminError) in
+            if let log {
+                do { try log.compact(state: []) } catch { throw .storage("\(error)") }
+            }
+            try? apply(.reset)
+        }
+    }
+
+    // MARK: Inside
+
+    private static func validated(_ record: IdentityRecord) throws(AdminError) -> Identity {
+        do {
+            return try record.validated()
+        } catch {
+            throw .invalid(field: error.field, reason: error.reason)
+        }
+    }
+
+    private func persistOrFail(_ change: StateChange) throws(AdminError) {
+        do { try persist(change) } catch { throw .storage("\(error)") }
+    }
+
+    /// Appends to the log (when there is one) and compacts it past the threshold.
+    private func persist(_ change: StateChange) throws {
+        guard let log else { return }
+        try log.append(try JSONEncoder().encode(change))
+        if log.logRecords >= compactionThreshold {
+            do {
+                try log.compact(state: snapshot().map { try JSONEncoder().encode($0) })
+            } catch {
+                logger.warning("data directory: compaction failed, the log keeps growing: \(error)")
+            }
+        }
+    }
+
+    /// The current state as changes over the seed.
+    private func snapshot() -> [StateChange] {
+        var changes: [StateChange] = [.reset]
+        let current = store.withBase { $0.identities }
+        let currentByMatricule = Dictionary(current.map { ($0.ins.matricule, $0) }, uniquingKeysWith: { first, _ in first })
+        for original in seed.identities where currentByMatricule[original.ins.matricule] == nil {
+            changes.append(.deleteIdentity(matricule: original.ins.matricule.value))
+        }
+        for identity in current where seed.identity(matricule: identity.ins.matricule) != identity {
+            let replacing = seed.identity(matricule: identity.ins.matricule) != nil ? identity.ins.matricule.value : nil
+            changes.append(.putIdentity(replacing: replacing, record: IdentityRecord(identity)))
+        }
+        if scenarios.all != seedScenarios { changes.append(.clearScenarios) }
+        if scenarios.all != seedScenarios { changes += scenarios.all.map { .putScenario($0) } }
+        return changes
+    }
+
+    /// Applies a change without logging it (replay, reset).
+    private func apply(_ change: StateChange) throws {
+        switch change {
+        case .putIdentity(let replacing, let record):
+            let identity = try record.validated()
+            if let replacing, let matricule = Matricule(replacing) {
+                try store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
+            } else {
+                try store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
+            }
+        case .deleteIdentity(let text):
+            if let matricule = Matricule(text) { _ = store.withBase { $0.remove(matricule: matricule) } }
+        case .putScenario(let scenario):
+            scenarios.put(scenario)
+        case .deleteScenario(let id):
+            scenarios.delete(id)
+        case .clearScenarios:
+            scenarios.clear()
+        case .reset:
+            store.replace(with: seed)
+            scenarios.clear()
+            for scenario in seedScenarios { scenarios.put(scenario) }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import INSiSOAP
+import Synchronization
+
+/// The active scenarios, in evaluation order. One lock: a call takes it once to find and
+/// consume the scenario that applies.
+public final class ScenarioStore: Sendable {
+    private struct State {
+        var scenarios: [Scenario] = []
+        var nextNumber = 1
+        var sequence = 0
+        /// Insertion order, so that equal priorities keep "oldest first".
+        var order: [String: Int] = [:]
+    }
+
+    // Protects the list, the counter and the order: read and changed from every event loop and the admin API.
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Every scenario, in evaluation order.
+    public var all: [Scenario] { state.withLock { $0.scenarios } }
+
+    public var isEmpty: Bool { state.withLock { $0.scenarios.isEmpty } }
+
+    /// Adds (or replaces, same id) a validated scenario; returns it with its id.
+    @discardableResult
+    public func put(_ scenario: Scenario) -> Scenario {
+        state.withLock { state in
+            var scenario = scenario
+            if scenario.id == nil || scenario.id?.isEmpty == true {
+                while state.order["s\(state.nextNumber)"] != nil { state.nextNumber += 1 }
+                scenario.id = "s\(state.nextNumber)"
+                state.nextNumber += 1
+            }
+            let id = scenario.id ?? ""
+            if state.order[id] == nil {
+                state.order[id] = state.sequence
+                state.sequence += 1
+            }
+            state.scenarios.removeAll { $0.id == id }
+            state.scenarios.append(scenario)
+            let order = state.order
+            state.scenarios.sort {
+                let (a, b) = ($0.priority ?? 0, $1.priority ?? 0)
+                return a != b ? a > b : (order[$0.id ?? ""] ?? 0) < (order[$1.id ?? ""] ?? 0)
+            }
+            return scenario
+        }
+    }
+
+    public func get(_ id: String) -> Scenario? { state.withLock { $0.scenarios.first { $0.id == id } } }
+
+    @discardableResult
+    public func delete(_ id: String) -> Bool {
+        state.withLock { state in
+            let before = state.scenarios.count
+            state.scenarios.removeAll { $0.id == id }
+            state.order[id] = nil
+            return state.scenarios.count != before
+        }
+    }
+
+    public func clear() {
+        state.withLock { $0 = State() }
+    }
+
+    /// The first scenario matching the request, consumed once (it expires after its last time).
+    /// Returns the scenario as it was applied and whether it expired.
+    func take(for request: INSiRequest) -> (scenario: Scenario, expired: Bool)? {
+        state.withLock { state in
+            guard let index = state.scenarios.firstIndex(where: { ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
+            let scenario = state.scenarios[index]
+            guard let times = scenario.times else { return (scenario, false) }
+            if times <= 1 {
+                state.scenarios.remove(at: index)
+                state.order[scenario.id ?? ""] = nil
+                return (scenario, true)
+            }
+            state.scenarios[index].times = times - 1
+            return (scenario, false)
+        }
+    }
+}
