@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Keep identities and scenarios changed at run time in this folder, replayed at start (env INSI_SIM_DATA_DIR).")
     var dataDir: String?
 
+    @Option(name: .customLong("compact-after"), help: "Compact the change log of --data-dir after this many changes. Default 10000.")
+    var compactAfter: Int = 10_000
+
     @Option(name: .customLong("admin-token"), help: "Token the admin API requires (Authorization: Bearer); mandatory beyond loopback (env INSI_SIM_ADMIN_TOKEN).")
     var adminToken: String?
 
@@ -75,6 +78,8 @@ struct Serve: AsyncParsableCommand {
         configuration.journalPath = journal ?? settings.journal
         configuration.dataDirectory = dataDir ?? settings.dataDir
         configuration.adminToken = adminToken ?? settings.adminToken
+        guard compactAfter >= 1 else { throw ValidationError("--compact-after must be at least 1") }
+        configuration.compactionThreshold = compactAfter
         let levelName = logLevel ?? settings.logLevel ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(levelName)'")

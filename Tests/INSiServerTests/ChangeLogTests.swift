@@ -58,6 +58,17 @@ struct ChangeLogTests {
         }
     }
 
+    @Test func parserRejectsOversizedAndMalformedLengths() {
+        let good = RecordFraming.frame(Data("abc".utf8))
+        #expect(RecordFraming.frame(in: good, at: 0) == .record(payload: 11..<14, next: 15))
+        for text in ["352441c2 99999999999 abc\n", "352441c2 -3 abc\n", "352441c2  3 abc\n", "352441c2 3abc\n", "352441c"] {
+            guard case .bad = RecordFraming.frame(in: Array(text.utf8), at: 0) else {
+                Issue.record("accepted \(text)")
+                continue
+            }
+        }
+    }
+
     // MARK: - Append and reopen
 
     @Test func appendedRecordsComeBackInOrder() throws {
@@ -270,6 +281,18 @@ struct ChangeLogTests {
             }
             let log = try ChangeLog(directory: directory)
             #expect(log.recovered == Recovery(snapshot: state, changes: [record("d")]))
+        }
+    }
+
+    @Test func emptyLogFileIsStartedAfresh() throws {
+        try withDirectory { directory in
+            try append([], in: directory)
+            try Data().write(to: logURL(directory))
+            let log = try ChangeLog(directory: directory)
+            #expect(log.recovered.changes.isEmpty)
+            #expect(log.recovered.warnings == ["changes.log: empty file without header, started afresh"])
+            try log.append(record("x"))
+            #expect(log.logRecords == 1)
         }
     }
 

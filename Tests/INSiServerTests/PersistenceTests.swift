@@ -106,4 +106,30 @@ struct PersistenceTests {
         #expect(try Self.status(port: third.port, "/admin/identities/297022A020778") == 200)
         #expect(try Self.status(port: third.port, "/admin/scenarios/kept") == 404)
     }
+
+    @Test("compaction keeps every change: many changes with a tiny threshold, then a restart")
+    func compaction() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insi-data-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try ChildServer(arguments: ["--data-dir", directory.path, "--compact-after", "3"])
+        var added: [String] = []
+        for index in 0..<10 {
+            let (matricule, json) = Self.identity(index)
+            #expect(Self.post(port: first.port, "/admin/identities", json) == 201)
+            added.append(matricule)
+        }
+        let client = try RawHTTPClient(port: first.port)
+        try client.send("DELETE /admin/identities/\(added[4]) HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().status == 204)
+        #expect(Self.post(port: first.port, "/admin/scenarios", #"{"id": "kept", "match": {"birthName": "X"}, "effect": {"kind": "close"}}"#) == 201)
+        first.kill()
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("snapshot.jsonl").path))
+        let second = try ChildServer(arguments: ["--data-dir", directory.path, "--compact-after", "3"])
+        defer { _ = second.terminate() }
+        for (index, matricule) in added.enumerated() {
+            #expect(try Self.status(port: second.port, "/admin/identities/\(matricule)") == (index == 4 ? 404 : 200), "\(matricule)")
+        }
+        #expect(try Self.status(port: second.port, "/admin/scenarios/kept") == 200)
+        #expect(try Self.status(port: second.port, "/admin/identities/297022A020778") == 200)
+    }
 }

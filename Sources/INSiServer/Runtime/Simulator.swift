@@ -72,7 +72,8 @@ public final class Simulator: Sendable {
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
             state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal,
-                                       dataDirectory: configuration.dataDirectory.map { URL(fileURLWithPath: $0) }, logger: logger)
+                                       dataDirectory: configuration.dataDirectory.map { URL(fileURLWithPath: $0) }, logger: logger,
+                                       compactionThreshold: configuration.compactionThreshold)
         } catch {
             throw .state("\(error)")
         }

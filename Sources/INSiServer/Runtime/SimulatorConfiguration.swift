@@ -28,6 +28,8 @@ public struct SimulatorConfiguration: Sendable {
     public var dataDirectory: String?
     /// Required by the admin API when set; mandatory when listening beyond loopback.
     public var adminToken: String?
+    /// Records in the change log before it is compacted into a snapshot.
+    public var compactionThreshold: Int = 10_000
 
     public init() {}
 }

@@ -78,6 +78,7 @@ public final class SimulatorState: Sendable {
                 left.times = (scenario.times ?? 1) - 1
                 let change: StateChange = expired ? .deleteScenario(id: id) : .putScenario(left)
                 do { try persist(change) } catch { logger.warning("scenario \(id): its remaining count was not saved: \(error)") }
+                compactIfNeeded()
             }
             return scenario
         }
@@ -99,6 +100,7 @@ public final class SimulatorState: Sendable {
             }
             try persistOrFail(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
+            compactIfNeeded()
             return identity
         }
     }
@@ -114,6 +116,7 @@ public final class SimulatorState: Sendable {
             }
             try persistOrFail(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
+            compactIfNeeded()
             return identity
         }
     }
@@ -125,6 +128,7 @@ public final class SimulatorState: Sendable {
             }
             try persistOrFail(.deleteIdentity(matricule: matricule.value))
             _ = store.withBase { $0.remove(matricule: matricule) }
+            compactIfNeeded()
         }
     }
 
@@ -140,7 +144,9 @@ public final class SimulatorState: Sendable {
             var named = checked
             if named.id == nil || named.id?.isEmpty == true { named.id = "s-\(UUID().uuidString.prefix(8).lowercased())" }
             try persistOrFail(.putScenario(named))
-            return scenarios.put(named)
+            let stored = scenarios.put(named)
+            compactIfNeeded()
+            return stored
         }
     }
 
@@ -149,6 +155,7 @@ public final class SimulatorState: Sendable {
             guard scenarios.get(id) != nil else { throw .notFound("no scenario has the id \(id)") }
             try persistOrFail(.deleteScenario(id: id))
             scenarios.delete(id)
+            compactIfNeeded()
         }
     }
 
@@ -156,6 +163,7 @@ public final class SimulatorState: Sendable {
         try changeLock.withLock { (_: inout ()) throws(AdminError) in
             try persistOrFail(.clearScenarios)
             scenarios.clear()
+            compactIfNeeded()
         }
     }
 
@@ -183,16 +191,20 @@ public final class SimulatorState: Sendable {
         do { try persist(change) } catch { throw .storage("\(error)") }
     }
 
-    /// Appends to the log (when there is one) and compacts it past the threshold.
+    /// Appends to the log (when there is one). The caller applies the change next, then calls
+    /// `compactIfNeeded`: a snapshot must include every change already appended.
     private func persist(_ change: StateChange) throws {
         guard let log else { return }
         try log.append(try JSONEncoder().encode(change))
-        if log.logRecords >= compactionThreshold {
-            do {
-                try log.compact(state: snapshot().map { try JSONEncoder().encode($0) })
-            } catch {
-                logger.warning("data directory: compaction failed, the log keeps growing: \(error)")
-            }
+    }
+
+    /// Past the threshold, replaces the log by a snapshot of the current state (under the change lock).
+    private func compactIfNeeded() {
+        guard let log, log.logRecords >= compactionThreshold else { return }
+        do {
+            try log.compact(state: snapshot().map { try JSONEncoder().encode($0) })
+        } catch {
+            logger.warning("data directory: compaction failed, the log keeps growing: \(error)")
         }
     }
 
