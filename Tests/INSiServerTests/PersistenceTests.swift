@@ -29,10 +29,10 @@ struct PersistenceTests {
     }
 
     @Test("SIGKILL while a writer adds identities loses no acknowledged add; a torn tail is skipped with a warning")
-    func killWhileWriting() throws {
+    func killWhileWriting() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insi-data-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let child = try ChildServer(arguments: ["--data-dir", directory.path])
+        let child = try await ChildServer.start(["--data-dir", directory.path])
         let acknowledged = Mutex<[String]>([])
         let ackSignal = DispatchSemaphore(value: 0)
         let port = child.port
@@ -49,10 +49,13 @@ struct PersistenceTests {
         }
         writer.start()
         // Kill at an arbitrary moment once some adds are acknowledged, while others are in flight.
-        for _ in 0..<(40 + Int.random(in: 0..<40)) {
-            guard ackSignal.wait(timeout: .now() + 20) == .success else { break }
+        let target = 40 + Int.random(in: 0..<40)
+        try await offPool {
+            for _ in 0..<target {
+                guard ackSignal.wait(timeout: .now() + 20) == .success else { break }
+            }
+            child.kill()
         }
-        child.kill()
         let saved = acknowledged.withLock { $0 }
         #expect(saved.count >= 40)
 
@@ -63,7 +66,7 @@ struct PersistenceTests {
         handle.write(Data("deadbeef 999 {\"putIdentity\":{\"rec".utf8))
         try handle.close()
 
-        let restarted = try ChildServer(arguments: ["--data-dir", directory.path])
+        let restarted = try await ChildServer.start(["--data-dir", directory.path])
         defer { _ = restarted.terminate() }
         for matricule in saved {
             #expect(try Self.status(port: restarted.port, "/admin/identities/\(matricule)") == 200, "\(matricule) was acknowledged but is lost")
@@ -73,17 +76,17 @@ struct PersistenceTests {
         let (extra, json) = Self.identity(9_999)
         #expect(Self.post(port: restarted.port, "/admin/identities", json) == 201)
         #expect(restarted.terminate() == 0)
-        let third = try ChildServer(arguments: ["--data-dir", directory.path])
+        let third = try await ChildServer.start(["--data-dir", directory.path])
         defer { _ = third.terminate() }
         #expect(try Self.status(port: third.port, "/admin/identities/\(extra)") == 200)
         #expect(!third.startupLog.contains("torn"))
     }
 
     @Test("deletes, replacements, scenarios and reset survive a restart")
-    func everyChangeSurvives() throws {
+    func everyChangeSurvives() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insi-data-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let first = try ChildServer(arguments: ["--data-dir", directory.path])
+        let first = try await ChildServer.start(["--data-dir", directory.path])
         let port = first.port
         let (matricule, json) = Self.identity(1)
         #expect(Self.post(port: port, "/admin/identities", json) == 201)
@@ -93,14 +96,14 @@ struct PersistenceTests {
         #expect(Self.post(port: port, "/admin/scenarios", #"{"id": "kept", "match": {"birthName": "X"}, "effect": {"kind": "close"}}"#) == 201)
         first.kill()
 
-        let second = try ChildServer(arguments: ["--data-dir", directory.path])
+        let second = try await ChildServer.start(["--data-dir", directory.path])
         #expect(try Self.status(port: second.port, "/admin/identities/\(matricule)") == 200)
         #expect(try Self.status(port: second.port, "/admin/identities/297022A020778") == 404)
         #expect(try Self.status(port: second.port, "/admin/scenarios/kept") == 200)
         #expect(Self.post(port: second.port, "/admin/reset", "") == 200)
         second.kill()
 
-        let third = try ChildServer(arguments: ["--data-dir", directory.path])
+        let third = try await ChildServer.start(["--data-dir", directory.path])
         defer { _ = third.terminate() }
         #expect(try Self.status(port: third.port, "/admin/identities/\(matricule)") == 404)
         #expect(try Self.status(port: third.port, "/admin/identities/297022A020778") == 200)
@@ -108,10 +111,10 @@ struct PersistenceTests {
     }
 
     @Test("compaction keeps every change: many changes with a tiny threshold, then a restart")
-    func compaction() throws {
+    func compaction() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insi-data-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let first = try ChildServer(arguments: ["--data-dir", directory.path, "--compact-after", "3"])
+        let first = try await ChildServer.start(["--data-dir", directory.path, "--compact-after", "3"])
         var added: [String] = []
         for index in 0..<10 {
             let (matricule, json) = Self.identity(index)
@@ -124,7 +127,7 @@ struct PersistenceTests {
         #expect(Self.post(port: first.port, "/admin/scenarios", #"{"id": "kept", "match": {"birthName": "X"}, "effect": {"kind": "close"}}"#) == 201)
         first.kill()
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("snapshot.jsonl").path))
-        let second = try ChildServer(arguments: ["--data-dir", directory.path, "--compact-after", "3"])
+        let second = try await ChildServer.start(["--data-dir", directory.path, "--compact-after", "3"])
         defer { _ = second.terminate() }
         for (index, matricule) in added.enumerated() {
             #expect(try Self.status(port: second.port, "/admin/identities/\(matricule)") == (index == 4 ? 404 : 200), "\(matricule)")

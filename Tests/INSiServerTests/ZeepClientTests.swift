@@ -33,7 +33,7 @@ struct ZeepClientTests {
         defer { Task { await server.stop() } }
         let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
         let port = server.port
-        let result = try await Task.detached { try Self.run(["python3", script, "http://127.0.0.1:\(port)"]) }.value
+        let result = try await offPool { try Self.run(["python3", script, "http://127.0.0.1:\(port)"]) }
         print(result.output)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains(" 0 failed"))

@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 /// The real `insi-sim` executable run as a child process, for tests that kill it.
-final class ChildServer {
+// @unchecked: the process and pipe are set up in init and then only signalled and waited on by
+// the one test that owns this object; `collected` is only written during init.
+final class ChildServer: @unchecked Sendable {
     let process = Process()
     let port: Int
     private let errorPipe = Pipe()
@@ -16,6 +18,11 @@ final class ChildServer {
     static var executable: URL {
         let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return me.deletingLastPathComponent().appendingPathComponent("insi-sim")
+    }
+
+    /// Starts the child off the cooperative pool (it blocks until the start-up line).
+    static func start(_ arguments: [String]) async throws -> ChildServer {
+        try await offPool { try ChildServer(arguments: arguments) }
     }
 
     /// Starts `insi-sim serve --port 0 ARGUMENTS` and waits for its start-up line (port).

@@ -1,0 +1,185 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import INSiCore
+import INSiSOAP
+
+/// Calls INSi: one SOAP call per search, with every header of the contract and a fresh
+/// MessageID, the answer read into an ``INSiAnswer`` or a typed ``INSiClientError``.
+///
+/// ```swift
+/// let client = INSiClient(configuration: INSiClientConfiguration(
+///     endpoint: URL(string: "http://127.0.0.1:8080/lps")!,
+///     software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0.0", name: "urn:lps:exemple:1.0.0"),
+///     emitter: "810000000001", timeout: .seconds(10)))
+/// let answer = try await client.searchByTraits(
+///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
+/// ```
+public final class INSiClient: INSiTraitsSearching, Sendable {
+    public let configuration: INSiClientConfiguration
+    private let session: URLSession
+
+    /// A client with its own ephemeral `URLSession`: no cookie, cache or credential shared with
+    /// other clients. Keep one per endpoint and reuse it; it is safe to share between tasks.
+    public init(configuration: INSiClientConfiguration) {
+        self.configuration = configuration
+        let sessionConfiguration = URLSessionConfiguration.ephemeral
+        // Foundation on Linux truncates these to whole seconds (0.5 s times out at once), so the
+        // deadline that counts is enforced in `exchange`; URLSession's is a backstop just after it.
+        let backstop = max(1, configuration.timeout.seconds.rounded(.up)) + 1
+        sessionConfiguration.timeoutIntervalForRequest = backstop
+        sessionConfiguration.timeoutIntervalForResource = backstop
+        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        sessionConfiguration.urlCache = nil
+        session = URLSession(configuration: sessionConfiguration)
+    }
+
+    deinit {
+        session.finishTasksAndInvalidate()
+    }
+
+    /// A fresh `wsa:MessageID`: `uuid:` and a random UUID, as the contract's examples.
+    public static func newMessageID() -> String {
+        "uuid:" + UUID().uuidString.lowercased()
+    }
+
+    /// One `rechercherInsAvecTraitsIdentite` call. Warnings of a found identity compare the
+    /// returned traits with `traits`.
+    public func searchByTraits(_ traits: SearchTraits, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
+        let request = INSiRequest(headers: headers(messageID: messageID, bam: ContexteBAM()), body: .traits(traits.wireRequest))
+        return try await call(request, messageID: messageID, expected: traits.expected)
+    }
+
+    /// One `rechercherInsAvecCarteVitale` call; `ContexteBAM/COUVERTURE` carries the card's
+    /// ouvrant droit (ASSURE) and the beneficiary's birth date and rank (BENEFICIAIRE).
+    public func searchByVitale(_ search: VitaleSearch, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
+        let coverage = ContexteBAM(insuredNumber: search.ouvrantDroit, beneficiaryBirthDate: search.birthDate,
+                                   beneficiaryRank: String(search.rank ?? 1))
+        let request = INSiRequest(headers: headers(messageID: messageID, bam: coverage), body: .vitale(search.wireRequest))
+        return try await call(request, messageID: messageID, expected: search.expected)
+    }
+
+    // MARK: - One call
+
+    private func headers(messageID: String, bam: ContexteBAM) -> SOAPHeaders {
+        let time = INSiClient.timestamp()
+        var bam = bam
+        bam.id = UUID().uuidString.lowercased()
+        bam.time = time
+        bam.emitter = configuration.emitter
+        let software = configuration.software
+        let lps = ContexteLPS(id: UUID().uuidString.lowercased(), time: time, emitter: configuration.emitter,
+                              idam: software.idam, idamR: "4", version: software.version, instance: software.instance,
+                              name: software.name)
+        return SOAPHeaders(messageID: messageID, lps: lps, bam: bam, hasSecurity: true)
+    }
+
+    private func call(_ request: INSiRequest, messageID: String, expected: ExpectedTraits) async throws(INSiClientError) -> INSiAnswer {
+        var urlRequest = URLRequest(url: configuration.endpoint)
+        urlRequest.httpMethod = "POST"
+        urlRequest.httpBody = Data(INSiRequestWriter.write(request))
+        for (name, value) in configuration.extraHeaders where name.lowercased() != "content-type" {
+            urlRequest.setValue(value, forHTTPHeaderField: name)
+        }
+        urlRequest.setValue(INSiRequestWriter.contentType(for: request.operation), forHTTPHeaderField: "Content-Type")
+        let started = ContinuousClock.now
+        let exchange = try await self.exchange(urlRequest)
+        let duration = ContinuousClock.now - started
+        let result = try INSiClient.interpret(status: exchange.status, contentType: exchange.contentType, body: exchange.body)
+        let outcome: INSiOutcome
+        switch result.code {
+        case INSiResultCode.found.rawValue:
+            // `interpret` guarantees INDIVIDU on 00.
+            guard let individual = result.individual else { throw .unreadableAnswer(reason: "00 without INDIVIDU", httpStatus: exchange.status, body: exchange.body) }
+            outcome = .found(INSiIdentity(active: individual.active, history: individual.history, traits: individual.traits,
+                                          warnings: IdentityChecks.warnings(for: individual, expected: expected)))
+        case INSiResultCode.several.rawValue:
+            outcome = .several
+        default:
+            outcome = .notFound
+        }
+        return INSiAnswer(outcome: outcome, code: result.code, label: result.label, messageID: messageID,
+                          httpStatus: exchange.status, duration: duration)
+    }
+
+    /// Reads an HTTP answer. A SOAP fault is a fault whatever the status (INSi uses 500); any
+    /// other status than 200 is unexpected; a 200 that is not a complete `RESULTAT` is unreadable.
+    static func interpret(status: Int, contentType: String?, body: [UInt8]) throws(INSiClientError) -> INSiResult {
+        switch INSiResponseReader.read(body, httpStatus: status) {
+        case .success(.fault(let fault)):
+            throw .fault(fault)
+        case .success(.result(let result)):
+            guard status == 200 else { throw .unexpectedStatus(status: status, contentType: contentType, body: body) }
+            guard let code = INSiResultCode(rawValue: result.code) else {
+                throw .unreadableAnswer(reason: "unknown CodeCR '\(result.code)' (expected 00, 01 or 02)", httpStatus: status, body: body)
+            }
+            if code == .found && result.individual == nil {
+                throw .unreadableAnswer(reason: "CodeCR 00 without INDIVIDU", httpStatus: status, body: body)
+            }
+            return result
+        case .failure(let error):
+            guard status == 200 else { throw .unexpectedStatus(status: status, contentType: contentType, body: body) }
+            throw .unreadableAnswer(reason: error.description, httpStatus: status, body: body)
+        }
+    }
+
+    private struct Exchange: Sendable {
+        var status: Int
+        var contentType: String?
+        var body: [UInt8]
+    }
+
+    private enum Race: Sendable {
+        case answer(Exchange)
+        case deadline
+    }
+
+    private struct DeadlineReached: Error {}
+
+    /// The HTTP exchange, raced against the configured timeout: the losing request is cancelled,
+    /// so a silent server costs the timeout and not a second more.
+    private func exchange(_ request: URLRequest) async throws(INSiClientError) -> Exchange {
+        let session = self.session
+        let timeout = configuration.timeout
+        do {
+            return try await withThrowingTaskGroup(of: Race.self) { group in
+                group.addTask {
+                    let (data, response) = try await session.data(for: request)
+                    guard let http = response as? HTTPURLResponse else {
+                        throw URLError(.badServerResponse)
+                    }
+                    return .answer(Exchange(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"),
+                                            body: [UInt8](data)))
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return .deadline
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CancellationError() }
+                switch first {
+                case .answer(let exchange): return exchange
+                case .deadline: throw DeadlineReached()
+                }
+            }
+        } catch is DeadlineReached {
+            throw .timeout(after: timeout)
+        } catch let error as URLError {
+            if error.code == .timedOut { throw .timeout(after: timeout) }
+            if error.code == .cancelled || Task.isCancelled { throw .cancelled }
+            throw .transport(url: configuration.endpoint.absoluteString, code: error.code.rawValue, message: error.localizedDescription)
+        } catch is CancellationError {
+            throw .cancelled
+        } catch {
+            throw .transport(url: configuration.endpoint.absoluteString, code: nil, message: "\(error)")
+        }
+    }
+
+    private static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date())
+    }
+}

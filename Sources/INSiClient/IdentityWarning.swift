@@ -1,0 +1,82 @@
+/// A trait of an identity, as named in warnings and JSON.
+public enum TraitField: String, Sendable, Hashable, Codable, CaseIterable {
+    case birthName, firstNames, sex, birthDate, birthPlace
+
+    /// The French name of the element, as editors know it.
+    public var wireName: String {
+        switch self {
+        case .birthName: return "NomNaissance"
+        case .firstNames: return "Prenom/ListePrenom"
+        case .sex: return "Sexe"
+        case .birthDate: return "DateNaissance"
+        case .birthPlace: return "LieuNaissance"
+        }
+    }
+}
+
+/// One trait whose returned value differs from the value searched.
+public struct TraitDifference: Sendable, Hashable, Codable {
+    public var field: TraitField
+    public var searched: String
+    /// Empty when INSi returned nothing for this trait.
+    public var returned: String
+
+    public init(field: TraitField, searched: String, returned: String) {
+        self.field = field
+        self.searched = searched
+        self.returned = returned
+    }
+}
+
+/// Something wrong or unusual in a found identity: the software must look at it before using the
+/// INS (the CNDA approval tests check that it does).
+public enum IdentityWarning: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The key does not follow the key rule, or is missing or malformed (CNDA 2.08 cas 2).
+    /// `expected` is the right key, nil when the matricule itself is malformed.
+    case invalidKey(matricule: String, key: String?, expected: String?, inHistory: Bool)
+    /// The matricule is a NIA (waiting number, OID .9 or .11), not a NIR (CNDA 2.05).
+    case provisionalMatricule(matricule: String, oid: String)
+    /// The OID is none of the four INS OIDs.
+    case unknownOID(matricule: String, oid: String, inHistory: Bool)
+    /// `DateDeb` is after `DateFin` (CNDA 2.04 cas 2), or a date is not a date.
+    case incoherentDates(matricule: String, dateStart: String?, dateEnd: String?, inHistory: Bool)
+    /// The returned traits differ from the ones searched.
+    case traitsDiffer([TraitDifference])
+
+    /// A stable name of the case, for JSON and filters.
+    public var kind: String {
+        switch self {
+        case .invalidKey: return "invalidKey"
+        case .provisionalMatricule: return "provisionalMatricule"
+        case .unknownOID: return "unknownOID"
+        case .incoherentDates: return "incoherentDates"
+        case .traitsDiffer: return "traitsDiffer"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidKey(let matricule, let key, let expected, let inHistory):
+            let which = inHistory ? "INSHISTO" : "INSACTIF"
+            let what: String
+            if let expected {
+                what = key.map { "key \($0) does not follow the key rule (expected \(expected))" } ?? "key is missing (expected \(expected))"
+            } else {
+                what = "matricule is malformed"
+            }
+            return "\(which) \(matricule): \(what). Do not use this INS: the data is corrupt; report it (CNDA 2.08)"
+        case .provisionalMatricule(let matricule, let oid):
+            return "INSACTIF \(matricule) is a NIA (waiting number, OID \(oid)), not a NIR: it may be replaced; call INSi again later (CNDA 2.05)"
+        case .unknownOID(let matricule, let oid, let inHistory):
+            return "\(inHistory ? "INSHISTO" : "INSACTIF") \(matricule): OID \(oid) is not an INS OID (1.2.250.1.213.1.4.8 to .11)"
+        case .incoherentDates(let matricule, let start, let end, let inHistory):
+            return "\(inHistory ? "INSHISTO" : "INSACTIF") \(matricule): DateDeb \(start ?? "-") and DateFin \(end ?? "-") are incoherent "
+                + "(start after end, or not a date): do not rely on this period (CNDA 2.04)"
+        case .traitsDiffer(let differences):
+            let list = differences.map { "\($0.field.wireName) searched '\($0.searched)', returned '\($0.returned)'" }
+                .joined(separator: "; ")
+            return "returned traits differ from the ones searched: \(list). Check an identity document before qualifying; "
+                + "the INSi traits replace the local ones"
+        }
+    }
+}

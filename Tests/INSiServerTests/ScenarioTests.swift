@@ -1,0 +1,175 @@
+import Foundation
+import INSiClient
+import INSiCore
+import INSiServer
+import INSiSOAP
+import Testing
+
+@Suite("Scenarios (fault injection)")
+struct ScenarioTests {
+    static func client(_ server: TestSimulator, timeout: Duration = .seconds(5)) throws -> INSiClient {
+        let endpoint = try #require(URL(string: "http://127.0.0.1:\(server.port)/lps"))
+        return INSiClient(configuration: INSiClientConfiguration(
+            endpoint: endpoint, software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0", name: "insi-sim-tests"),
+            emitter: "810000000001", timeout: timeout))
+    }
+
+    static let dominique = SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26")
+
+    func add(_ server: TestSimulator, _ json: String) throws {
+        let response = try server.admin("POST", "/admin/scenarios", json: json)
+        #expect(response.status == 201, "\(response.text)")
+    }
+
+    func error(_ body: () async throws -> Void) async -> INSiClientError? {
+        do { try await body(); return nil } catch { return error as? INSiClientError }
+    }
+
+    @Test("an upstream-unavailable fault surfaces as a typed fault, then the scenario expires")
+    func fault() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"id": "down", "times": 1, "match": {"birthName": "adrtrois"}, "effect": {"kind": "fault", "subcode": "siram_40"}}"#)
+        let client = try Self.client(server)
+        let failure = await error { _ = try await client.searchByTraits(Self.dominique, messageID: "uuid:scenario-1") }
+        let fault = try #require(failure?.fault)
+        #expect(fault.subcode == "siram_40")
+        #expect(fault.code == .receiver)
+        #expect(fault.messageID == "uuid:scenario-1")
+        let next = try await client.searchByTraits(Self.dominique)
+        #expect(next.code == "00")
+        let journal = try jsonObject(server.admin("GET", "/admin/journal?messageID=uuid:scenario-1"))
+        #expect(((journal["calls"] as? [[String: Any]])?.first?["scenario"] as? String) == "down")
+        #expect(try server.admin("GET", "/admin/scenarios/down").status == 404)
+    }
+
+    @Test("a delay longer than the client's timeout surfaces as a timeout")
+    func timeout() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        // The answer would come after 5 s; the client gives up at 0.5 s. (How close to 0.5 s is
+        // checked by the client's own tests against a silent server; here the suite runs in
+        // parallel on two cores, so only the kind of error is asserted.)
+        try add(server, #"{"effect": {"kind": "answer", "delayMs": 5000}}"#)
+        let client = try Self.client(server, timeout: .milliseconds(500))
+        let failure = await error { _ = try await client.searchByTraits(Self.dominique) }
+        #expect(failure?.kind == "timeout", "\(String(describing: failure))")
+    }
+
+    @Test("a delay shorter than the timeout still answers")
+    func shortDelay() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"effect": {"kind": "answer", "delayMs": 200}}"#)
+        let started = ContinuousClock.now
+        let answer = try await Self.client(server).searchByTraits(Self.dominique)
+        #expect(answer.code == "00")
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+    }
+
+    @Test("an HTTP 502 with an HTML body surfaces as an unexpected status, body kept")
+    func httpStatus() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"effect": {"kind": "http", "status": 502, "body": "html"}}"#)
+        let failure = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
+        guard case .unexpectedStatus(let status, _, _) = failure else { Issue.record("got \(String(describing: failure))"); return }
+        #expect(status == 502)
+        #expect(failure?.bodyText?.contains("<html>") == true)
+    }
+
+    @Test("a truncated body and a malformed body are errors, never a 'not found'")
+    func brokenBodies() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"times": 1, "effect": {"kind": "truncated"}}"#)
+        let truncated = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
+        #expect(truncated?.kind == "transport" || truncated?.kind == "unreadableAnswer", "\(String(describing: truncated))")
+        try add(server, #"{"times": 1, "effect": {"kind": "malformed"}}"#)
+        let malformed = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
+        #expect(malformed?.kind == "unreadableAnswer", "\(String(describing: malformed))")
+    }
+
+    @Test("closing the connection without answering, seen over raw TCP")
+    func close() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"effect": {"kind": "close"}}"#)
+        let client = try server.client()
+        let request = Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")
+        try client.send(Array("POST /lps HTTP/1.1\r\nHost: x\r\nContent-Length: \(INSiRequestWriter.write(request).count)\r\n\r\n".utf8) + INSiRequestWriter.write(request))
+        #expect(client.readsEOF())
+        let failure = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
+        #expect(failure?.kind == "transport", "\(String(describing: failure))")
+    }
+
+    @Test("a given result: 00 with a chosen identity, 02; matching on operation, IDAM and traits; priorities")
+    func results() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"id": "low", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "02"}}"#)
+        try add(server, #"{"id": "high", "priority": 10, "match": {"birthName": "ADRTROIS", "firstName": "dominique"}, "effect": {"kind": "result", "code": "00", "matricule": "2360663220836"}}"#)
+        try add(server, #"{"match": {"operation": "vitale", "ouvrantDroit": "160012B020777"}, "effect": {"kind": "result", "code": "01"}}"#)
+        try add(server, #"{"match": {"idam": "OTHER-IDAM"}, "effect": {"kind": "fault", "subcode": "siram_100", "detailCode": "desir_560", "reason": "droits"}}"#)
+        let client = try Self.client(server)
+        let chosen = try await client.searchByTraits(Self.dominique)
+        #expect(chosen.outcome.identity?.active.matricule == "2360663220836")
+        let several = try await client.searchByTraits(SearchTraits(birthName: "ADRTROIS", firstNames: ["TOUSSAINT"], sex: .male, birthDate: "1960-01-01"))
+        #expect(several.code == "02")
+        let vitale = try await client.searchByVitale(VitaleSearch(ouvrantDroit: "160012B020777", ouvrantDroitKey: "13", birthDate: "1997-02-26", rank: 1))
+        #expect(vitale.code == "01")
+        let other = try #require(URL(string: "http://127.0.0.1:\(server.port)/lps"))
+        let otherClient = INSiClient(configuration: INSiClientConfiguration(
+            endpoint: other, software: SoftwareContext(idam: "OTHER-IDAM", version: "1", name: "x"), emitter: "1"))
+        let refused = await error { _ = try await otherClient.searchByTraits(SearchTraits(birthName: "TCHITCHI", firstNames: ["CATARINA"], sex: .female, birthDate: "1936-06-21")) }
+        #expect(refused?.fault?.detailCode == "desir_560")
+        let list = try jsonObject(server.admin("GET", "/admin/scenarios"))
+        #expect(((list["scenarios"] as? [[String: Any]])?.first?["id"] as? String) == "high")
+    }
+
+    @Test("the next N calls")
+    func nextCalls() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try add(server, #"{"times": 2, "effect": {"kind": "result", "code": "01"}}"#)
+        let client = try Self.client(server)
+        #expect(try await client.searchByTraits(Self.dominique).code == "01")
+        #expect(try await client.searchByTraits(Self.dominique).code == "01")
+        #expect(try await client.searchByTraits(Self.dominique).code == "00")
+    }
+
+    @Test("invalid scenarios are refused with the field; delete and clear")
+    func validation() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        let zero = try jsonObject(server.admin("POST", "/admin/scenarios", json: #"{"times": 0, "effect": {"kind": "close"}}"#))
+        #expect(zero["field"] as? String == "times")
+        let unknown = try jsonObject(server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "result", "code": "00", "matricule": "1999999999999"}}"#))
+        #expect(unknown["field"] as? String == "effect.matricule")
+        #expect(try server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "explode"}}"#).status == 400)
+        #expect(try server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "http"}}"#).status == 400)
+        try add(server, #"{"id": "a", "effect": {"kind": "close"}}"#)
+        try add(server, #"{"id": "b", "effect": {"kind": "close"}}"#)
+        #expect(try server.admin("DELETE", "/admin/scenarios/a").status == 204)
+        #expect(try server.admin("DELETE", "/admin/scenarios/a").status == 404)
+        #expect(try server.admin("DELETE", "/admin/scenarios").status == 204)
+        #expect(server.simulator.state.scenarios.all.isEmpty)
+    }
+
+    @Test("scenarios load from a file at start-up, and a bad file stops the start with its position")
+    func file() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scenarios-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(#"[{"match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "01"}}]"#.utf8).write(to: url)
+        let server = try TestSimulator { $0.scenariosPath = url.path }
+        #expect(try await Self.client(server).searchByTraits(Self.dominique).code == "01")
+        await server.stop()
+        try Data(#"[{"effect": {"kind": "close"}}, {"times": -1, "effect": {"kind": "close"}}]"#.utf8).write(to: url)
+        do {
+            _ = try TestSimulator { $0.scenariosPath = url.path }
+            Issue.record("a bad scenarios file was accepted")
+        } catch {
+            #expect("\(error)".contains("scenario 2, field times"))
+        }
+    }
+}
