@@ -1,0 +1,68 @@
+import Foundation
+
+/// How a case ended.
+public enum RehearsalStatus: String, Sendable, Hashable {
+    case passed, failed, skipped
+
+    /// `PASS`, `FAIL`, `SKIP`: the first word of the console line.
+    public var word: String {
+        switch self {
+        case .passed: return "PASS"
+        case .failed: return "FAIL"
+        case .skipped: return "SKIP"
+        }
+    }
+}
+
+/// The outcome of one case.
+public struct RehearsalCaseResult: Sendable {
+    public var rehearsalCase: RehearsalCase
+    public var status: RehearsalStatus
+    /// The expectation that applied (the target's mode).
+    public var expected: RehearsalExpectation
+    /// Nil when the case was skipped or could not be set up.
+    public var observation: RehearsalObservation?
+    /// Every difference between expected and obtained, or why the case could not run.
+    public var failures: [String]
+    /// Why the case was skipped.
+    public var skipReason: String?
+    public var attempts: [RehearsalAttempt]
+    /// What the runner did around the calls (scenario posted and deleted).
+    public var notes: [String]
+    public var duration: Duration
+
+    public init(rehearsalCase: RehearsalCase, status: RehearsalStatus, expected: RehearsalExpectation,
+                observation: RehearsalObservation?, failures: [String], skipReason: String?, attempts: [RehearsalAttempt],
+                notes: [String], duration: Duration) {
+        self.rehearsalCase = rehearsalCase
+        self.status = status
+        self.expected = expected
+        self.observation = observation
+        self.failures = failures
+        self.skipReason = skipReason
+        self.attempts = attempts
+        self.notes = notes
+        self.duration = duration
+    }
+
+    /// What was obtained, in the words of ``RehearsalExpectation/text`` (same fields as expected).
+    public var obtainedText: String {
+        guard let observation else { return skipReason != nil ? "not run" : "not run: " + failures.joined(separator: "; ") }
+        let obtained = RehearsalExpectation(
+            answer: observation.answer, matricule: observation.matricule, key: observation.key,
+            warnings: expected.warnings != nil || !observation.warnings.isEmpty ? observation.warnings : nil,
+            attempts: expected.attempts != nil || rehearsalCase.kind == .lookup ? attempts.count : nil,
+            trail: expected.trail != nil || rehearsalCase.kind == .lookup ? attempts.map(\.code) : nil)
+        return obtained.text
+    }
+
+    /// The console line: `PASS id: 00 … (3 ms)`, `FAIL id: expected …, obtained …`, `SKIP id: reason`.
+    public var line: String {
+        let ms = RehearsalFormat.milliseconds(duration.milliseconds)
+        switch status {
+        case .passed: return "PASS \(rehearsalCase.id): \(obtainedText) (\(ms) ms)"
+        case .failed: return "FAIL \(rehearsalCase.id): expected \(expected.text); obtained \(obtainedText) — \(failures.joined(separator: "; "))"
+        case .skipped: return "SKIP \(rehearsalCase.id): \(skipReason ?? "skipped")"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// Turns answers into observations and compares them with expectations.
+enum RehearsalComparison {
+    static func observation(_ identity: INSiIdentity) -> RehearsalObservation {
+        RehearsalObservation(answer: .code("00"), matricule: identity.active.matricule, key: identity.active.key,
+                             warnings: identity.warnings.map(\.kind))
+    }
+
+    static func observation(_ error: INSiClientError) -> RehearsalObservation {
+        if let fault = error.fault {
+            return RehearsalObservation(answer: .fault(subcode: fault.subcode, detailCode: fault.detailCode), errorMessage: error.description)
+        }
+        return RehearsalObservation(answer: .error(error.kind), errorMessage: error.description)
+    }
+
+    /// `00 OK`, `fault siram_100/desir_550`, `error timeout: no answer …`.
+    static func answerText(_ result: Result<INSiAnswer, INSiClientError>) -> String {
+        switch result {
+        case .success(let answer):
+            return "\(answer.code) \(answer.label)"
+        case .failure(.fault(let fault)):
+            return "fault " + [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
+        case .failure(let error):
+            return "error \(error.kind): \(error.description)"
+        }
+    }
+
+    /// Every way the observation differs from the expectation; empty when the case passes.
+    static func differences(expected: RehearsalExpectation, observation: RehearsalObservation,
+                            attempts: [RehearsalAttempt]) -> [String] {
+        var differences: [String] = []
+        let obtained = describe(observation)
+        switch (expected.answer, observation.answer) {
+        case (.code(let wanted), .code(let got)):
+            if wanted != got { differences.append("answer: expected \(wanted), obtained \(got)") }
+        case (.fault(let subcode, let detailCode), .fault(let gotSubcode, let gotDetail)):
+            if let subcode, subcode != gotSubcode { differences.append("fault subcode: expected \(subcode), obtained \(gotSubcode ?? "none")") }
+            if let detailCode, detailCode != gotDetail {
+                differences.append("fault detail code: expected \(detailCode), obtained \(gotDetail ?? "none")")
+            }
+        case (.error(let wanted), .error(let got)):
+            if wanted != got { differences.append("error: expected \(wanted), obtained \(obtained)") }
+        default:
+            differences.append("answer: expected \(RehearsalExpectation(answer: expected.answer).text), obtained \(obtained)")
+        }
+        if case .code("00") = observation.answer {
+            if let matricule = expected.matricule, matricule != observation.matricule {
+                differences.append("matricule: expected \(matricule), obtained \(observation.matricule ?? "none")")
+            }
+            if let key = expected.key, key != observation.key {
+                differences.append("key: expected \(key), obtained \(observation.key ?? "none")")
+            }
+        }
+        if let warnings = expected.warnings, Set(warnings) != Set(observation.warnings) {
+            differences.append("warnings: expected \(list(Set(warnings).sorted())), obtained \(list(Set(observation.warnings).sorted()))")
+        }
+        if let count = expected.attempts, count != attempts.count {
+            differences.append("attempts: expected \(count), obtained \(attempts.count)")
+        }
+        if let trail = expected.trail, trail != attempts.map(\.code) {
+            differences.append("trail: expected \(trail.joined(separator: " → ")), obtained \(attempts.map(\.code).joined(separator: " → "))")
+        }
+        return differences
+    }
+
+    private static func describe(_ observation: RehearsalObservation) -> String {
+        var text = RehearsalExpectation(answer: observation.answer).text
+        if let message = observation.errorMessage, case .error = observation.answer { text += " (\(message))" }
+        return text
+    }
+
+    private static func list(_ items: [String]) -> String {
+        items.isEmpty ? "none" : items.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// What a rehearsal needs besides the pack.
+public struct RehearsalConfiguration: Sendable {
+    /// The SOAP endpoint (see ``INSiClientConfiguration/endpoint(from:)``).
+    public var endpoint: URL
+    /// The calling software; its approval number is sent unless a case gives another.
+    public var software: SoftwareContext
+    public var emitter: String
+    /// Per call, unless a case gives its own.
+    public var timeout: Duration
+    /// insi-sim's admin token, when it requires one (scenario cases).
+    public var adminToken: String?
+    public var detection: RehearsalTarget.Detection
+
+    public init(endpoint: URL, software: SoftwareContext, emitter: String = "810000000001", timeout: Duration = .seconds(30),
+                adminToken: String? = nil, detection: RehearsalTarget.Detection = .auto) {
+        self.endpoint = endpoint
+        self.software = software
+        self.emitter = emitter
+        self.timeout = timeout
+        self.adminToken = adminToken
+        self.detection = detection
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import INSiCore
+
+/// Runs a ``RehearsalPack`` against an INSi through ``INSiClient``, one case after the other (a
+/// scenario must shape only its own case), and collects a ``RehearsalReport``.
+///
+/// ```swift
+/// let pack = try RehearsalPack.load(from: URL(fileURLWithPath: "Resources/rehearsal/default-pack.json"))
+/// let runner = RehearsalRunner(configuration: RehearsalConfiguration(endpoint: endpoint, software: software))
+/// let report = await runner.run(pack) { print($0.line) }
+/// try RehearsalMarkdownReport.render(report).write(toFile: "report.md", atomically: true, encoding: .utf8)
+/// ```
+public struct RehearsalRunner: Sendable {
+    public let configuration: RehearsalConfiguration
+
+    public init(configuration: RehearsalConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Asks the target whether it is insi-sim and how it matches names.
+    public func detectTarget() async -> RehearsalTarget {
+        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
+        defer { http.invalidate() }
+        return await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
+    }
+
+    /// Runs every case of the pack; `progress` sees each result as soon as it is known.
+    public func run(_ pack: RehearsalPack, progress: @Sendable (RehearsalCaseResult) -> Void = { _ in }) async -> RehearsalReport {
+        let started = Date()
+        let clock = ContinuousClock.now
+        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
+        defer { http.invalidate() }
+        let target = await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
+        let shared = client(idam: nil, timeout: nil)
+        var results: [RehearsalCaseResult] = []
+        for rehearsalCase in pack.cases {
+            let needsOwn = rehearsalCase.idam != nil || rehearsalCase.timeout != nil
+            let caseClient = needsOwn ? client(idam: rehearsalCase.idam, timeout: rehearsalCase.timeout) : shared
+            let result = await run(rehearsalCase, target: target, client: caseClient, http: http)
+            progress(result)
+            results.append(result)
+        }
+        return RehearsalReport(target: target, pack: pack.source, packTitle: pack.title, idam: configuration.software.idam,
+                               started: started, duration: ContinuousClock.now - clock, results: results)
+    }
+
+    private func client(idam: String?, timeout: Duration?) -> INSiClient {
+        var software = configuration.software
+        if let idam { software.idam = idam }
+        return INSiClient(configuration: INSiClientConfiguration(
+            endpoint: configuration.endpoint, software: software, emitter: configuration.emitter,
+            timeout: timeout ?? configuration.timeout))
+    }
+
+    // MARK: - One case
+
+    private func run(_ rehearsalCase: RehearsalCase, target: RehearsalTarget, client: INSiClient,
+                     http: RehearsalHTTP) async -> RehearsalCaseResult {
+        let started = ContinuousClock.now
+        let expected = rehearsalCase.expectation.expectation(for: target.nameMatching)
+        var notes: [String] = []
+        var scenarioID: String?
+        func ended(_ status: RehearsalStatus, observation: RehearsalObservation? = nil, failures: [String] = [],
+                   skip: String? = nil, attempts: [RehearsalAttempt] = []) -> RehearsalCaseResult {
+            RehearsalCaseResult(rehearsalCase: rehearsalCase, status: status, expected: expected, observation: observation,
+                                failures: failures, skipReason: skip, attempts: attempts, notes: notes,
+                                duration: ContinuousClock.now - started)
+        }
+        if let scenario = rehearsalCase.scenario {
+            if target.isSimulator {
+                let admin = RehearsalScenarios(base: RehearsalTarget.base(of: target.endpoint), http: http)
+                let prepared = RehearsalScenarios.prepare(scenario, caseID: rehearsalCase.id, idam: client.configuration.software.idam)
+                do {
+                    scenarioID = try await admin.add(prepared.scenario, id: prepared.id)
+                    notes.append("scenario `\(scenarioID ?? prepared.id)` posted to /admin/scenarios: \(prepared.scenario.description)")
+                } catch {
+                    return ended(.failed, failures: ["the scenario could not be set up: \(error.description)"])
+                }
+            } else if rehearsalCase.otherTargets == .skip {
+                return ended(.skipped, skip: "needs an insi-sim scenario; the target is \(target.detail)")
+            } else {
+                notes.append("run without its scenario: the target is not insi-sim and is expected to behave this way by itself")
+            }
+        }
+        let (observation, attempts) = await execute(rehearsalCase, client: client)
+        var failures = RehearsalComparison.differences(expected: expected, observation: observation, attempts: attempts)
+        if let scenarioID {
+            let admin = RehearsalScenarios(base: RehearsalTarget.base(of: target.endpoint), http: http)
+            do {
+                try await admin.delete(scenarioID)
+                notes.append("scenario `\(scenarioID)` deleted")
+            } catch {
+                // Left in place, it would shape later calls: the rehearsal cannot be trusted past this case.
+                failures.append("the scenario \(scenarioID) could not be deleted (\(error.description)): delete it by hand")
+            }
+        }
+        return ended(failures.isEmpty ? .passed : .failed, observation: observation, failures: failures, attempts: attempts)
+    }
+
+    private func execute(_ rehearsalCase: RehearsalCase, client: INSiClient) async -> (RehearsalObservation, [RehearsalAttempt]) {
+        switch (rehearsalCase.kind, rehearsalCase.request) {
+        case (.lookup, .traits(let identity)):
+            let result = await LookupProcedure.ans.run(for: identity, using: client)
+            let attempts = result.attempts.map { attempt in
+                var step = attempt.step.description
+                if let rule = attempt.nameVariant { step += " (\(rule.rawValue))" }
+                return RehearsalAttempt(step: step, sent: attempt.traits.description, messageID: attempt.messageID,
+                                        code: attempt.code, answer: RehearsalComparison.answerText(attempt.result),
+                                        milliseconds: attempt.duration.milliseconds)
+            }
+            let observation: RehearsalObservation
+            switch result.outcome {
+            case .found(let identity): observation = RehearsalComparison.observation(identity)
+            case .notFound: observation = RehearsalObservation(answer: .code("01"))
+            case .several: observation = RehearsalObservation(answer: .code("02"))
+            case .failed(let error): observation = RehearsalComparison.observation(error)
+            }
+            return (observation, attempts)
+        case (_, .traits(let traits)):
+            return await single("traits call", sent: traits.description) { messageID async throws(INSiClientError) in
+                try await client.searchByTraits(traits, messageID: messageID)
+            }
+        case (_, .vitale(let search)):
+            return await single("vitale call", sent: search.trailText) { messageID async throws(INSiClientError) in
+                try await client.searchByVitale(search, messageID: messageID)
+            }
+        }
+    }
+
+    private func single(_ step: String, sent: String,
+                        _ call: (String) async throws(INSiClientError) -> INSiAnswer) async -> (RehearsalObservation, [RehearsalAttempt]) {
+        let messageID = INSiClient.newMessageID()
+        let started = ContinuousClock.now
+        let result: Result<INSiAnswer, INSiClientError>
+        do {
+            result = .success(try await call(messageID))
+        } catch {
+            result = .failure(error)
+        }
+        let duration = ContinuousClock.now - started
+        let observation: RehearsalObservation
+        let code: String
+        switch result {
+        case .success(let answer):
+            code = answer.code
+            if let identity = answer.outcome.identity {
+                observation = RehearsalComparison.observation(identity)
+            } else {
+                observation = RehearsalObservation(answer: .code(answer.code))
+            }
+        case .failure(let error):
+            code = error.fault != nil ? "fault" : "error"
+            observation = RehearsalComparison.observation(error)
+        }
+        let attempt = RehearsalAttempt(step: step, sent: sent, messageID: messageID, code: code,
+                                       answer: RehearsalComparison.answerText(result), milliseconds: duration.milliseconds)
+        return (observation, [attempt])
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import INSiCore
+
+/// The INSi a rehearsal runs against, and whether it is insi-sim: only insi-sim can be shaped by
+/// scenarios, and only insi-sim says its name-matching mode (another INSi is taken as strict,
+/// the rule of the real service).
+public struct RehearsalTarget: Sendable, Equatable {
+    /// How to decide whether the target is insi-sim.
+    public enum Detection: String, Sendable, CaseIterable {
+        /// `GET /health` answers insi-sim's JSON (`version`, `nameMatching`) and `GET
+        /// /admin/scenarios` answers 200.
+        case auto
+        /// Taken as insi-sim without asking (the health route hidden behind a proxy, say).
+        case simulator = "insi-sim"
+        /// Taken as another INSi: scenario cases are skipped (or run as is), strict expectations.
+        case other
+    }
+
+    /// The SOAP endpoint called.
+    public var endpoint: URL
+    public var isSimulator: Bool
+    /// insi-sim's version, from `/health`.
+    public var version: String?
+    /// The mode whose expectations apply.
+    public var nameMatching: NameMatching
+    /// How the decision was made, or why the target is not taken as insi-sim.
+    public var detail: String
+
+    public init(endpoint: URL, isSimulator: Bool, version: String?, nameMatching: NameMatching, detail: String) {
+        self.endpoint = endpoint
+        self.isSimulator = isSimulator
+        self.version = version
+        self.nameMatching = nameMatching
+        self.detail = detail
+    }
+
+    /// The base URL of the routes beside the endpoint (`…/lps` → `…/`).
+    static func base(of endpoint: URL) -> URL {
+        endpoint.lastPathComponent == "lps" ? endpoint.deletingLastPathComponent() : endpoint
+    }
+
+    /// Asks the target what it is.
+    static func detect(endpoint: URL, detection: Detection, http: RehearsalHTTP) async -> RehearsalTarget {
+        if detection == .other {
+            return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: nil, nameMatching: .strict,
+                                   detail: "taken as another INSi (detection: other): strict name matching, no scenario")
+        }
+        let base = base(of: endpoint)
+        var version: String?
+        var mode: NameMatching?
+        var healthProblem: String?
+        do {
+            let reply = try await http.send("GET", base.appendingPathComponent("health"))
+            if reply.status == 200, case .object(let object)? = try? JSONDecoder().decode(RehearsalJSON.self, from: reply.body),
+               case .string(let text)? = object["version"], case .string(let matching)? = object["nameMatching"],
+               let parsed = NameMatching(rawValue: matching) {
+                version = text
+                mode = parsed
+            } else {
+                healthProblem = "GET /health answered HTTP \(reply.status) without insi-sim's version and nameMatching"
+            }
+        } catch {
+            healthProblem = "GET /health failed: \(error.description)"
+        }
+        if detection == .simulator {
+            return RehearsalTarget(endpoint: endpoint, isSimulator: true, version: version, nameMatching: mode ?? .strict,
+                                   detail: "taken as insi-sim (detection: insi-sim)" + (healthProblem.map { "; \($0), so strict name matching" } ?? ""))
+        }
+        guard let version, let mode else {
+            return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: nil, nameMatching: .strict,
+                                   detail: "not insi-sim (\(healthProblem ?? "no health answer")): strict name matching, no scenario")
+        }
+        let adminProblem: String?
+        do {
+            let reply = try await http.send("GET", base.appendingPathComponent("admin/scenarios"), admin: true)
+            switch reply.status {
+            case 200: adminProblem = nil
+            case 401, 403: adminProblem = "its admin API answered \(reply.status): give the admin token (--admin-token)"
+            default: adminProblem = "GET /admin/scenarios answered HTTP \(reply.status)"
+            }
+        } catch {
+            adminProblem = "GET /admin/scenarios failed: \(error.description)"
+        }
+        if let adminProblem {
+            return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: version, nameMatching: mode,
+                                   detail: "insi-sim \(version) answers /health but \(adminProblem); taken as another INSi "
+                                       + "(its \(mode.rawValue) name matching applies, no scenario)")
+        }
+        return RehearsalTarget(endpoint: endpoint, isSimulator: true, version: version, nameMatching: mode,
+                               detail: "insi-sim \(version) (GET /health), \(mode.rawValue) name matching, admin API reachable")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import INSiClient
+import INSiCore
+import INSiServer
+import Logging
+import Testing
+
+/// Helpers of the rehearsal tests: a simulator with a chosen mode and admin token, the default
+/// pack, admin calls, temporary files and a JUnit reader.
+enum RehearsalTestSupport {
+    static let defaultPack = TestServer.repoRoot.appendingPathComponent("Resources/rehearsal/default-pack.json")
+
+    /// Like `TestServer.with`, with the name-matching mode and the admin token of the simulator.
+    static func withSimulator<T>(nameMatching: NameMatching = .strict, adminToken: String? = nil, authorizedIDAMs: Set<String> = [],
+                                 _ body: (URL) async throws -> T) async throws -> T {
+        var configuration = SimulatorConfiguration()
+        configuration.port = 0
+        configuration.resourcesPath = TestServer.repoRoot.appendingPathComponent("Resources").path
+        configuration.nameMatching = nameMatching
+        configuration.adminToken = adminToken
+        configuration.authorizedIDAMs = authorizedIDAMs
+        configuration.eventLoopCount = 1
+        var logger = Logger(label: "rehearsal-tests")
+        logger.logLevel = .warning
+        let simulator = try Simulator(configuration: configuration, logger: logger)
+        let port = try simulator.start()
+        let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)/lps"))
+        do {
+            let value = try await body(endpoint)
+            await simulator.shutdown()
+            return value
+        } catch {
+            await simulator.shutdown()
+            throw error
+        }
+    }
+
+    /// An admin request; returns the HTTP status.
+    static func admin(_ method: String, _ path: String, on endpoint: URL) async throws -> Int {
+        var request = URLRequest(url: endpoint.deletingLastPathComponent().appendingPathComponent(path))
+        request.httpMethod = method
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? -1
+    }
+
+    /// A fresh temporary folder.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("insi-rehearsal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// What a JUnit file holds, read with an XML parser (so the file must be well-formed).
+    struct JUnit {
+        var testcases: [String] = []
+        var failed: [String] = []
+        var skipped: [String] = []
+        var suiteTests: String?
+        var suiteFailures: String?
+    }
+
+    static func readJUnit(_ url: URL) throws -> JUnit {
+        let reader = JUnitReader()
+        let parser = try #require(XMLParser(contentsOf: url))
+        parser.delegate = reader
+        let parsed = parser.parse()
+        #expect(parsed, "JUnit XML not well-formed: \(String(describing: parser.parserError))")
+        return reader.junit
+    }
+
+    private final class JUnitReader: NSObject, XMLParserDelegate {
+        var junit = JUnit()
+        private var current: String?
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+                    attributes attributeDict: [String: String] = [:]) {
+            switch elementName {
+            case "testsuite":
+                junit.suiteTests = attributeDict["tests"]
+                junit.suiteFailures = attributeDict["failures"]
+            case "testcase":
+                current = attributeDict["name"]
+                junit.testcases.append(attributeDict["name"] ?? "")
+            case "failure":
+                junit.failed.append(current ?? "")
+            case "skipped":
+                junit.skipped.append(current ?? "")
+            default:
+                break
+            }
+        }
+    }
+}
