@@ -34,6 +34,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
+        .executableTarget(name: "insi-sim-seed-bench", dependencies: ["INSiCore"], path: "Benchmarks/SeedLoad"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

@@ -26,52 +26,121 @@ public struct SeedFile: Codable, Sendable {
     }
 
     /// Reads and validates a seed file into a base. The first invalid record stops the load.
-    public static func load(path: String, nameMatching: NameMatching = .strict) throws(SeedError) -> ReferenceBase {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
+    /// The file is read in chunks and decoded record by record (see `SeedParser`), so that a
+    /// million identities load in seconds without the file sitting whole in memory.
+    public static func load(path: String, nameMatching: NameMatching = .strict,
+                            progress: SeedLoadProgress = .terminal) throws(SeedError) -> ReferenceBase {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        return try load(data: data, nameMatching: nameMatching)
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (status.st_mode & S_IFMT) != S_IFDIR else { throw .unreadable(path: path, reason: "it is a directory") }
+        let reader = SeedByteReader(fileDescriptor: descriptor, totalBytes: Int(status.st_size))
+        return try load(reader: reader, nameMatching: nameMatching, progress: progress)
     }
 
     /// Decodes and validates seed JSON into a base.
-    public static func load(data: Data, nameMatching: NameMatching = .strict) throws(SeedError) -> ReferenceBase {
-        let file: SeedFile
-        do {
-            file = try JSONDecoder().decode(SeedFile.self, from: data)
-        } catch let error as DecodingError {
-            throw SeedError(decoding: error)
-        } catch {
-            throw .malformedJSON(error.localizedDescription)
-        }
-        return try file.base(nameMatching: nameMatching)
+    public static func load(data: Data, nameMatching: NameMatching = .strict,
+                            progress: SeedLoadProgress = .terminal) throws(SeedError) -> ReferenceBase {
+        try load(reader: SeedByteReader(data: data), nameMatching: nameMatching, progress: progress)
     }
 
-    /// Validates every record and builds the base.
-    public func base(nameMatching: NameMatching = .strict) throws(SeedError) -> ReferenceBase {
+    /// Reads the document, validating and inserting each identity as soon as it is read.
+    /// The outcome is the one of decoding everything first and validating afterwards (what the
+    /// JSONDecoder version did): a JSON error anywhere wins over an invalid record, the header
+    /// over the records, the first invalid record over later ones, identities over cards.
+    private static func load(reader: SeedByteReader, nameMatching: NameMatching, progress: SeedLoadProgress) throws(SeedError) -> ReferenceBase {
+        let pipeline = SeedInsertPipeline(nameMatching: nameMatching)
+        var firstInvalid: SeedError?
+        var position = 0
+        var batch = SeedInsertPipeline.Batch(firstPosition: 1, identities: [])
+        batch.identities.reserveCapacity(SeedInsertPipeline.batchSize)
+        let parser = SeedParser(reader: reader)
+        let document: SeedParser.Document
+        do throws(SeedParseError) {
+            document = try parser.document { (record) throws(SeedParseError) in
+                position += 1
+                if position % SeedLoadProgress.interval == 0 { progress.report(reader.offset, reader.totalBytes, position) }
+                // After the first invalid record the rest is only read (a JSON error further
+                // on still wins, as it did when the whole file was decoded first).
+                guard firstInvalid == nil else { return }
+                do throws(RecordError) {
+                    batch.identities.append(try record.validated())
+                } catch {
+                    firstInvalid = .record(position: position, name: record.displayName, field: error.field, reason: error.reason)
+                    return
+                }
+                if batch.identities.count == SeedInsertPipeline.batchSize {
+                    pipeline.send(batch)
+                    batch = SeedInsertPipeline.Batch(firstPosition: position + 1, identities: [])
+                    batch.identities.reserveCapacity(SeedInsertPipeline.batchSize)
+                }
+            }
+        } catch {
+            _ = pipeline.finish()
+            switch error {
+            case .syntax(let message): throw .malformedJSON(message)
+            case .mismatch(let path, let expected):
+                let (where_, field) = SeedError.location(path)
+                throw .malformedJSON("\(where_), field \(field): expected \(expected)")
+            }
+        }
+        pipeline.send(batch)
+        var (base, conflict) = pipeline.finish()
+        progress.finish(position)
+        var header = SeedFile(identities: [], vitaleCards: [])
+        header.format = document.format
+        header.version = document.version
+        try header.checkHeader()
+        // A duplicate matricule can only be before the first invalid record: it comes first.
+        if let error = conflict ?? firstInvalid { throw error }
+        try addCards(document.cards ?? [], to: &base)
+        return base
+    }
+
+    /// Validates and inserts one record; the error to report, if any.
+    private static func insert(_ record: IdentityRecord, position: Int, into base: inout ReferenceBase) -> SeedError? {
+        let identity: Identity
+        do {
+            identity = try record.validated()
+        } catch {
+            return .record(position: position, name: record.displayName, field: error.field, reason: error.reason)
+        }
+        do {
+            try base.insert(identity)
+        } catch {
+            return .record(position: position, name: record.displayName, field: "ins.matricule", reason: error.description)
+        }
+        return nil
+    }
+
+    private func checkHeader() throws(SeedError) {
         guard format == SeedFile.formatName else {
             throw .header("\"format\" must be \"\(SeedFile.formatName)\", found \(format.map { "\"\($0)\"" } ?? "nothing")")
         }
         guard version == SeedFile.currentVersion else {
             throw .header("\"version\" must be \(SeedFile.currentVersion), found \(version.map(String.init) ?? "nothing")")
         }
+    }
+
+    /// Validates every record and builds the base.
+    public func base(nameMatching: NameMatching = .strict) throws(SeedError) -> ReferenceBase {
+        try checkHeader()
         var base = ReferenceBase(nameMatching: nameMatching)
         for (index, record) in (identities ?? []).enumerated() {
-            let identity: Identity
-            do {
-                identity = try record.validated()
-            } catch {
-                throw .record(position: index + 1, name: record.displayName, field: error.field, reason: error.reason)
-            }
-            do {
-                try base.insert(identity)
-            } catch {
-                throw .record(position: index + 1, name: record.displayName, field: "ins.matricule", reason: error.description)
-            }
+            if let error = SeedFile.insert(record, position: index + 1, into: &base) { throw error }
         }
-        for (index, record) in (vitaleCards ?? []).enumerated() {
+        try SeedFile.addCards(vitaleCards ?? [], to: &base)
+        return base
+    }
+
+    private static func addCards(_ cards: [VitaleCardRecord], to base: inout ReferenceBase) throws(SeedError) {
+        for (index, record) in cards.enumerated() {
             let od = record.ouvrantDroit?.matricule ?? "?"
             do {
                 let card = try record.validated { base.identity(matricule: $0)?.traits.birthDate }
@@ -84,7 +153,6 @@ public struct SeedFile: Codable, Sendable {
                 throw .card(position: index + 1, ouvrantDroit: od, field: "", reason: "\(error)")
             }
         }
-        return base
     }
 }
 
@@ -98,19 +166,29 @@ public enum SeedError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A Vitale card record is invalid.
     case card(position: Int, ouvrantDroit: String, field: String, reason: String)
 
+    /// `identities[11].ins.key` -> ("record 12", "ins.key"); `vitaleCards[0]...` -> "card 1".
+    static func location(_ path: [SeedPathItem]) -> (String, String) {
+        var section = ""
+        var position = 0
+        var field: [String] = []
+        for (index, item) in path.enumerated() {
+            switch item {
+            case .key(let name):
+                if index == 0 { section = name; continue }
+                field.append((field.isEmpty ? "" : ".") + name)
+            case .index(let number):
+                if index == 0 { section = "\(number)"; continue }
+                if index == 1 { position = number + 1; continue }
+                field.append("[\(number)]")
+            }
+        }
+        let where_ = position > 0 ? "\(section == "vitaleCards" ? "card" : "record") \(position)" : section
+        return (where_, field.joined())
+    }
+
     init(decoding error: DecodingError) {
         func path(_ codingPath: [any CodingKey]) -> (String, String) {
-            // identities[11].ins.key -> record 12, field ins.key
-            var section = ""
-            var position = 0
-            var field: [String] = []
-            for (index, key) in codingPath.enumerated() {
-                if index == 0 { section = key.stringValue; continue }
-                if index == 1, let number = key.intValue { position = number + 1; continue }
-                if let number = key.intValue { field.append("[\(number)]") } else { field.append((field.isEmpty ? "" : ".") + key.stringValue) }
-            }
-            let where_ = position > 0 ? "\(section == "vitaleCards" ? "card" : "record") \(position)" : section
-            return (where_, field.joined())
+            SeedError.location(codingPath.map { key in key.intValue.map(SeedPathItem.index) ?? .key(key.stringValue) })
         }
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
