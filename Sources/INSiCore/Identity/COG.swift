@@ -5,7 +5,7 @@ public struct COG: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a COG (upper-cased); nil when it is not 5 digits or `2A`/`2B` followed by 3 digits.
     public init?(_ text: String) {
-        let upper = text.uppercased()
+        let upper = text.utf8.contains(where: { $0 >= UInt8(ascii: "a") }) ? text.uppercased() : text
         let bytes = Array(upper.utf8)
         guard bytes.count == 5 else { return nil }
         let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }

@@ -44,8 +44,14 @@ public struct LunarDate: Hashable, Sendable, CustomStringConvertible, Comparable
 
     /// `YYYY-MM-DD`.
     public var text: String {
-        func two(_ value: UInt8) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))"
+        // Ten ASCII bytes: a small string, built without interpolation (it is written in every answer).
+        let zero = UInt8(ascii: "0")
+        let y = Int(year)
+        let bytes: [UInt8] = [
+            zero + UInt8(y / 1000 % 10), zero + UInt8(y / 100 % 10), zero + UInt8(y / 10 % 10), zero + UInt8(y % 10), UInt8(ascii: "-"),
+            zero + month / 10, zero + month % 10, UInt8(ascii: "-"), zero + day / 10, zero + day % 10,
+        ]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// True when the month or the day is unknown.

@@ -7,6 +7,7 @@ public enum Sex: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Parses `M`, `F` or `I`, case-insensitively.
     public init?(wire: String) {
+        if let exact = Sex(rawValue: wire) { self = exact; return }
         self.init(rawValue: wire.uppercased())
     }
 }

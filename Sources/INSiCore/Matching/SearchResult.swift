@@ -39,7 +39,7 @@ public struct SearchResult: Sendable {
 }
 
 /// The steps of one search, for the journal: written out on demand.
-public enum SearchTrace: Sendable, CustomStringConvertible {
+public enum SearchTrace: Sendable, Equatable, CustomStringConvertible {
     /// A traits search: the index key, how many identities shared it, how many accepted the
     /// first names, how many were born in the place asked for.
     case traits(query: TraitsQuery, nameKey: String, nameMatching: NameMatching, candidates: Int, firstNameMatches: Int, placeMatches: Int)

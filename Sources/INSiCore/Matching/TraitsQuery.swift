@@ -29,14 +29,20 @@ public struct TraitsQuery: Sendable, Hashable {
     ) throws(SearchInputError) -> TraitsQuery {
         let name = try validName(birthName, field: .birthName)
         var names: [String] = []
+        names.reserveCapacity(firstNames.count)
         for value in firstNames {
-            guard value.count <= maxNameLength else {
+            guard value.utf8.count <= maxNameLength || value.count <= maxNameLength else {
                 throw .invalid(.firstName, String(value.prefix(40)), "longer than \(maxNameLength) characters")
             }
-            if let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\t" && $0 != "\n" && $0 != "\r" }) {
+            if let bad = controlCharacter(in: value, allowingLineBreaks: true) {
                 throw .invalid(.firstName, value, "holds the control character U+\(String(bad.value, radix: 16, uppercase: true))")
             }
-            names.append(contentsOf: value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init))
+            // Most requests send one name per element: no split, no copy.
+            if !value.utf8.contains(where: isSpaceByte) {
+                names.append(value)
+            } else {
+                names.append(contentsOf: value.utf8.split(whereSeparator: isSpaceByte).map { String(decoding: $0, as: UTF8.self) })
+            }
         }
         guard !names.isEmpty else { throw .missing(.firstName) }
         guard let sexText = nonEmpty(sex) else { throw .missing(.sex) }
@@ -55,18 +61,40 @@ public struct TraitsQuery: Sendable, Hashable {
         return TraitsQuery(birthName: name, firstNames: names, sex: parsedSex, birthDate: date, birthPlace: place)
     }
 
+    static func isSpaceByte(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     static func nonEmpty(_ text: String?) -> String? {
-        guard let text else { return nil }
+        guard let text, let first = text.utf8.first, let last = text.utf8.last else { return nil }
+        // The usual case, nothing to trim, costs no copy.
+        if first < 0x80 && last < 0x80 && !isSpaceByte(first) && !isSpaceByte(last) { return text }
         let trimmed = NameMatching.trimmed(text)
         return trimmed.isEmpty ? nil : String(trimmed)
     }
 
+    /// The first control character, looked for byte by byte while the text is ASCII.
+    static func controlCharacter(in text: String, allowingLineBreaks: Bool) -> Unicode.Scalar? {
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte < 0x20 || byte == 0x7F {
+                if allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D) { continue }
+                return Unicode.Scalar(byte)
+            }
+        }
+        if ascii { return nil }
+        return text.unicodeScalars.first {
+            $0.properties.generalCategory == .control && !(allowingLineBreaks && ($0 == "\t" || $0 == "\n" || $0 == "\r"))
+        }
+    }
+
     static func validName(_ raw: String?, field: SearchInputError.Field) throws(SearchInputError) -> String {
         guard let name = nonEmpty(raw) else { throw .missing(field) }
-        guard name.count <= maxNameLength else {
+        guard name.utf8.count <= maxNameLength || name.count <= maxNameLength else {
             throw .invalid(field, String(name.prefix(40)), "longer than \(maxNameLength) characters")
         }
-        if let bad = name.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+        if let bad = controlCharacter(in: name, allowingLineBreaks: false) {
             throw .invalid(field, name, "holds the control character U+\(String(bad.value, radix: 16, uppercase: true))")
         }
         return name

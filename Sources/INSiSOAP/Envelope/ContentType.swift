@@ -1,57 +1,56 @@
-/// Reading parameters of a `Content-Type` header value (RFC 9110 §8.3.1).
+/// Reading parameters of a `Content-Type` header value (RFC 9110 §8.3.1), on bytes: it runs
+/// for every call.
 public enum ContentType {
     /// The media type, lower case, without parameters (`application/soap+xml`).
     public static func mediaType(_ header: String) -> String {
-        let end = header.firstIndex(of: ";") ?? header.endIndex
-        return header[..<end].trimmingWhitespace().lowercased()
+        let bytes = Array(header.utf8)
+        let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+        return String(decoding: trim(bytes[0..<end]), as: UTF8.self).lowercased()
     }
 
-    /// A parameter's value, unquoted; parameter names are case-insensitive.
+    /// A parameter's value, unquoted (backslash escapes honoured); names are case-insensitive.
     public static func parameter(_ name: String, in header: String) -> String? {
-        var rest = Substring(header)
-        guard let first = rest.firstIndex(of: ";") else { return nil }
-        rest = rest[rest.index(after: first)...]
-        while !rest.isEmpty {
-            let trimmed = rest.drop { $0 == " " || $0 == "\t" }
-            guard let equals = trimmed.firstIndex(of: "=") else { return nil }
-            let key = trimmed[..<equals].trimmingWhitespace().lowercased()
-            var valuePart = trimmed[trimmed.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
-            var value: String
-            if valuePart.first == "\"" {
-                valuePart = valuePart.dropFirst()
-                var collected = ""
-                var escaped = false
-                var end = valuePart.endIndex
-                for index in valuePart.indices {
-                    let character = valuePart[index]
-                    if escaped { collected.append(character); escaped = false; continue }
-                    if character == "\\" { escaped = true; continue }
-                    if character == "\"" { end = index; break }
-                    collected.append(character)
+        let wanted = Array(name.lowercased().utf8)
+        let bytes = Array(header.utf8)
+        guard var index = bytes.firstIndex(of: UInt8(ascii: ";")) else { return nil }
+        while index < bytes.count {
+            index += 1  // past ';'
+            while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+            let nameStart = index
+            while index < bytes.count && bytes[index] != UInt8(ascii: "=") && bytes[index] != UInt8(ascii: ";") { index += 1 }
+            let key = trim(bytes[nameStart..<index])
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+            var value: [UInt8] = []
+            if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count { index += 1 }
+                    value.append(bytes[index])
+                    index += 1
                 }
-                value = collected
-                rest = end < valuePart.endIndex ? valuePart[valuePart.index(after: end)...] : valuePart[valuePart.endIndex...]
-                if let semicolon = rest.firstIndex(of: ";") { rest = rest[rest.index(after: semicolon)...] } else { rest = rest[rest.endIndex...] }
+                while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
             } else {
-                let end = valuePart.firstIndex(of: ";") ?? valuePart.endIndex
-                value = valuePart[..<end].trimmingWhitespace()
-                rest = end < valuePart.endIndex ? valuePart[valuePart.index(after: end)...] : valuePart[valuePart.endIndex...]
+                let start = index
+                while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
+                value = Array(trim(bytes[start..<index]))
             }
-            if key == name.lowercased() { return value }
+            if key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == $1 }) {
+                return String(decoding: value, as: UTF8.self)
+            }
         }
         return nil
     }
-}
 
-extension Substring {
-    func trimmingWhitespace() -> String {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
+    private static func lowered(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
-}
 
-extension String {
-    func trimmingWhitespace() -> String { Substring(self).trimmingWhitespace() }
+    private static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
 }

@@ -5,34 +5,50 @@ import INSiCore
 public enum INSiResponseWriter {
     public static let contentType = "application/soap+xml; charset=utf-8"
 
-    // Both prefixes of the recorded answers are declared, though unused, as the real service does.
-    private static let head = #"<?xml version="1.0" encoding="UTF-8"?>"#
-        + #"<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>"#
-        + #"<RESULTAT xmlns="http://www.cnamts.fr/INSiResultat" xmlns:ns0="http://www.cnamts.fr/INSiRecVit" xmlns:ns1="http://www.cnamts.fr/INSiRecSans">"#
-    private static let tail = "</RESULTAT></soap:Body></soap:Envelope>"
-
     /// The answer to a search.
     public static func result(_ code: INSiResultCode, identity: Identity?) -> [UInt8] {
-        var xml = head
-        xml.reserveCapacity(1_400)
-        xml += "<CR><CodeCR>\(code.rawValue)</CodeCR><LibelleCR>\(code.label)</LibelleCR></CR>"
-        if code == .found, let identity {
-            xml += "<INDIVIDU>"
-            append(identity.ins, element: "INSACTIF", to: &xml)
-            for past in identity.history { append(past, element: "INSHISTO", to: &xml) }
-            let traits = identity.traits
-            xml += "<TIQ><NomNaissance>"
-            xml += XMLEscaping.escape(traits.birthName)
-            xml += "</NomNaissance><Prenom>"
-            xml += XMLEscaping.escape(traits.firstFirstName)
-            xml += "</Prenom><ListePrenom>"
-            xml += XMLEscaping.escape(traits.firstNameList)
-            xml += "</ListePrenom><Sexe>\(traits.sex.rawValue)</Sexe><DateNaissance>\(traits.birthDate.text)</DateNaissance>"
-            if let place = traits.birthPlace { xml += "<LieuNaissance>\(place.code)</LieuNaissance>" }
-            xml += "</TIQ></INDIVIDU>"
+        var xml = XMLByteWriter(capacity: 1_400)
+        // Both prefixes of the recorded answers are declared, though unused, as the real service does.
+        xml.raw(#"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>"#)
+        xml.raw(#"<RESULTAT xmlns="http://www.cnamts.fr/INSiResultat" xmlns:ns0="http://www.cnamts.fr/INSiRecVit" xmlns:ns1="http://www.cnamts.fr/INSiRecSans">"#)
+        switch code {
+        case .found: xml.raw("<CR><CodeCR>00</CodeCR><LibelleCR>OK</LibelleCR></CR>")
+        case .notFound: xml.raw("<CR><CodeCR>01</CodeCR><LibelleCR>Aucune identite trouvee</LibelleCR></CR>")
+        case .several: xml.raw("<CR><CodeCR>02</CodeCR><LibelleCR>Plusieurs identites trouvees</LibelleCR></CR>")
         }
-        xml += tail
-        return Array(xml.utf8)
+        if code == .found, let identity {
+            xml.raw("<INDIVIDU><INSACTIF>")
+            append(identity.ins, to: &xml)
+            xml.raw("</INSACTIF>")
+            for past in identity.history {
+                xml.raw("<INSHISTO>")
+                append(past, to: &xml)
+                xml.raw("</INSHISTO>")
+            }
+            let traits = identity.traits
+            xml.raw("<TIQ><NomNaissance>")
+            xml.escaped(traits.birthName)
+            xml.raw("</NomNaissance><Prenom>")
+            xml.escaped(traits.firstFirstName)
+            xml.raw("</Prenom><ListePrenom>")
+            for (index, name) in traits.firstNames.enumerated() {
+                if index > 0 { xml.raw(" ") }
+                xml.escaped(name)
+            }
+            xml.raw("</ListePrenom><Sexe>")
+            xml.plain(traits.sex.rawValue)
+            xml.raw("</Sexe><DateNaissance>")
+            xml.plain(traits.birthDate.text)
+            xml.raw("</DateNaissance>")
+            if let place = traits.birthPlace {
+                xml.raw("<LieuNaissance>")
+                xml.plain(place.code)
+                xml.raw("</LieuNaissance>")
+            }
+            xml.raw("</TIQ></INDIVIDU>")
+        }
+        xml.raw("</RESULTAT></soap:Body></soap:Envelope>")
+        return xml.bytes
     }
 
     /// The answer to a search result of the core.
@@ -44,12 +60,25 @@ public enum INSiResponseWriter {
         }
     }
 
-    private static func append(_ ins: INS, element: String, to xml: inout String) {
-        xml += "<\(element)><IdIndividu><NumIdentifiant>\(ins.matricule.value)</NumIdentifiant><Cle>\(ins.key)</Cle></IdIndividu>"
-        xml += "<OID>\(ins.oid.rawValue)</OID>"
-        if let start = ins.dateStart { xml += "<DateDeb>\(start.text)</DateDeb>" }
-        if let end = ins.dateEnd { xml += "<DateFin>\(end.text)</DateFin>" }
-        xml += "</\(element)>"
+    /// `IdIndividu`, `OID`, `DateDeb`, `DateFin`: the XSD order, which the real service follows.
+    private static func append(_ ins: INS, to xml: inout XMLByteWriter) {
+        xml.raw("<IdIndividu><NumIdentifiant>")
+        xml.plain(ins.matricule.value)
+        xml.raw("</NumIdentifiant><Cle>")
+        xml.plain(ins.key)
+        xml.raw("</Cle></IdIndividu><OID>")
+        xml.plain(ins.oid.rawValue)
+        xml.raw("</OID>")
+        if let start = ins.dateStart {
+            xml.raw("<DateDeb>")
+            xml.plain(start.text)
+            xml.raw("</DateDeb>")
+        }
+        if let end = ins.dateEnd {
+            xml.raw("<DateFin>")
+            xml.plain(end.text)
+            xml.raw("</DateFin>")
+        }
     }
 
     /// A SOAP 1.2 fault shaped like the recorded one.

@@ -39,14 +39,16 @@ public enum SafeXMLReader {
             return .unsupportedEncoding("UTF-16")
         }
         guard bytes[start...].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return .empty }
-        if bytes.contains(0) { return .unsupportedEncoding("a multi-byte encoding with NUL bytes (UTF-16/32)") }
+        if bytes.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }) {
+            return .unsupportedEncoding("a multi-byte encoding with NUL bytes (UTF-16/32)")
+        }
         if let encoding = declaredEncoding(bytes[start...]) {
             let lower = encoding.lowercased()
             guard lower == "utf-8" || lower == "utf8" || lower == "us-ascii" || lower == "ascii" else {
                 return .unsupportedEncoding(encoding)
             }
         }
-        if contains(bytes, "<!DOCTYPE") || contains(bytes, "<!ENTITY") { return .doctypeForbidden }
+        if declaresDTD(bytes) { return .doctypeForbidden }
         return nil
     }
 
@@ -62,23 +64,25 @@ public enum SafeXMLReader {
         return String(rest.dropFirst().prefix { $0 != quote })
     }
 
-    private static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count, let first = pattern.first else { return false }
-        var index = 0
-        let last = bytes.count - pattern.count
-        while index <= last {
-            if bytes[index] == first {
-                var match = true
-                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
-                    match = false
-                    break
+    /// True when `<!DOCTYPE` or `<!ENTITY` appears anywhere. One pass: memchr finds each `<`
+    /// and only `<!` is looked at further (comments and CDATA sections start with it too).
+    static func declaresDTD(_ bytes: [UInt8]) -> Bool {
+        let doctype = Array("DOCTYPE".utf8)
+        let entity = Array("ENTITY".utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            var offset = 0
+            while offset < buffer.count {
+                guard let found = memchr(base + offset, Int32(UInt8(ascii: "<")), buffer.count - offset) else { return false }
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if index + 1 < buffer.count && buffer[index + 1] == UInt8(ascii: "!") {
+                    let rest = buffer[(index + 2)...]
+                    if rest.starts(with: doctype) || rest.starts(with: entity) { return true }
                 }
-                if match { return true }
+                offset = index + 1
             }
-            index += 1
+            return false
         }
-        return false
     }
 }
 

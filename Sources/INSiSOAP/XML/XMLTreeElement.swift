@@ -28,12 +28,13 @@ public struct XMLTreeElement: Sendable, Equatable {
         children.filter { $0.name == name && $0.namespace == namespace }
     }
 
-    /// The text with surrounding white space removed.
+    /// The text with surrounding XML white space (space, tab, CR, LF) removed.
     public var value: String {
-        var slice = Substring(text)
-        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
-        while let last = slice.last, last.isWhitespace { slice.removeLast() }
-        return String(slice)
+        let utf8 = text.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return text }
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[start...end])
     }
 
     /// The trimmed text of a child, nil when the child is absent.

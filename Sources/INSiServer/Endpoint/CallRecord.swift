@@ -3,7 +3,23 @@ import INSiSOAP
 
 /// One SOAP call as the server understood and answered it: what a person debugging a failed
 /// call needs (the journal keeps these; the log prints them).
+///
+/// The traits and the reason are kept as the request body and the search trace, and written
+/// out as text only when someone reads them (the admin API, the journal file, debug logs):
+/// formatting them for every call was a measurable part of a call's cost.
 public struct CallRecord: Sendable, Codable, Equatable {
+    /// Where the traits come from.
+    enum TraitsSource: Sendable, Equatable {
+        case fields([String: String])
+        case body(INSiRequest.Body)
+    }
+
+    /// Where the reason comes from.
+    enum ReasonSource: Sendable, Equatable {
+        case text(String)
+        case search(SearchTrace)
+    }
+
     /// Seconds since 1970 when the request was complete.
     public var time: Double
     /// `rechercherInsAvecTraitsIdentite`, `rechercherInsAvecCarteVitale`, or nil when unreadable.
@@ -15,14 +31,32 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var emitter: String?
     /// The software (LPS/Nom and LPS/Version).
     public var software: String?
+    var traitsSource: TraitsSource
     /// The traits as the server read them (wire names), before validation.
-    public var traits: [String: String]
+    public var traits: [String: String] {
+        get {
+            switch traitsSource {
+            case .fields(let fields): return fields
+            case .body(let body): return INSiRequest.journalTraits(of: body)
+            }
+        }
+        set { traitsSource = .fields(newValue) }
+    }
     /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed".
     public var code: String
     /// For faults: the subcode and detail code (`siram_100/desir_550`).
     public var fault: String?
+    var reasonSource: ReasonSource
     /// Why this answer: the search's explanation or the fault's detail.
-    public var reason: String
+    public var reason: String {
+        get {
+            switch reasonSource {
+            case .text(let text): return text
+            case .search(let trace): return trace.description
+            }
+        }
+        set { reasonSource = .text(newValue) }
+    }
     /// The matricule answered, for 00.
     public var matricule: String?
     /// The scenario that shaped the answer, if any.
@@ -40,10 +74,10 @@ public struct CallRecord: Sendable, Codable, Equatable {
         self.idam = idam
         self.emitter = emitter
         self.software = software
-        self.traits = traits
+        self.traitsSource = .fields(traits)
         self.code = code
         self.fault = fault
-        self.reason = reason
+        self.reasonSource = .text(reason)
         self.matricule = matricule
         self.scenario = scenario
         self.milliseconds = milliseconds
@@ -51,9 +85,45 @@ public struct CallRecord: Sendable, Codable, Equatable {
     }
 }
 
+extension CallRecord {
+    enum CodingKeys: String, CodingKey {
+        case time, operation, messageID, idam, emitter, software, traits, code, fault, reason, matricule, scenario, milliseconds, remoteAddress
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            time: try c.decode(Double.self, forKey: .time), operation: try c.decodeIfPresent(String.self, forKey: .operation),
+            messageID: try c.decodeIfPresent(String.self, forKey: .messageID), idam: try c.decodeIfPresent(String.self, forKey: .idam),
+            emitter: try c.decodeIfPresent(String.self, forKey: .emitter), software: try c.decodeIfPresent(String.self, forKey: .software),
+            traits: try c.decodeIfPresent([String: String].self, forKey: .traits) ?? [:], code: try c.decode(String.self, forKey: .code),
+            fault: try c.decodeIfPresent(String.self, forKey: .fault), reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "",
+            matricule: try c.decodeIfPresent(String.self, forKey: .matricule), scenario: try c.decodeIfPresent(String.self, forKey: .scenario),
+            milliseconds: try c.decode(Double.self, forKey: .milliseconds), remoteAddress: try c.decodeIfPresent(String.self, forKey: .remoteAddress))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encodeIfPresent(operation, forKey: .operation)
+        try c.encodeIfPresent(messageID, forKey: .messageID)
+        try c.encodeIfPresent(idam, forKey: .idam)
+        try c.encodeIfPresent(emitter, forKey: .emitter)
+        try c.encodeIfPresent(software, forKey: .software)
+        try c.encode(traits, forKey: .traits)
+        try c.encode(code, forKey: .code)
+        try c.encodeIfPresent(fault, forKey: .fault)
+        try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(matricule, forKey: .matricule)
+        try c.encodeIfPresent(scenario, forKey: .scenario)
+        try c.encode(milliseconds, forKey: .milliseconds)
+        try c.encodeIfPresent(remoteAddress, forKey: .remoteAddress)
+    }
+}
+
 extension INSiRequest {
     /// The body's fields by wire name, for the journal.
-    var journalTraits: [String: String] {
+    static func journalTraits(of body: Body) -> [String: String] {
         var traits: [String: String] = [:]
         switch body {
         case .traits(let request):

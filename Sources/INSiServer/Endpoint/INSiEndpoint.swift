@@ -60,7 +60,7 @@ public struct INSiEndpoint: Sendable {
         record.idam = headers.lps?.idam
         record.emitter = headers.lps?.emitter
         record.software = headers.lps.map { [$0.name, $0.version].compactMap { $0 }.joined(separator: " ") }
-        record.traits = request.journalTraits
+        record.traitsSource = .body(request.body)
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
             return applying(scenario, to: request, record: record)
@@ -96,7 +96,7 @@ public struct INSiEndpoint: Sendable {
             return Self.fault(.invalidInput(error, messageID: messageID), record: record)
         }
         record.code = result.code
-        record.reason = result.explanation
+        record.reasonSource = .search(result.trace)
         record.matricule = result.identity?.ins.matricule.value
         return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record)
     }

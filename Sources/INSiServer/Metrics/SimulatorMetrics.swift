@@ -3,11 +3,16 @@ import Synchronization
 
 /// Counters exposed at `GET /metrics` in the Prometheus text format.
 public final class SimulatorMetrics: Sendable {
+    struct CallKey: Hashable {
+        var operation: String
+        var code: String
+    }
+
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
     private struct State {
-        var calls: [String: Int] = [:]          // "operation|code"
+        var calls: [CallKey: Int] = [:]
         var faults: [String: Int] = [:]         // "subcode/detail"
         var scenarios = 0
         var bucketCounts = [Int](repeating: 0, count: SimulatorMetrics.buckets.count)
@@ -24,7 +29,7 @@ public final class SimulatorMetrics: Sendable {
         let seconds = call.milliseconds / 1000
         let bucket = SimulatorMetrics.buckets.firstIndex { seconds <= $0 }
         state.withLock { state in
-            state.calls["\(call.operation ?? "unknown")|\(call.code)", default: 0] += 1
+            state.calls[CallKey(operation: call.operation ?? "unknown", code: call.code), default: 0] += 1
             if let fault = call.fault { state.faults[fault, default: 0] += 1 }
             if call.scenario != nil { state.scenarios += 1 }
             if let bucket { state.bucketCounts[bucket] += 1 }
@@ -39,9 +44,8 @@ public final class SimulatorMetrics: Sendable {
         var out = ""
         out += "# HELP insi_calls_total INSi calls answered, by operation and answer code (00, 01, 02, fault).\n"
         out += "# TYPE insi_calls_total counter\n"
-        for (key, count) in snapshot.calls.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            out += "insi_calls_total{operation=\"\(label(parts[0]))\",code=\"\(label(parts.count > 1 ? parts[1] : ""))\"} \(count)\n"
+        for (key, count) in snapshot.calls.sorted(by: { ($0.key.operation, $0.key.code) < ($1.key.operation, $1.key.code) }) {
+            out += "insi_calls_total{operation=\"\(label(key.operation))\",code=\"\(label(key.code))\"} \(count)\n"
         }
         out += "# HELP insi_faults_total SOAP faults answered, by subcode/detail code.\n"
         out += "# TYPE insi_faults_total counter\n"
