@@ -52,16 +52,20 @@ public enum SafeXMLReader {
         return nil
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration, if any.
+    /// The `encoding` pseudo-attribute of the XML declaration, if any (read on bytes: this runs
+    /// for every call).
     private static func declaredEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
-        let prefix = Array("<?xml".utf8)
-        guard bytes.count > prefix.count, Array(bytes.prefix(prefix.count)) == prefix,
-              let end = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let declaration = String(decoding: bytes[bytes.startIndex..<end], as: UTF8.self)
-        guard let range = declaration.range(of: "encoding") else { return nil }
-        let rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        return String(rest.dropFirst().prefix { $0 != quote })
+        guard bytes.starts(with: "<?xml".utf8), let end = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let declaration = bytes[bytes.startIndex..<end]
+        let name = Array("encoding".utf8)
+        guard var index = declaration.indices.first(where: { declaration[$0...].starts(with: name) }) else { return nil }
+        index += name.count
+        while index < end && (declaration[index] == 0x20 || declaration[index] == UInt8(ascii: "=")) { index += 1 }
+        guard index < end, declaration[index] == UInt8(ascii: "\"") || declaration[index] == UInt8(ascii: "'") else { return nil }
+        let quote = declaration[index]
+        let valueStart = index + 1
+        let valueEnd = declaration[valueStart...].firstIndex(of: quote) ?? end
+        return String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self)
     }
 
     /// True when `<!DOCTYPE` or `<!ENTITY` appears anywhere. One pass: memchr finds each `<`
