@@ -19,29 +19,29 @@ struct AdminAPITests {
     func identities() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let created = try server.admin("POST", "/admin/identities", json: Self.newIdentity)
+        let created = try await server.admin("POST", "/admin/identities", json: Self.newIdentity)
         #expect(created.status == 201, "\(created.text)")
         let record = try jsonObject(created)
         #expect((record["ins"] as? [String: Any])?["key"] as? String == Matricule("2900575056123")?.key)
-        guard case .result(let found) = try answer(server.call(Requests.traits("NOUVEAU", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
+        guard case .result(let found) = try answer(await server.call(Requests.traits("NOUVEAU", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
         #expect(found.code == "00")
-        #expect(try server.admin("GET", "/admin/identities/2900575056123").status == 200)
-        let list = try jsonObject(server.admin("GET", "/admin/identities?birthName=nouv&limit=5"))
+        #expect(try await server.admin("GET", "/admin/identities/2900575056123").status == 200)
+        let list = try jsonObject(await server.admin("GET", "/admin/identities?birthName=nouv&limit=5"))
         #expect(list["total"] as? Int == 1)
-        let byMatricule = try jsonObject(server.admin("GET", "/admin/identities?matricule=297022A020778"))
+        let byMatricule = try jsonObject(await server.admin("GET", "/admin/identities?matricule=297022A020778"))
         #expect(((byMatricule["identities"] as? [[String: Any]])?.first?["birthName"] as? String) == "ADRTROIS")
-        let page = try jsonObject(server.admin("GET", "/admin/identities?offset=2&limit=3"))
+        let page = try jsonObject(await server.admin("GET", "/admin/identities?offset=2&limit=3"))
         #expect((page["identities"] as? [Any])?.count == 3)
         #expect((page["total"] as? Int ?? 0) >= 33)
-        let replaced = try server.admin("PUT", "/admin/identities/2900575056123", json: Self.newIdentity.replacingOccurrences(of: "NOUVEAU", with: "RENOMME"))
+        let replaced = try await server.admin("PUT", "/admin/identities/2900575056123", json: Self.newIdentity.replacingOccurrences(of: "NOUVEAU", with: "RENOMME"))
         #expect(replaced.status == 200, "\(replaced.text)")
-        guard case .result(let renamed) = try answer(server.call(Requests.traits("RENOMME", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
+        guard case .result(let renamed) = try answer(await server.call(Requests.traits("RENOMME", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
         #expect(renamed.code == "00")
-        guard case .result(let gone) = try answer(server.call(Requests.traits("NOUVEAU", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
+        guard case .result(let gone) = try answer(await server.call(Requests.traits("NOUVEAU", ["ALICE"], "F", "1990-05-17"))) else { Issue.record("no result"); return }
         #expect(gone.code == "01")
-        #expect(try server.admin("DELETE", "/admin/identities/2900575056123").status == 204)
-        #expect(try server.admin("DELETE", "/admin/identities/2900575056123").status == 404)
-        #expect(try server.admin("GET", "/admin/identities/2900575056123").status == 404)
+        #expect(try await server.admin("DELETE", "/admin/identities/2900575056123").status == 204)
+        #expect(try await server.admin("DELETE", "/admin/identities/2900575056123").status == 404)
+        #expect(try await server.admin("GET", "/admin/identities/2900575056123").status == 404)
     }
 
     @Test("validation errors are the seed loader's, as JSON with field and reason; duplicates are 409")
@@ -49,19 +49,19 @@ struct AdminAPITests {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
         let badKey = Self.newIdentity.replacingOccurrences(of: "\"oid\"", with: "\"key\": \"00\", \"oid\"")
-        let response = try server.admin("POST", "/admin/identities", json: badKey)
+        let response = try await server.admin("POST", "/admin/identities", json: badKey)
         #expect(response.status == 400)
         let error = try jsonObject(response)
         #expect(error["field"] as? String == "ins.key")
         #expect((error["reason"] as? String)?.contains("does not match") == true)
-        let badSex = try jsonObject(server.admin("POST", "/admin/identities", json: Self.newIdentity.replacingOccurrences(of: "\"F\"", with: "\"Z\"")))
+        let badSex = try jsonObject(await server.admin("POST", "/admin/identities", json: Self.newIdentity.replacingOccurrences(of: "\"F\"", with: "\"Z\"")))
         #expect(badSex["field"] as? String == "sex")
-        #expect(try server.admin("POST", "/admin/identities", json: "{ not json").status == 400)
-        let duplicate = try server.admin("POST", "/admin/identities", json: Self.newIdentity.replacingOccurrences(of: "2900575056123", with: "297022A020778"))
+        #expect(try await server.admin("POST", "/admin/identities", json: "{ not json").status == 400)
+        let duplicate = try await server.admin("POST", "/admin/identities", json: Self.newIdentity.replacingOccurrences(of: "2900575056123", with: "297022A020778"))
         #expect(duplicate.status == 409)
-        #expect(try server.admin("PUT", "/admin/identities/1999999999999", json: Self.newIdentity).status == 404)
-        #expect(try server.admin("GET", "/admin/nothing").status == 404)
-        #expect(try server.admin("PATCH", "/admin/identities").status == 405)
+        #expect(try await server.admin("PUT", "/admin/identities/1999999999999", json: Self.newIdentity).status == 404)
+        #expect(try await server.admin("GET", "/admin/nothing").status == 404)
+        #expect(try await server.admin("PATCH", "/admin/identities").status == 405)
     }
 
     @Test("reset goes back to the seed")
@@ -69,10 +69,10 @@ struct AdminAPITests {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
         let before = server.simulator.state.store.count
-        #expect(try server.admin("POST", "/admin/identities", json: Self.newIdentity).status == 201)
-        #expect(try server.admin("DELETE", "/admin/identities/297022A020778").status == 204)
-        #expect(try server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "close"}}"#).status == 201)
-        #expect(try server.admin("POST", "/admin/reset").status == 200)
+        #expect(try await server.admin("POST", "/admin/identities", json: Self.newIdentity).status == 201)
+        #expect(try await server.admin("DELETE", "/admin/identities/297022A020778").status == 204)
+        #expect(try await server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "close"}}"#).status == 201)
+        #expect(try await server.admin("POST", "/admin/reset").status == 200)
         #expect(server.simulator.state.store.count == before)
         #expect(server.simulator.state.store.identity(matricule: Matricule("297022A020778")!) != nil)
         #expect(server.simulator.state.scenarios.all.isEmpty)
@@ -81,17 +81,17 @@ struct AdminAPITests {
     @Test("loopback without a token: open; with a token: 401 without, 403 wrong, 200 right; INSi stays open")
     func auth() async throws {
         let open = try TestSimulator()
-        #expect(try open.admin("GET", "/admin/scenarios").status == 200)
+        #expect(try await open.admin("GET", "/admin/scenarios").status == 200)
         await open.stop()
         let server = try TestSimulator { $0.adminToken = "s3cret-token" }
         defer { Task { await server.stop() } }
-        let missing = try server.admin("GET", "/admin/scenarios")
+        let missing = try await server.admin("GET", "/admin/scenarios")
         #expect(missing.status == 401)
         #expect(missing.header("WWW-Authenticate") != nil)
-        #expect(try server.admin("GET", "/admin/scenarios", token: "s3cret-tokeN").status == 403)
-        #expect(try server.admin("GET", "/admin/scenarios", token: "s3cret").status == 403)
-        #expect(try server.admin("GET", "/admin/scenarios", token: "s3cret-token").status == 200)
-        #expect(try server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")).status == 200)
+        #expect(try await server.admin("GET", "/admin/scenarios", token: "s3cret-tokeN").status == 403)
+        #expect(try await server.admin("GET", "/admin/scenarios", token: "s3cret").status == 403)
+        #expect(try await server.admin("GET", "/admin/scenarios", token: "s3cret-token").status == 200)
+        #expect(try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")).status == 200)
     }
 
     @Test("beyond loopback the server refuses to start without a token, and starts with one")
@@ -99,8 +99,8 @@ struct AdminAPITests {
         #expect(throws: Simulator.StartError.self) { try TestSimulator { $0.host = "0.0.0.0" } }
         let server = try TestSimulator { $0.host = "0.0.0.0"; $0.adminToken = "t" }
         defer { Task { await server.stop() } }
-        #expect(try server.admin("GET", "/admin/journal").status == 401)
-        #expect(try server.admin("GET", "/admin/journal", token: "t").status == 200)
+        #expect(try await server.admin("GET", "/admin/journal").status == 401)
+        #expect(try await server.admin("GET", "/admin/journal", token: "t").status == 200)
     }
 
     @Test("the journal keeps what the server understood, with filters and the JSON Lines file")
@@ -108,23 +108,26 @@ struct AdminAPITests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: file) }
         let server = try TestSimulator { $0.journalPath = file.path }
-        _ = try server.call(Requests.traits("TCHITCHI", ["OLA"], "F", "1936-06-21", messageID: "uuid:journal-1"))
-        _ = try server.call(Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21", messageID: "uuid:journal-2"))
-        _ = try server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "X", "1997-02-26", messageID: "uuid:journal-3"))
-        let one = try jsonObject(server.admin("GET", "/admin/journal?messageID=uuid:journal-1"))
+        _ = try await server.call(Requests.traits("TCHITCHI", ["OLA"], "F", "1936-06-21", messageID: "uuid:journal-1"))
+        _ = try await server.call(Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21", messageID: "uuid:journal-2"))
+        _ = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "X", "1997-02-26", messageID: "uuid:journal-3"))
+        let one = try jsonObject(await server.admin("GET", "/admin/journal?messageID=uuid:journal-1"))
         let calls = try #require(one["calls"] as? [[String: Any]])
         #expect(calls.count == 1)
         #expect(calls.first?["code"] as? String == "01")
         #expect((calls.first?["traits"] as? [String: String])?["Prenom"] == "OLA")
         #expect((calls.first?["reason"] as? String)?.contains("0 accept the first names OLA") == true)
         #expect(calls.first?["idam"] as? String == "TESTIDAM0001")
-        let tchitchi = try #require(try jsonObject(server.admin("GET", "/admin/journal?birthName=TCH"))["calls"] as? [[String: Any]])
+        let tchitchi = try #require(try jsonObject(await server.admin("GET", "/admin/journal?birthName=TCH"))["calls"] as? [[String: Any]])
         #expect(tchitchi.count == 2)
-        let faults = try #require(try jsonObject(server.admin("GET", "/admin/journal?code=fault"))["calls"] as? [[String: Any]])
+        let faults = try #require(try jsonObject(await server.admin("GET", "/admin/journal?code=fault"))["calls"] as? [[String: Any]])
         #expect(faults.count == 1 && faults.first?["fault"] as? String == "siram_920/insisim_923")
-        let future = try #require(try jsonObject(server.admin("GET", "/admin/journal?since=2100-01-01T00:00:00Z"))["calls"] as? [Any])
+        let future = try #require(try jsonObject(await server.admin("GET", "/admin/journal?since=2100-01-01T00:00:00Z"))["calls"] as? [Any])
         #expect(future.isEmpty)
-        #expect(try server.admin("GET", "/admin/journal?since=yesterday").status == 400)
+        #expect(try await server.admin("GET", "/admin/journal?since=yesterday").status == 400)
+        #expect(try await server.admin("DELETE", "/admin/journal").status == 204)
+        let cleared = try #require(try jsonObject(await server.admin("GET", "/admin/journal"))["calls"] as? [Any])
+        #expect(cleared.isEmpty)
         await server.stop()
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
@@ -135,11 +138,11 @@ struct AdminAPITests {
     func metrics() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        _ = try server.call(Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21"))
-        _ = try server.call(Requests.traits("TCHITCHI", ["OLA"], "F", "1936-06-21"))
-        _ = try server.call(Requests.vitale(od: "160012B020777", key: "13", date: "1997-02-26"))
-        _ = try server.call(Requests.traits("A", ["B"], "M", "2000-13-01"))
-        let text = try server.client().get("/metrics").text
+        _ = try await server.call(Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21"))
+        _ = try await server.call(Requests.traits("TCHITCHI", ["OLA"], "F", "1936-06-21"))
+        _ = try await server.call(Requests.vitale(od: "160012B020777", key: "13", date: "1997-02-26"))
+        _ = try await server.call(Requests.traits("A", ["B"], "M", "2000-13-01"))
+        let text = try await server.get("/metrics").text
         #expect(text.contains("insi_calls_total{operation=\"rechercherInsAvecTraitsIdentite\",code=\"00\"} 1"))
         #expect(text.contains("insi_calls_total{operation=\"rechercherInsAvecTraitsIdentite\",code=\"01\"} 1"))
         #expect(text.contains("insi_calls_total{operation=\"rechercherInsAvecCarteVitale\",code=\"00\"} 1"))

@@ -64,7 +64,7 @@ struct ConformanceTests {
         let recorded = try SafeXMLReader.read(recordedBytes).get()
         let server = try TestSimulator(authorizedIDAMs: testCase.authorizedIDAMs)
         defer { Task { await server.stop() } }
-        let response = try server.call(testCase.request())
+        let response = try await server.call(testCase.request())
         let ours = try SafeXMLReader.read(response.body).get()
         let differences = StructuralDiff.compare(ours: ours, recorded: recorded, tolerance: testCase.tolerance)
         #expect(differences.isEmpty, "\(testCase.file):\n\(differences.joined(separator: "\n"))")
@@ -77,7 +77,7 @@ struct ConformanceTests {
         let body = Array(try Data(contentsOf: TestPaths.conformance.appendingPathComponent("requests/vitale-sample.xml")))
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let response = try server.client().post("/lps", body: body, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))])
+        let response = try await server.post("/lps", body: body, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))])
         let recorded = try SafeXMLReader.read(Array(Data(contentsOf: TestPaths.conformance.appendingPathComponent("recorded-00-adrtrois-dominique.xml")))).get()
         let differences = StructuralDiff.compare(ours: try SafeXMLReader.read(response.body).get(), recorded: recorded,
                                                  tolerance: Tolerance(recordedOmitsPrenom: true))

@@ -8,7 +8,7 @@ struct ContractServingTests {
     func wsdl() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let response = try server.client().get("/lps?wsdl", headers: [])
+        let response = try await server.get("/lps?wsdl")
         #expect(response.status == 200)
         #expect(response.header("Content-Type")?.hasPrefix("text/xml") == true)
         let text = response.text
@@ -22,7 +22,7 @@ struct ContractServingTests {
         for location in imports {
             #expect(location.hasPrefix("http://127.0.0.1/lps?xsd="), "\(location)")
             let target = String(location.dropFirst("http://127.0.0.1".count))
-            let schema = try server.client().get(target)
+            let schema = try await server.get(target)
             #expect(schema.status == 200, "\(target)")
             #expect((try? SafeXMLReader.read(schema.body).get())?.name == "schema", "\(target)")
             #expect(!schema.text.contains("INSI_SIM_BASE_URL"))
@@ -48,11 +48,11 @@ struct ContractServingTests {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
         for target in ["/lps?xsd=../seed/default-base.json", "/lps?xsd=README.md", "/lps?xsd=%2e%2e/x.xsd", "/lps?xsd=nope.xsd", "/lps?xsd=../../../../etc/passwd"] {
-            let response = try server.client().get(target)
+            let response = try await server.get(target)
             #expect(response.status == 404, "\(target)")
             #expect(!response.text.contains("root:"))
         }
-        #expect(try server.client().get("/lps").status == 400)
+        #expect(try await server.get("/lps").status == 400)
     }
 }
 

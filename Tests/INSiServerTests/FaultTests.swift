@@ -19,12 +19,12 @@ struct FaultTests {
     func unknownIDAM() async throws {
         let server = try TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])
         defer { Task { await server.stop() } }
-        let response = try server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26", idam: "OTHER", messageID: "uuid:42"))
+        let response = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26", idam: "OTHER", messageID: "uuid:42"))
         #expect(response.status == 500)
         let fault = try fault(response)
         #expect(fault == INSiFault.unknownApprovalNumber(messageID: "uuid:42").with(httpStatus: 500))
         // The authorised one is served.
-        let ok = try server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
+        let ok = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
         #expect(ok.status == 200)
     }
 
@@ -45,7 +45,7 @@ struct FaultTests {
     func invalidInput(request: INSiRequest, code: String, field: String) async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let response = try server.call(request)
+        let response = try await server.call(request)
         #expect(response.status == 500)
         let fault = try fault(response)
         #expect(fault.code == .sender)
@@ -60,17 +60,17 @@ struct FaultTests {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
         let soapType = ("Content-Type", "application/soap+xml; charset=utf-8")
-        let broken = try fault(server.client().post("/lps", body: Array("<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body>".utf8), headers: [soapType]))
+        let broken = try fault(await server.post("/lps", body: Array("<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body>".utf8), headers: [soapType]))
         #expect(broken.detailCode == "insisim_901")
         #expect(broken.subcode == "siram_900")
         let soap11 = String(decoding: INSiRequestWriter.write(Requests.traits("A", ["B"], "M", "2000-01-01")), as: UTF8.self)
             .replacingOccurrences(of: INSiNamespace.soap12, with: INSiNamespace.soap11)
-        let mismatch = try fault(server.client().post("/lps", body: Array(soap11.utf8), headers: [("Content-Type", "text/xml; charset=utf-8")]))
+        let mismatch = try fault(await server.post("/lps", body: Array(soap11.utf8), headers: [("Content-Type", "text/xml; charset=utf-8")]))
         #expect(mismatch.code == .versionMismatch)
         let traits = INSiRequestWriter.write(Requests.traits("A", ["B"], "M", "2000-01-01"))
-        let unknown = try fault(server.client().post("/lps", body: traits, headers: [("Content-Type", "application/soap+xml; action=\"urn:nope\"")]))
+        let unknown = try fault(await server.post("/lps", body: traits, headers: [("Content-Type", "application/soap+xml; action=\"urn:nope\"")]))
         #expect(unknown.detailCode == "insisim_911")
-        let inconsistent = try fault(server.client().post("/lps", body: traits, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))]))
+        let inconsistent = try fault(await server.post("/lps", body: traits, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))]))
         #expect(inconsistent.detailCode == "insisim_912")
         #expect(inconsistent.messageID != nil)
     }
@@ -84,7 +84,7 @@ struct FaultTests {
         <soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>\
         <r:RECSANSVITALE xmlns:r="http://www.cnamts.fr/INSiRecSans"><r:NomNaissance>&x;</r:NomNaissance></r:RECSANSVITALE></soap:Body></soap:Envelope>
         """
-        let response = try server.client().post("/lps", body: Array(body.utf8))
+        let response = try await server.post("/lps", body: Array(body.utf8))
         #expect(response.status == 500)
         #expect(try fault(response).detailCode == "insisim_902")
         #expect(!response.text.contains("root:"))
@@ -98,7 +98,7 @@ struct FaultTests {
         for level in 1...12 { entities += "<!ENTITY a\(level) \"" + String(repeating: "&a\(level - 1);", count: 10) + "\">" }
         let body = "<?xml version=\"1.0\"?><!DOCTYPE e [\(entities)]><e>&a12;</e>"
         let started = ContinuousClock.now
-        let response = try server.client().post("/lps", body: Array(body.utf8))
+        let response = try await server.post("/lps", body: Array(body.utf8))
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(try fault(response).detailCode == "insisim_902")
     }
@@ -109,7 +109,7 @@ struct FaultTests {
         defer { Task { await server.stop() } }
         let open = String(repeating: "<a>", count: 10_000)
         let body = "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body>\(open)\(String(repeating: "</a>", count: 10_000))</soap:Body></soap:Envelope>"
-        let response = try server.client().post("/lps", body: Array(body.utf8))
+        let response = try await server.post("/lps", body: Array(body.utf8))
         #expect(try fault(response).detailCode == "insisim_903")
     }
 

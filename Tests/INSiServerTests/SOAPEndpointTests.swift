@@ -57,7 +57,7 @@ struct SOAPEndpointTests {
             defer { Task { await server.stop() } }
             for planCase in PlanCase.all {
                 let expected = try #require(planCase.expected[mode.rawValue])
-                let response = try server.call(planCase.soapRequest)
+                let response = try await server.call(planCase.soapRequest)
                 #expect(response.status == 200, "\(planCase.id): \(response.text)")
                 #expect(response.header("Content-Type") == "application/soap+xml; charset=utf-8")
                 guard case .result(let result) = try answer(response) else {
@@ -94,7 +94,7 @@ struct SOAPEndpointTests {
     func escapedAnswer() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let response = try server.call(Requests.traits("D'ALMEIDA", ["MANUEL"], "M", "1966-10-03"))
+        let response = try await server.call(Requests.traits("D'ALMEIDA", ["MANUEL"], "M", "1966-10-03"))
         guard case .result(let result) = try answer(response) else { Issue.record("not a result: \(response.text)"); return }
         #expect(result.individual?.traits.birthName == "D'ALMEIDA")
         #expect(response.text.contains("D&apos;ALMEIDA"))
@@ -104,7 +104,7 @@ struct SOAPEndpointTests {
     func health() async throws {
         let server = try TestSimulator(nameMatching: .relaxed)
         defer { Task { await server.stop() } }
-        let response = try server.client().get("/health")
+        let response = try await server.get("/health")
         #expect(response.status == 200)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         #expect(json["status"] as? String == "ok")
@@ -117,7 +117,7 @@ struct SOAPEndpointTests {
     func routes() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        #expect(try server.client().get("/nope").status == 404)
+        #expect(try await server.get("/nope").status == 404)
         let client = try server.client()
         try client.send("DELETE /lps HTTP/1.1\r\nHost: x\r\n\r\n")
         let response = try client.readResponse()

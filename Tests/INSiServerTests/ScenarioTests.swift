@@ -16,8 +16,8 @@ struct ScenarioTests {
 
     static let dominique = SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26")
 
-    func add(_ server: TestSimulator, _ json: String) throws {
-        let response = try server.admin("POST", "/admin/scenarios", json: json)
+    func add(_ server: TestSimulator, _ json: String) async throws {
+        let response = try await server.admin("POST", "/admin/scenarios", json: json)
         #expect(response.status == 201, "\(response.text)")
     }
 
@@ -29,7 +29,7 @@ struct ScenarioTests {
     func fault() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"id": "down", "times": 1, "match": {"birthName": "adrtrois"}, "effect": {"kind": "fault", "subcode": "siram_40"}}"#)
+        try await add(server, #"{"id": "down", "times": 1, "match": {"birthName": "adrtrois"}, "effect": {"kind": "fault", "subcode": "siram_40"}}"#)
         let client = try Self.client(server)
         let failure = await error { _ = try await client.searchByTraits(Self.dominique, messageID: "uuid:scenario-1") }
         let fault = try #require(failure?.fault)
@@ -38,9 +38,9 @@ struct ScenarioTests {
         #expect(fault.messageID == "uuid:scenario-1")
         let next = try await client.searchByTraits(Self.dominique)
         #expect(next.code == "00")
-        let journal = try jsonObject(server.admin("GET", "/admin/journal?messageID=uuid:scenario-1"))
+        let journal = try jsonObject(await server.admin("GET", "/admin/journal?messageID=uuid:scenario-1"))
         #expect(((journal["calls"] as? [[String: Any]])?.first?["scenario"] as? String) == "down")
-        #expect(try server.admin("GET", "/admin/scenarios/down").status == 404)
+        #expect(try await server.admin("GET", "/admin/scenarios/down").status == 404)
     }
 
     @Test("a delay longer than the client's timeout surfaces as a timeout")
@@ -50,7 +50,7 @@ struct ScenarioTests {
         // The answer would come after 5 s; the client gives up at 0.5 s. (How close to 0.5 s is
         // checked by the client's own tests against a silent server; here the suite runs in
         // parallel on two cores, so only the kind of error is asserted.)
-        try add(server, #"{"effect": {"kind": "answer", "delayMs": 5000}}"#)
+        try await add(server, #"{"effect": {"kind": "answer", "delayMs": 5000}}"#)
         let client = try Self.client(server, timeout: .milliseconds(500))
         let failure = await error { _ = try await client.searchByTraits(Self.dominique) }
         #expect(failure?.kind == "timeout", "\(String(describing: failure))")
@@ -60,7 +60,7 @@ struct ScenarioTests {
     func shortDelay() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"effect": {"kind": "answer", "delayMs": 200}}"#)
+        try await add(server, #"{"effect": {"kind": "answer", "delayMs": 200}}"#)
         let started = ContinuousClock.now
         let answer = try await Self.client(server).searchByTraits(Self.dominique)
         #expect(answer.code == "00")
@@ -71,7 +71,7 @@ struct ScenarioTests {
     func httpStatus() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"effect": {"kind": "http", "status": 502, "body": "html"}}"#)
+        try await add(server, #"{"effect": {"kind": "http", "status": 502, "body": "html"}}"#)
         let failure = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
         guard case .unexpectedStatus(let status, _, _) = failure else { Issue.record("got \(String(describing: failure))"); return }
         #expect(status == 502)
@@ -82,10 +82,10 @@ struct ScenarioTests {
     func brokenBodies() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"times": 1, "effect": {"kind": "truncated"}}"#)
+        try await add(server, #"{"times": 1, "effect": {"kind": "truncated"}}"#)
         let truncated = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
         #expect(truncated?.kind == "transport" || truncated?.kind == "unreadableAnswer", "\(String(describing: truncated))")
-        try add(server, #"{"times": 1, "effect": {"kind": "malformed"}}"#)
+        try await add(server, #"{"times": 1, "effect": {"kind": "malformed"}}"#)
         let malformed = await error { _ = try await Self.client(server).searchByTraits(Self.dominique) }
         #expect(malformed?.kind == "unreadableAnswer", "\(String(describing: malformed))")
     }
@@ -94,7 +94,7 @@ struct ScenarioTests {
     func close() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"effect": {"kind": "close"}}"#)
+        try await add(server, #"{"effect": {"kind": "close"}}"#)
         let client = try server.client()
         let request = Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")
         try client.send(Array("POST /lps HTTP/1.1\r\nHost: x\r\nContent-Length: \(INSiRequestWriter.write(request).count)\r\n\r\n".utf8) + INSiRequestWriter.write(request))
@@ -107,10 +107,10 @@ struct ScenarioTests {
     func results() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"id": "low", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "02"}}"#)
-        try add(server, #"{"id": "high", "priority": 10, "match": {"birthName": "ADRTROIS", "firstName": "dominique"}, "effect": {"kind": "result", "code": "00", "matricule": "2360663220836"}}"#)
-        try add(server, #"{"match": {"operation": "vitale", "ouvrantDroit": "160012B020777"}, "effect": {"kind": "result", "code": "01"}}"#)
-        try add(server, #"{"match": {"idam": "OTHER-IDAM"}, "effect": {"kind": "fault", "subcode": "siram_100", "detailCode": "desir_560", "reason": "droits"}}"#)
+        try await add(server, #"{"id": "low", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "02"}}"#)
+        try await add(server, #"{"id": "high", "priority": 10, "match": {"birthName": "ADRTROIS", "firstName": "dominique"}, "effect": {"kind": "result", "code": "00", "matricule": "2360663220836"}}"#)
+        try await add(server, #"{"match": {"operation": "vitale", "ouvrantDroit": "160012B020777"}, "effect": {"kind": "result", "code": "01"}}"#)
+        try await add(server, #"{"match": {"idam": "OTHER-IDAM"}, "effect": {"kind": "fault", "subcode": "siram_100", "detailCode": "desir_560", "reason": "droits"}}"#)
         let client = try Self.client(server)
         let chosen = try await client.searchByTraits(Self.dominique)
         #expect(chosen.outcome.identity?.active.matricule == "2360663220836")
@@ -123,7 +123,7 @@ struct ScenarioTests {
             endpoint: other, software: SoftwareContext(idam: "OTHER-IDAM", version: "1", name: "x"), emitter: "1"))
         let refused = await error { _ = try await otherClient.searchByTraits(SearchTraits(birthName: "TCHITCHI", firstNames: ["CATARINA"], sex: .female, birthDate: "1936-06-21")) }
         #expect(refused?.fault?.detailCode == "desir_560")
-        let list = try jsonObject(server.admin("GET", "/admin/scenarios"))
+        let list = try jsonObject(await server.admin("GET", "/admin/scenarios"))
         #expect(((list["scenarios"] as? [[String: Any]])?.first?["id"] as? String) == "high")
     }
 
@@ -131,7 +131,7 @@ struct ScenarioTests {
     func nextCalls() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        try add(server, #"{"times": 2, "effect": {"kind": "result", "code": "01"}}"#)
+        try await add(server, #"{"times": 2, "effect": {"kind": "result", "code": "01"}}"#)
         let client = try Self.client(server)
         #expect(try await client.searchByTraits(Self.dominique).code == "01")
         #expect(try await client.searchByTraits(Self.dominique).code == "01")
@@ -142,17 +142,24 @@ struct ScenarioTests {
     func validation() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
-        let zero = try jsonObject(server.admin("POST", "/admin/scenarios", json: #"{"times": 0, "effect": {"kind": "close"}}"#))
+        let zero = try jsonObject(await server.admin("POST", "/admin/scenarios", json: #"{"times": 0, "effect": {"kind": "close"}}"#))
         #expect(zero["field"] as? String == "times")
-        let unknown = try jsonObject(server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "result", "code": "00", "matricule": "1999999999999"}}"#))
+        let unknown = try jsonObject(await server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "result", "code": "00", "matricule": "1999999999999"}}"#))
         #expect(unknown["field"] as? String == "effect.matricule")
-        #expect(try server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "explode"}}"#).status == 400)
-        #expect(try server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "http"}}"#).status == 400)
-        try add(server, #"{"id": "a", "effect": {"kind": "close"}}"#)
-        try add(server, #"{"id": "b", "effect": {"kind": "close"}}"#)
-        #expect(try server.admin("DELETE", "/admin/scenarios/a").status == 204)
-        #expect(try server.admin("DELETE", "/admin/scenarios/a").status == 404)
-        #expect(try server.admin("DELETE", "/admin/scenarios").status == 204)
+        #expect(try await server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "explode"}}"#).status == 400)
+        #expect(try await server.admin("POST", "/admin/scenarios", json: #"{"effect": {"kind": "http"}}"#).status == 400)
+        try await add(server, #"{"id": "a", "effect": {"kind": "close"}}"#)
+        try await add(server, #"{"id": "b", "effect": {"kind": "close"}}"#)
+        // PUT replaces the scenario with this id; GET reads it back.
+        let replaced = try await server.admin("PUT", "/admin/scenarios/b", json: #"{"priority": 3, "effect": {"kind": "result", "code": "02"}}"#)
+        #expect(replaced.status == 200, "\(replaced.text)")
+        let read = try jsonObject(await server.admin("GET", "/admin/scenarios/b"))
+        #expect(read["priority"] as? Int == 3)
+        #expect((read["effect"] as? [String: Any])?["kind"] as? String == "result")
+        #expect(try await server.admin("PUT", "/admin/scenarios/b", json: #"{"times": 0, "effect": {"kind": "close"}}"#).status == 400)
+        #expect(try await server.admin("DELETE", "/admin/scenarios/a").status == 204)
+        #expect(try await server.admin("DELETE", "/admin/scenarios/a").status == 404)
+        #expect(try await server.admin("DELETE", "/admin/scenarios").status == 204)
         #expect(server.simulator.state.scenarios.all.isEmpty)
     }
 

@@ -37,9 +37,14 @@ struct TestSimulator {
 
     func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
 
-    /// An admin request with a JSON body.
-    func admin(_ method: String, _ target: String, json: String? = nil, token: String? = nil) throws -> RawHTTPClient.Response {
-        let client = try client()
+    /// An admin request with a JSON body, sent off the cooperative pool (the socket blocks).
+    func admin(_ method: String, _ target: String, json: String? = nil, token: String? = nil) async throws -> RawHTTPClient.Response {
+        let port = port
+        return try await offPool { try TestSimulator.admin(port: port, method, target, json: json, token: token) }
+    }
+
+    static func admin(port: Int, _ method: String, _ target: String, json: String?, token: String?) throws -> RawHTTPClient.Response {
+        let client = try RawHTTPClient(port: port)
         let body = Array((json ?? "").utf8)
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
         if json != nil { head += "Content-Type: application/json\r\n" }
@@ -48,10 +53,27 @@ struct TestSimulator {
         return try client.readResponse()
     }
 
-    /// Posts a SOAP request with the Content-Type of its operation.
-    func call(_ request: INSiRequest) throws -> RawHTTPClient.Response {
-        try client().post("/lps", body: INSiRequestWriter.write(request),
-                          headers: [("Content-Type", INSiRequestWriter.contentType(for: request.operation))])
+    /// Posts a SOAP request with the Content-Type of its operation, off the cooperative pool:
+    /// a test blocked on a socket must not starve the tasks of the server and clients under test.
+    func call(_ request: INSiRequest) async throws -> RawHTTPClient.Response {
+        let port = port
+        return try await offPool {
+            try RawHTTPClient(port: port).post("/lps", body: INSiRequestWriter.write(request),
+                                               headers: [("Content-Type", INSiRequestWriter.contentType(for: request.operation))])
+        }
+    }
+
+    /// A GET, off the cooperative pool.
+    func get(_ target: String) async throws -> RawHTTPClient.Response {
+        let port = port
+        return try await offPool { try RawHTTPClient(port: port).get(target) }
+    }
+
+    /// A POST with a raw body, off the cooperative pool.
+    func post(_ target: String, body: [UInt8], headers: [(String, String)] = []) async throws -> RawHTTPClient.Response {
+        let port = port
+        let pairs = headers.map { [$0.0, $0.1] }
+        return try await offPool { try RawHTTPClient(port: port).post(target, body: body, headers: pairs.map { ($0[0], $0[1]) }) }
     }
 
     func stop() async { await simulator.shutdown() }
