@@ -19,26 +19,7 @@ enum RehearsalTestSupport {
     /// Like `TestServer.with`, with the name-matching mode and the admin token of the simulator.
     static func withSimulator<T>(nameMatching: NameMatching = .strict, adminToken: String? = nil, authorizedIDAMs: Set<String> = [],
                                  _ body: (URL) async throws -> T) async throws -> T {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.resourcesPath = TestServer.repoRoot.appendingPathComponent("Resources").path
-        configuration.nameMatching = nameMatching
-        configuration.adminToken = adminToken
-        configuration.authorizedIDAMs = authorizedIDAMs
-        configuration.eventLoopCount = 1
-        var logger = Logger(label: "rehearsal-tests")
-        logger.logLevel = .warning
-        let simulator = try Simulator(configuration: configuration, logger: logger)
-        let port = try simulator.start()
-        let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)/lps"))
-        do {
-            let value = try await body(endpoint)
-            await simulator.shutdown()
-            return value
-        } catch {
-            await simulator.shutdown()
-            throw error
-        }
+        try await TestServer.with(nameMatching: nameMatching, adminToken: adminToken, authorizedIDAMs: authorizedIDAMs, body)
     }
 
     /// An admin request; returns the HTTP status.

@@ -1,5 +1,6 @@
 import Foundation
 import INSiClient
+import INSiCore
 import INSiServer
 import Logging
 import Testing
@@ -11,10 +12,13 @@ enum TestServer {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Runs `body` with the endpoint of a started simulator; always shuts it down.
-    static func with<T>(authorizedIDAMs: Set<String> = [], _ body: (URL) async throws -> T) async throws -> T {
+    static func with<T>(nameMatching: NameMatching = .strict, adminToken: String? = nil, authorizedIDAMs: Set<String> = [],
+                        _ body: (URL) async throws -> T) async throws -> T {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
         configuration.resourcesPath = repoRoot.appendingPathComponent("Resources").path
+        configuration.nameMatching = nameMatching
+        configuration.adminToken = adminToken
         configuration.authorizedIDAMs = authorizedIDAMs
         configuration.eventLoopCount = 1
         var logger = Logger(label: "insi-client-tests")
