@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Keep identities and scenarios changed at run time in this folder, replayed at start (env INSI_SIM_DATA_DIR).")
     var dataDir: String?
 
+    @Option(name: .customLong("event-loops"), help: "Threads serving connections (env INSI_SIM_EVENT_LOOPS). Default: the number of cores.")
+    var eventLoops: Int?
+
     @Option(name: .customLong("compact-after"), help: "Compact the change log of --data-dir after this many changes. Default 10000.")
     var compactAfter: Int = 10_000
 
@@ -78,6 +81,10 @@ struct Serve: AsyncParsableCommand {
         configuration.journalPath = journal ?? settings.journal
         configuration.dataDirectory = dataDir ?? settings.dataDir
         configuration.adminToken = adminToken ?? settings.adminToken
+        if let loops = eventLoops ?? settings.eventLoops {
+            guard (1...256).contains(loops) else { throw ValidationError("--event-loops must be between 1 and 256, not \(loops)") }
+            configuration.eventLoopCount = loops
+        }
         guard compactAfter >= 1 else { throw ValidationError("--compact-after must be at least 1") }
         configuration.compactionThreshold = compactAfter
         let levelName = logLevel ?? settings.logLevel ?? "info"
@@ -141,6 +148,7 @@ struct EnvironmentSettings {
     var journal: String?
     var dataDir: String?
     var adminToken: String?
+    var eventLoops: Int?
 
     init(_ environment: [String: String]) throws {
         func value(_ name: String) -> String? {
@@ -162,5 +170,9 @@ struct EnvironmentSettings {
         journal = value("INSI_SIM_JOURNAL")
         dataDir = value("INSI_SIM_DATA_DIR")
         adminToken = value("INSI_SIM_ADMIN_TOKEN")
+        if let text = value("INSI_SIM_EVENT_LOOPS") {
+            guard let number = Int(text) else { throw ValidationError("INSI_SIM_EVENT_LOOPS must be a number, not '\(text)'") }
+            eventLoops = number
+        }
     }
 }
