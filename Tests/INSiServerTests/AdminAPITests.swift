@@ -151,4 +151,29 @@ struct AdminAPITests {
         #expect(text.contains("insi_identities \(server.simulator.state.store.count)"))
         #expect(text.contains("insi_open_connections "))
     }
+
+    @Test("a hostile request's huge values are kept cut to size in the journal")
+    func journalCapsValues() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        let huge = String(repeating: "A", count: 50_000)
+        _ = try await server.call(Requests.traits(huge, ["B"], "M", "2000-01-01", messageID: "uuid:huge"))
+        let calls = try #require(try jsonObject(await server.admin("GET", "/admin/journal?messageID=uuid:huge"))["calls"] as? [[String: Any]])
+        let name = try #require((calls.first?["traits"] as? [String: String])?["NomNaissance"])
+        #expect(name.utf8.count <= 260)
+        #expect(name.hasSuffix("…"))
+        #expect(calls.first?["code"] as? String == "fault")
+    }
+
+    @Test("query strings: percent escapes, plus as space, malformed escapes kept")
+    func queryDecoding() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        let spaced = try jsonObject(await server.admin("GET", "/admin/identities?birthName=DE%20VINCI"))
+        #expect(spaced["total"] as? Int == 3)
+        let plus = try jsonObject(await server.admin("GET", "/admin/identities?birthName=DE+VINCI"))
+        #expect(plus["total"] as? Int == 3)
+        let malformed = try jsonObject(await server.admin("GET", "/admin/identities?birthName=DE%ZZ"))
+        #expect(malformed["total"] as? Int == 0)
+    }
 }

@@ -178,5 +178,20 @@ struct ScenarioTests {
         } catch {
             #expect("\(error)".contains("scenario 2, field times"))
         }
+        // An unknown effect inside an array is reported as such, not as "not an array".
+        try Data(#"[{"effect": {"kind": "explode"}}]"#.utf8).write(to: url)
+        do {
+            _ = try TestSimulator { $0.scenariosPath = url.path }
+            Issue.record("an unknown effect kind was accepted")
+        } catch {
+            #expect("\(error)".contains("explode") || "\(error)".contains("field 0.effect.kind"), "\(error)")
+        }
+        try Data(#"{"scenarios": [{"id": "x", "effect": {"kind": "close"}}, {"id": "x", "effect": {"kind": "close"}}]}"#.utf8).write(to: url)
+        do {
+            _ = try TestSimulator { $0.scenariosPath = url.path }
+            Issue.record("two scenarios with one id were accepted")
+        } catch {
+            #expect("\(error)".contains("scenario 2, field id"), "\(error)")
+        }
     }
 }

@@ -31,7 +31,7 @@ public struct TraitsQuery: Sendable, Hashable {
         var names: [String] = []
         names.reserveCapacity(firstNames.count)
         for value in firstNames {
-            guard value.utf8.count <= maxNameLength || value.count <= maxNameLength else {
+            guard value.utf8.count <= maxNameLength || (value.utf8.count <= 4 * maxNameLength && value.count <= maxNameLength) else {
                 throw .invalid(.firstName, String(value.prefix(40)), "longer than \(maxNameLength) characters")
             }
             if let bad = controlCharacter(in: value, allowingLineBreaks: true) {
@@ -91,7 +91,8 @@ public struct TraitsQuery: Sendable, Hashable {
 
     static func validName(_ raw: String?, field: SearchInputError.Field) throws(SearchInputError) -> String {
         guard let name = nonEmpty(raw) else { throw .missing(field) }
-        guard name.utf8.count <= maxNameLength || name.count <= maxNameLength else {
+        // Characters, but bytes too: one character may carry any number of combining marks.
+        guard name.utf8.count <= maxNameLength || (name.utf8.count <= 4 * maxNameLength && name.count <= maxNameLength) else {
             throw .invalid(field, String(name.prefix(40)), "longer than \(maxNameLength) characters")
         }
         if let bad = controlCharacter(in: name, allowingLineBreaks: false) {

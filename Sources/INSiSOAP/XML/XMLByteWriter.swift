@@ -19,16 +19,7 @@ struct XMLByteWriter {
 
     /// Text that may hold anything: escaped for element content and attribute values.
     mutating func escaped(_ text: String) {
-        var needsWork = false
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-            needsWork = true
-            break
-        }
-        if needsWork {
-            bytes.append(contentsOf: XMLEscaping.escape(text).utf8)
-        } else {
-            bytes.append(contentsOf: text.utf8)
-        }
+        // `escape` hands back the same string, without a copy, when nothing needs escaping.
+        bytes.append(contentsOf: XMLEscaping.escape(text).utf8)
     }
 }

@@ -22,7 +22,7 @@ public struct AdminAPI: Sendable {
             }
             guard token.accepts(authorization: authorization) else { return Self.error(403, "wrong admin token") }
         }
-        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map { QueryString.decode(String($0)) }
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map { QueryString.decode(String($0), plusIsSpace: false) }
         // parts[0] == "admin"
         let resource = parts.count > 1 ? parts[1] : ""
         let id = parts.count > 2 ? parts[2] : nil
@@ -86,15 +86,19 @@ public struct AdminAPI: Sendable {
         let limit = min(1_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
         let prefix = query["birthName"]?.uppercased()
         let matricule = query["matricule"]?.uppercased()
-        let (total, page) = state.store.withBase { base in
-            base.identities(offset: offset, limit: limit) { identity in
+        // A copy-on-write copy taken under the lock, scanned outside it: a listing must not hold
+        // up the searches of every event loop.
+        let base = state.store.withBase { $0 }
+        if let matricule, let value = Matricule(matricule), let identity = base.identity(matricule: value), prefix == nil {
+            return Self.json(200, IdentityPage(total: 1, offset: offset, limit: limit, identities: offset == 0 && limit > 0 ? [IdentityRecord(identity)] : []))
+        }
+        let (total, page) = base.identities(offset: offset, limit: limit) { identity in
                 if let prefix, !identity.traits.birthName.hasPrefix(prefix) { return false }
                 if let matricule, identity.ins.matricule.value != matricule && !identity.history.contains(where: { $0.matricule.value == matricule }) {
                     return false
                 }
                 return true
             }
-        }
         return Self.json(200, IdentityPage(total: total, offset: offset, limit: limit, identities: page.map(IdentityRecord.init)))
     }
 

@@ -17,20 +17,23 @@ struct QueryString {
         return value
     }
 
-    static func decode(_ text: String) -> String {
+    /// Percent-decodes; `+` is a space only in a query (`plusIsSpace`), not in a path. A
+    /// malformed escape (`%zz`) is kept as it is.
+    static func decode(_ text: String, plusIsSpace: Bool = true) -> String {
+        let input = Array(text.utf8)
         var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next(), let low = iterator.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
-                    bytes.append(byte)
-                    continue
-                }
+        bytes.reserveCapacity(input.count)
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == UInt8(ascii: "%"), index + 2 < input.count,
+               let value = UInt8(String(decoding: input[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
                 bytes.append(value)
-            default: bytes.append(byte)
+                index += 3
+                continue
             }
+            bytes.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            index += 1
         }
         return String(decoding: bytes, as: UTF8.self)
     }

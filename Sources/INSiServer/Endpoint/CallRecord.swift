@@ -121,6 +121,42 @@ extension CallRecord {
     }
 }
 
+extension CallRecord {
+    /// Longest value kept from a request: the journal holds 10,000 calls, and a hostile request
+    /// may carry a megabyte of text that must not stay in memory with it.
+    static let maxFieldBytes = 256
+    /// Most `Prenom` elements kept as they are.
+    static let maxFirstNames = 16
+
+    /// `text` cut to `maxFieldBytes` bytes (on a character boundary), with "…" when cut.
+    static func capped(_ text: String?) -> String? {
+        guard let text, text.utf8.count > maxFieldBytes else { return text }
+        var kept = ""
+        for character in text {
+            guard kept.utf8.count + character.utf8.count <= maxFieldBytes else { break }
+            kept.append(character)
+        }
+        return kept + "…"
+    }
+
+    /// The traits of a request to keep: the body itself when it is small (formatted only if read),
+    /// else its fields cut to size.
+    static func traitsSource(of body: INSiRequest.Body) -> TraitsSource {
+        let small: Bool
+        switch body {
+        case .traits(let traits):
+            small = traits.firstNames.count <= maxFirstNames
+                && ([traits.birthName, traits.sex, traits.birthDate, traits.birthPlace].compactMap { $0 } + traits.firstNames)
+                    .allSatisfy { $0.utf8.count <= maxFieldBytes }
+        case .vitale(let vitale):
+            small = [vitale.birthName, vitale.birthDate, vitale.rank, vitale.ouvrantDroit?.number, vitale.ouvrantDroit?.key,
+                     vitale.beneficiary?.number, vitale.beneficiary?.key].compactMap { $0 }.allSatisfy { $0.utf8.count <= maxFieldBytes }
+        }
+        if small { return .body(body) }
+        return .fields(INSiRequest.journalTraits(of: body).mapValues { capped($0) ?? "" })
+    }
+}
+
 extension INSiRequest {
     /// The body's fields by wire name, for the journal.
     static func journalTraits(of body: Body) -> [String: String] {

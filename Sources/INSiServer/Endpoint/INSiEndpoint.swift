@@ -56,11 +56,11 @@ public struct INSiEndpoint: Sendable {
         }
         let headers = request.headers
         record.operation = request.operation.rawValue
-        record.messageID = headers.messageID
-        record.idam = headers.lps?.idam
-        record.emitter = headers.lps?.emitter
-        record.software = headers.lps.map { [$0.name, $0.version].compactMap { $0 }.joined(separator: " ") }
-        record.traitsSource = .body(request.body)
+        record.messageID = CallRecord.capped(headers.messageID)
+        record.idam = CallRecord.capped(headers.lps?.idam)
+        record.emitter = CallRecord.capped(headers.lps?.emitter)
+        record.software = CallRecord.capped(headers.lps.map { [$0.name, $0.version].compactMap { $0 }.joined(separator: " ") })
+        record.traitsSource = CallRecord.traitsSource(of: request.body)
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
             return applying(scenario, to: request, record: record)

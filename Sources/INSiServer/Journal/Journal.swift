@@ -85,9 +85,15 @@ public final class Journal: Sendable {
 
 /// Appends journal lines on a serial queue, off the event loops: a slow disk must not slow calls.
 final class JournalFile: Sendable {
+    /// Lines waiting for the disk before new ones are dropped (and counted) rather than queued.
+    static let maxPending = 10_000
+
     private let handle: FileHandle
     private let queue = DispatchQueue(label: "insi-sim.journal")
     private let logger: Logger
+    // Lines queued and not yet written; lines dropped because the disk could not keep up.
+    private let pending = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
 
     init(path: String, logger: Logger) throws {
         if !FileManager.default.fileExists(atPath: path) {
@@ -104,7 +110,16 @@ final class JournalFile: Sendable {
     }
 
     func append(_ call: CallRecord) {
-        queue.async { [handle, logger] in
+        guard pending.add(1, ordering: .relaxed).newValue <= JournalFile.maxPending else {
+            pending.subtract(1, ordering: .relaxed)
+            let count = dropped.add(1, ordering: .relaxed).newValue
+            if count == 1 || count % 10_000 == 0 {
+                logger.warning("journal file: the disk does not keep up, \(count) lines dropped so far")
+            }
+            return
+        }
+        queue.async { [self] in
+            defer { pending.subtract(1, ordering: .relaxed) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             do {

@@ -137,27 +137,50 @@ public final class Simulator: Sendable {
         } catch {
             throw .scenarios("cannot read \(path): \(error.localizedDescription)")
         }
+        // The first character says which of the two shapes it is: decode only that one, so
+        // that an error inside a scenario is reported as such.
+        let first = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
         let list: [Scenario]
-        if let array = try? JSONDecoder().decode([Scenario].self, from: data) {
-            list = array
-        } else {
-            do {
+        do {
+            if first == UInt8(ascii: "{") {
                 list = try JSONDecoder().decode(Wrapped.self, from: data).scenarios
-            } catch {
-                throw .scenarios("\(path) is not a JSON array of scenarios: \(error)")
+            } else {
+                list = try JSONDecoder().decode([Scenario].self, from: data)
             }
+        } catch {
+            throw .scenarios("\(path) is not a JSON array of scenarios (nor {\"scenarios\": [...]}): \(Simulator.describe(error) ?? "\(error)")")
         }
         var checked: [Scenario] = []
+        var ids: Set<String> = []
         for (index, scenario) in list.enumerated() {
-            do {
+            do throws(ScenarioError) {
                 var valid = try scenario.validated { base.identity(matricule: $0) != nil }
-                if valid.id == nil { valid.id = "file-\(index + 1)" }
+                if valid.id == nil || valid.id?.isEmpty == true { valid.id = "file-\(index + 1)" }
+                guard ids.insert(valid.id ?? "").inserted else {
+                    throw ScenarioError("id", "'\(valid.id ?? "")' is already the id of an earlier scenario of the file")
+                }
                 checked.append(valid)
             } catch {
                 throw .scenarios("\(path), scenario \(index + 1), field \(error.field): \(error.reason)")
             }
         }
         return checked
+    }
+
+    /// "field a.b: reason" for a decoding error, as the admin API words it.
+    static func describe(_ error: any Error) -> String? {
+        guard let decoding = error as? DecodingError else { return nil }
+        switch decoding {
+        case .keyNotFound(let key, let context):
+            return "field \((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type or is null"
+        case .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "\(path.isEmpty ? "" : "field \(path): ")\(context.debugDescription)"
+        @unknown default:
+            return nil
+        }
     }
 }
 

@@ -68,18 +68,27 @@ public final class SimulatorState: Sendable {
 
     // MARK: Calls
 
-    /// The scenario for this call, if any; consumed (its remaining count is saved).
+    /// The scenario for this call, if any, consumed once. A scenario without `times` is used
+    /// as is, without the change lock; one with `times` has its new count written to the log
+    /// (when there is one) before it is applied, like every other change.
     func takeScenario(for request: INSiRequest) -> Scenario? {
-        guard !scenarios.isEmpty else { return nil }
+        guard !scenarios.isEmpty, let candidate = scenarios.firstMatch(for: request) else { return nil }
+        guard candidate.times != nil else { return candidate }
         return changeLock.withLock { _ in
-            guard let (scenario, expired) = scenarios.take(for: request) else { return nil }
-            if scenario.times != nil, let id = scenario.id {
-                var left = scenario
-                left.times = (scenario.times ?? 1) - 1
-                let change: StateChange = expired ? .deleteScenario(id: id) : .putScenario(left)
-                do { try persist(change) } catch { logger.warning("scenario \(id): its remaining count was not saved: \(error)") }
-                compactIfNeeded()
+            // Again under the lock: another call may have used the last application meanwhile.
+            guard let scenario = scenarios.firstMatch(for: request) else { return nil }
+            guard let times = scenario.times, let id = scenario.id else { return scenario }
+            var left = scenario
+            left.times = times - 1
+            let change: StateChange = times <= 1 ? .deleteScenario(id: id) : .putScenario(left)
+            do {
+                try persist(change)
+            } catch {
+                // The call is answered as the scenario says; only its count could not be saved.
+                logger.warning("scenario \(id): its remaining count was not saved: \(error)")
             }
+            scenarios.consume(id: id)
+            compactIfNeeded()
             return scenario
         }
     }
@@ -107,7 +116,7 @@ public final class SimulatorState: Sendable {
 
     /// Replaces the identity whose active matricule is `matricule`.
     public func replaceIdentity(matricule text: String, with record: IdentityRecord) throws(AdminError) -> Identity {
-        guard let matricule = Matricule(text), store.identity(matricule: matricule) != nil else { throw .notFound("no identity has the active matricule \(text)") }
+        guard let matricule = Matricule(text) else { throw .notFound("no identity has the active matricule \(text)") }
         let identity = try Self.validated(record)
         return try changeLock.withLock { (_: inout ()) throws(AdminError) -> Identity in
             guard store.identity(matricule: matricule) != nil else { throw .notFound("no identity has the active matricule \(text)") }
@@ -134,15 +143,16 @@ public final class SimulatorState: Sendable {
 
     /// Adds or replaces (same id) a scenario.
     public func putScenario(_ scenario: Scenario) throws(AdminError) -> Scenario {
-        let checked: Scenario
-        do {
-            checked = try scenario.validated { store.identity(matricule: $0) != nil }
-        } catch {
-            throw .invalid(field: error.field, reason: error.reason)
-        }
-        return try changeLock.withLock { (_: inout ()) throws(AdminError) -> Scenario in
-            var named = checked
-            if named.id == nil || named.id?.isEmpty == true { named.id = "s-\(UUID().uuidString.prefix(8).lowercased())" }
+        try changeLock.withLock { (_: inout ()) throws(AdminError) -> Scenario in
+            // Checked under the lock: a 00 scenario's identity cannot be deleted in between.
+            var named: Scenario
+            do throws(ScenarioError) {
+                named = try scenario.validated { store.identity(matricule: $0) != nil }
+            } catch {
+                throw .invalid(field: error.field, reason: error.reason)
+            }
+            // The id is chosen before the change is logged, so that the replay gives the same one.
+            if named.id == nil || named.id?.isEmpty == true { named.id = scenarios.newID() }
             try persistOrFail(.putScenario(named))
             let stored = scenarios.put(named)
             compactIfNeeded()
@@ -188,7 +198,20 @@ public final class SimulatorState: Sendable {
     }
 
     private func persistOrFail(_ change: StateChange) throws(AdminError) {
-        do { try persist(change) } catch { throw .storage("\(error)") }
+        do {
+            try persist(change)
+        } catch ChangeLogError.logUnusable {
+            // A failed fsync made the log refuse appends until it is rewritten: memory holds
+            // exactly what was acknowledged, so a compaction from it puts the log right again.
+            do {
+                try log?.compact(state: snapshot().map { try JSONEncoder().encode($0) })
+                try persist(change)
+            } catch {
+                throw .storage("\(error)")
+            }
+        } catch {
+            throw .storage("\(error)")
+        }
     }
 
     /// Appends to the log (when there is one). The caller applies the change next, then calls
@@ -216,12 +239,16 @@ public final class SimulatorState: Sendable {
         for original in seed.identities where currentByMatricule[original.ins.matricule] == nil {
             changes.append(.deleteIdentity(matricule: original.ins.matricule.value))
         }
-        for identity in current where seed.identity(matricule: identity.ins.matricule) != identity {
-            let replacing = seed.identity(matricule: identity.ins.matricule) != nil ? identity.ins.matricule.value : nil
-            changes.append(.putIdentity(replacing: replacing, record: IdentityRecord(identity)))
+        for identity in current {
+            let original = seed.identity(matricule: identity.ins.matricule)
+            guard original != identity else { continue }
+            changes.append(.putIdentity(replacing: original != nil ? identity.ins.matricule.value : nil, record: IdentityRecord(identity)))
         }
-        if scenarios.all != seedScenarios { changes.append(.clearScenarios) }
-        if scenarios.all != seedScenarios { changes += scenarios.all.map { .putScenario($0) } }
+        let active = scenarios.all
+        if active != seedScenarios {
+            changes.append(.clearScenarios)
+            changes += active.map { .putScenario($0) }
+        }
         return changes
     }
 

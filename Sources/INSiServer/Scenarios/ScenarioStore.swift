@@ -23,16 +23,21 @@ public final class ScenarioStore: Sendable {
 
     public var isEmpty: Bool { state.withLock { $0.scenarios.isEmpty } }
 
+    /// An id no scenario has: `s1`, `s2`...
+    func newID() -> String {
+        state.withLock { state in
+            while state.order["s\(state.nextNumber)"] != nil { state.nextNumber += 1 }
+            defer { state.nextNumber += 1 }
+            return "s\(state.nextNumber)"
+        }
+    }
+
     /// Adds (or replaces, same id) a validated scenario; returns it with its id.
     @discardableResult
     public func put(_ scenario: Scenario) -> Scenario {
-        state.withLock { state in
-            var scenario = scenario
-            if scenario.id == nil || scenario.id?.isEmpty == true {
-                while state.order["s\(state.nextNumber)"] != nil { state.nextNumber += 1 }
-                scenario.id = "s\(state.nextNumber)"
-                state.nextNumber += 1
-            }
+        var scenario = scenario
+        if scenario.id == nil || scenario.id?.isEmpty == true { scenario.id = newID() }
+        return state.withLock { state in
             let id = scenario.id ?? ""
             if state.order[id] == nil {
                 state.order[id] = state.sequence
@@ -65,20 +70,21 @@ public final class ScenarioStore: Sendable {
         state.withLock { $0 = State() }
     }
 
-    /// The first scenario matching the request, consumed once (it expires after its last time).
-    /// Returns the scenario as it was applied and whether it expired.
-    func take(for request: INSiRequest) -> (scenario: Scenario, expired: Bool)? {
+    /// The first scenario matching the request, without consuming it.
+    func firstMatch(for request: INSiRequest) -> Scenario? {
+        state.withLock { state in state.scenarios.first { ($0.match ?? ScenarioMatch()).matches(request) } }
+    }
+
+    /// Uses one application of the scenario `id`: its count goes down, and it goes away at 0.
+    func consume(id: String) {
         state.withLock { state in
-            guard let index = state.scenarios.firstIndex(where: { ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
-            let scenario = state.scenarios[index]
-            guard let times = scenario.times else { return (scenario, false) }
+            guard let index = state.scenarios.firstIndex(where: { $0.id == id }), let times = state.scenarios[index].times else { return }
             if times <= 1 {
                 state.scenarios.remove(at: index)
-                state.order[scenario.id ?? ""] = nil
-                return (scenario, true)
+                state.order[id] = nil
+            } else {
+                state.scenarios[index].times = times - 1
             }
-            state.scenarios[index].times = times - 1
-            return (scenario, false)
         }
     }
 }
