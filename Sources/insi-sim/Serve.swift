@@ -125,11 +125,12 @@ struct Serve: AsyncParsableCommand {
         let stop = AsyncStream<Int32>.makeStream()
         let trap = SignalTrap { signal in stop.continuation.yield(signal) }
         for await signal in stop.stream {
-            logger.info("signal \(signal): stopping (calls in flight finish first)")
+            logger.info("signal \(signal): stopping (calls in flight finish first; a second Ctrl-C ends at once)")
             break
         }
+        // Back to the default action: a second signal ends the process without waiting.
+        trap.cancel()
         await simulator.shutdown()
-        withExtendedLifetime(trap) {}
         logger.info("stopped")
     }
 }

@@ -57,6 +57,21 @@ struct HTTPServerProtocolTests {
         }
     }
 
+    @Test func aHandlersKeepAliveIsNotSentOnAConnectionTheServerCloses() async throws {
+        let handler: HTTPHandler = { _, reply in
+            var headers = HTTPHeaders()
+            headers.add("Connection", "keep-alive")
+            reply.send(HTTPResponse(status: 200, headers: headers, body: Array("ok".utf8)))
+        }
+        try await withServer(handler: handler) { _, port in
+            let client = try TestClient(port: port)
+            try client.send("GET /old HTTP/1.0\r\n\r\n")
+            let response = try #require(client.readResponse())
+            #expect(response.header("Connection") == "close")
+            #expect(client.waitForClose())
+        }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await withServer { _, port in
             let client = try TestClient(port: port)

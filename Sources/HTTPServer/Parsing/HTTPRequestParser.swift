@@ -189,7 +189,9 @@ struct HTTPRequestParser {
         case .success(.contentLength(let length)):
             currentHead = head
             body = []
-            body.reserveCapacity(length)
+            // Reserve what a normal request needs, not what a head claims: 4,096 heads of
+            // `Content-Length: 1048576` and one body byte each must not pin 4 GiB.
+            body.reserveCapacity(min(length, 64 * 1024))
             state = .body(remaining: length)
             return .head(head, .contentLength(length))
         case .success(.chunked):

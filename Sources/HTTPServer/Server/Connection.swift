@@ -261,7 +261,7 @@ final class Connection {
         }
         state = .reading
         lastActivity = loop.now
-        buffer.shrink(above: 64 * 1024)
+        buffer.shrink(above: loop.maxReadBufferCapacity)
         // Pipelined requests already buffered are answered before reading more.
         processBuffer()
         if case .reading = state, readable {

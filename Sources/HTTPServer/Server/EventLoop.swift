@@ -33,6 +33,8 @@ final class EventLoop {
     private var connections: [Connection?] = []
     private(set) var connectionCount = 0
     private var watchingListener = true
+    /// Off epoll for one sweep after an accept error that would otherwise repeat at once.
+    private var listenerPaused = false
     private let events = EpollEventBuffer(capacity: 256)
     /// Scratch space for lingering closes, which read and throw away.
     let discardBuffer: UnsafeMutableRawBufferPointer
@@ -179,7 +181,10 @@ final class EventLoop {
 
     private func handleAcceptFailure(_ error: SocketError) {
         guard case .failed(_, let code) = error, code == EMFILE || code == ENFILE, reserveFD >= 0 else {
-            logger.warning("accept failed: \(error)")
+            // The listener is level-triggered: returning would have epoll report it again at once
+            // and spin this loop. Stop watching it until the next sweep tries again.
+            logger.warning("accept failed: \(error); this loop stops accepting until its next sweep")
+            pauseListener()
             return
         }
         logger.warning("out of file descriptors: dropping a new connection (raise the open-file limit)")
@@ -188,6 +193,27 @@ final class EventLoop {
             dropped.socket.close()
         }
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if reserveFD < 0 { pauseListener() }
+    }
+
+    /// Takes the listener off this loop's epoll for one sweep interval (the other loops still
+    /// watch it); `listenersRemaining` is not touched: this loop is not stopping.
+    private func pauseListener() {
+        guard watchingListener, !listenerPaused else { return }
+        listenerPaused = true
+        handle.epoll.remove(listener.fd)
+    }
+
+    /// Watches the listener again after a pause, and gets the spare descriptor back if it was lost.
+    private func resumeListenerIfPaused() {
+        if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+        guard listenerPaused, watchingListener, !stopping else { return }
+        do {
+            try handle.epoll.add(listener.fd, events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLEXCLUSIVE)
+            listenerPaused = false
+        } catch {
+            logger.warning("cannot watch the listening socket again yet: \(error)")
+        }
     }
 
     private func register(_ socket: Socket, remoteAddress: String) {
@@ -243,6 +269,7 @@ final class EventLoop {
     /// Enforces timeouts. Runs every `sweepInterval`; O(connections), which is cheap next to the
     /// syscalls those connections cost anyway.
     private func sweep() {
+        resumeListenerIfPaused()
         let pastGrace = stopping && now >= shutdownDeadline
         for index in connections.indices {
             guard let connection = connections[index] else { continue }
@@ -269,7 +296,8 @@ final class EventLoop {
     private func stopWatchingListener() {
         guard watchingListener else { return }
         watchingListener = false
-        handle.epoll.remove(listener.fd)
+        if !listenerPaused { handle.epoll.remove(listener.fd) }
+        listenerPaused = false
         if core.listenersRemaining.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
             listener.close()
             logger.debug("listening socket closed")

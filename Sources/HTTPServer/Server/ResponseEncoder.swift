@@ -41,10 +41,13 @@ struct ResponseEncoder {
             case 6: hasServer = hasServer || HTTPHeaders.namesEqual(field.name, "Server")
             case 10:
                 if HTTPHeaders.namesEqual(field.name, "Connection") {
-                    hasConnection = true
                     if HTTPHeaders.list(field.value, contains: "close") {
                         close = true
+                    } else if close {
+                        // The server closes this connection: a handler's keep-alive would be a lie.
+                        continue
                     }
+                    hasConnection = true
                 }
             case 14: hasContentLength = hasContentLength || HTTPHeaders.namesEqual(field.name, "Content-Length")
             case 17: hasTransferEncoding = hasTransferEncoding || HTTPHeaders.namesEqual(field.name, "Transfer-Encoding")

@@ -21,12 +21,16 @@ struct RehearsalHTTP: Sendable {
     let timeout: TimeInterval
 
     init(adminToken: String?, timeout: Duration) {
+        // Foundation on Linux rounds timeouts down to whole seconds: never below 2.
+        let seconds = max(2, timeout.seconds.rounded(.up))
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
+        // A whole exchange is bounded too, not only the wait between two packets: a target that
+        // trickles its answer must not hold up the rehearsal.
+        configuration.timeoutIntervalForResource = seconds
         session = URLSession(configuration: configuration)
         self.adminToken = adminToken
-        // Foundation on Linux rounds timeouts down to whole seconds: never below 2.
-        self.timeout = max(2, timeout.seconds.rounded(.up))
+        self.timeout = seconds
     }
 
     func send(_ method: String, _ url: URL, json: Data? = nil, admin: Bool = false) async throws(Failure) -> Reply {
