@@ -65,6 +65,6 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
-    /// The duration in milliseconds, for trails.
-    var milliseconds: Double { seconds * 1000 }
+    /// The duration in milliseconds, for trails (the CLI and the reports use it too).
+    public var milliseconds: Double { seconds * 1000 }
 }

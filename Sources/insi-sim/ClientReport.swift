@@ -30,9 +30,7 @@ struct ClientReport {
 
     init(lookup: LookupResult) {
         attempts = lookup.attempts.map { attempt in
-            var step = attempt.step.description
-            if let rule = attempt.nameVariant { step += " (\(rule.rawValue))" }
-            return Attempt(step: step, traitsText: attempt.traits.description, traits: ClientReport.json(attempt.traits),
+            Attempt(step: attempt.stepText, traitsText: attempt.traits.description, traits: ClientReport.json(attempt.traits),
                            messageID: attempt.messageID, code: attempt.code, label: attempt.result.label,
                            milliseconds: attempt.duration.milliseconds, error: attempt.result.error)
         }
@@ -64,16 +62,8 @@ struct ClientReport {
         traits["matricule"] = vitale.beneficiaryMatricule
         traits["matriculeKey"] = vitale.beneficiaryKey
         traits["birthName"] = vitale.birthName
-        var text = "OD \(vitale.ouvrantDroit)\(vitale.ouvrantDroitKey.map { " \($0)" } ?? "") / \(vitale.birthDate) / rank \(vitale.rank ?? 1)"
-        if let matricule = vitale.beneficiaryMatricule { text += " / matricule \(matricule)" }
-        if let name = vitale.birthName { text += " / \(name)" }
-        let code: String
-        switch result {
-        case .success(let answer): code = answer.code
-        case .failure(.fault): code = "fault"
-        case .failure: code = "error"
-        }
-        attempts = [Attempt(step: "vitale", traitsText: text, traits: traits, messageID: messageID, code: code,
+        let code = result.code
+        attempts = [Attempt(step: "vitale", traitsText: vitale.trailText, traits: traits, messageID: messageID, code: code,
                             label: result.label, milliseconds: duration.milliseconds, error: result.error)]
         self.code = code
         switch result {
@@ -109,7 +99,7 @@ struct ClientReport {
             let answer: String
             switch attempt.error {
             case .fault(let fault)?:
-                answer = "fault " + [fault.subcode, fault.detailCode].compactMap { $0 }.joined(separator: "/")
+                answer = "fault " + [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
             case let error?:
                 answer = "error \(error.kind)"
             case nil:
@@ -275,20 +265,3 @@ enum INSOIDText {
     }
 }
 
-extension Result where Success == INSiAnswer, Failure == INSiClientError {
-    var label: String? {
-        if case .success(let answer) = self { return answer.label }
-        return nil
-    }
-
-    var error: INSiClientError? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
-}
-
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

@@ -24,13 +24,7 @@ public struct LookupAttempt: Sendable, Equatable {
     }
 
     /// "00", "01", "02", "fault" for a SOAP fault, "error" for any other failure.
-    public var code: String {
-        switch result {
-        case .success(let answer): return answer.code
-        case .failure(.fault): return "fault"
-        case .failure: return "error"
-        }
-    }
+    public var code: String { result.code }
 }
 
 /// How a lookup ended.

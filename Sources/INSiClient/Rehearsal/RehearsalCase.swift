@@ -82,8 +82,8 @@ public struct RehearsalCase: Sendable, Hashable {
 }
 
 extension VitaleSearch {
-    /// "OD … key / birth date / rank …", for trails.
-    var trailText: String {
+    /// "OD … key / birth date / rank …", for trails (the CLI, the reports).
+    public var trailText: String {
         var text = "OD \(ouvrantDroit)\(ouvrantDroitKey.map { " key \($0)" } ?? "") / \(birthDate) / rank \(rank.map(String.init) ?? "absent")"
         if let beneficiaryMatricule { text += " / beneficiary \(beneficiaryMatricule)\(beneficiaryKey.map { " key \($0)" } ?? "")" }
         if let birthName { text += " / \(birthName)" }

@@ -12,18 +12,6 @@ enum RehearsalComparison {
         return RehearsalObservation(answer: .error(error.kind), errorMessage: error.description)
     }
 
-    /// `00 OK`, `fault siram_100/desir_550`, `error timeout: no answer …`.
-    static func answerText(_ result: Result<INSiAnswer, INSiClientError>) -> String {
-        switch result {
-        case .success(let answer):
-            return "\(answer.code) \(answer.label)"
-        case .failure(.fault(let fault)):
-            return "fault " + [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
-        case .failure(let error):
-            return "error \(error.kind): \(error.description)"
-        }
-    }
-
     /// Every way the observation differs from the expectation; empty when the case passes.
     static func differences(expected: RehearsalExpectation, observation: RehearsalObservation,
                             attempts: [RehearsalAttempt]) -> [String] {

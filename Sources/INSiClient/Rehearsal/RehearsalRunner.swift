@@ -102,11 +102,8 @@ public struct RehearsalRunner: Sendable {
         case (.lookup, .traits(let identity)):
             let result = await LookupProcedure.ans.run(for: identity, using: client)
             let attempts = result.attempts.map { attempt in
-                var step = attempt.step.description
-                if let rule = attempt.nameVariant { step += " (\(rule.rawValue))" }
-                return RehearsalAttempt(step: step, sent: attempt.traits.description, messageID: attempt.messageID,
-                                        code: attempt.code, answer: RehearsalComparison.answerText(attempt.result),
-                                        milliseconds: attempt.duration.milliseconds)
+                RehearsalAttempt(step: attempt.stepText, sent: attempt.traits.description, messageID: attempt.messageID,
+                                 code: attempt.code, answer: attempt.result.answerText, milliseconds: attempt.duration.milliseconds)
             }
             let observation: RehearsalObservation
             switch result.outcome {
@@ -139,21 +136,18 @@ public struct RehearsalRunner: Sendable {
         }
         let duration = ContinuousClock.now - started
         let observation: RehearsalObservation
-        let code: String
         switch result {
         case .success(let answer):
-            code = answer.code
             if let identity = answer.outcome.identity {
                 observation = RehearsalComparison.observation(identity)
             } else {
                 observation = RehearsalObservation(answer: .code(answer.code))
             }
         case .failure(let error):
-            code = error.fault != nil ? "fault" : "error"
             observation = RehearsalComparison.observation(error)
         }
-        let attempt = RehearsalAttempt(step: step, sent: sent, messageID: messageID, code: code,
-                                       answer: RehearsalComparison.answerText(result), milliseconds: duration.milliseconds)
+        let attempt = RehearsalAttempt(step: step, sent: sent, messageID: messageID, code: result.code,
+                                       answer: result.answerText, milliseconds: duration.milliseconds)
         return (observation, [attempt])
     }
 }
