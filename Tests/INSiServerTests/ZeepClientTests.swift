@@ -17,9 +17,15 @@ struct ZeepClientTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        // Not waitUntilExit: on Linux it spins a run loop and can miss the end of a child.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard exited.wait(timeout: .now() + 120) == .success else {
+            process.terminate()
+            return (-1, String(decoding: output, as: UTF8.self) + "\n(the process did not end)")
+        }
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 

@@ -31,6 +31,8 @@ final class ChildServer: @unchecked Sendable {
         process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
         process.standardError = errorPipe
         process.standardOutput = FileHandle.nullDevice
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let reader = errorPipe.fileHandleForReading
         var port: Int?
@@ -48,19 +50,54 @@ final class ChildServer: @unchecked Sendable {
             }
         }
         self.port = port ?? 0
+        // Keep reading what the child logs, so that a full pipe can never block it.
+        Thread {
+            while !reader.availableData.isEmpty {}
+        }.start()
     }
+
+    /// Signalled by the termination handler. `Process.waitUntilExit` is not used: on Linux it
+    /// spins a run loop and was seen never to return for a child killed with SIGKILL.
+    private let exited = DispatchSemaphore(value: 0)
 
     /// Everything the child wrote to stderr so far (after start-up: what was read while waiting).
     var startupLog: String { String(decoding: collected, as: UTF8.self) }
 
+    /// SIGKILL, then waits (bounded) for the end to be seen. A SIGKILLed process is gone even
+    /// when the notification is late: its file locks and sockets are released by the kernel.
     func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = reap(within: 10)
     }
 
+    /// SIGTERM, then the exit status once the child has stopped by itself; -1 if it did not
+    /// within 30 s (it is then killed).
     func terminate() -> Int32 {
         Glibc.kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let status = reap(within: 30) else {
+            kill()
+            return -1
+        }
+        return status
+    }
+
+    /// Waits for the child's end, reaping it ourselves when Foundation's notification does not
+    /// come (seen for SIGKILLed children): the exit code, 128 + the signal, or nil on timeout.
+    private func reap(within seconds: Double) -> Int32? {
+        let pid = process.processIdentifier
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            var status: Int32 = 0
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid {
+                return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            }
+            if reaped == -1 && errno == ECHILD {
+                // Foundation reaped it: its handler gives the status.
+                return exited.wait(timeout: .now() + 5) == .success ? process.terminationStatus : nil
+            }
+            if exited.wait(timeout: .now() + 0.05) == .success { return process.terminationStatus }
+        }
+        return nil
     }
 }
