@@ -82,6 +82,8 @@ struct SeedFileTests {
         let card = """
           { "ouvrantDroit": { "matricule": "2900175056001" }, "beneficiaries": [ { "matricule": "2900175056002", "rank": 1 } ] }
         """
+        let lowerCase = message([Self.good("ONE", "2900175056001")], cards: [card.replacingOccurrences(of: "\"2900175056001\" }", with: "\"297022a020778\" }")])
+        #expect(lowerCase?.contains("field ouvrantDroit.matricule: '297022a020778' must be written upper case") == true, "\(lowerCase ?? "")")
         let unknown = message([Self.good("ONE", "2900175056001")], cards: [card])
         #expect(unknown?.hasPrefix("Vitale card 1 (ouvrant droit 2900175056001), field beneficiaries[0].matricule") == true)
         do {

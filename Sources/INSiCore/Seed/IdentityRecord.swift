@@ -134,14 +134,19 @@ public struct INSRecord: Codable, Sendable, Equatable {
         dateEnd = ins.dateEnd?.text
     }
 
-    func validated(field: String, checkKey: Bool) throws(RecordError) -> INS {
-        guard let text = matricule else { throw RecordError("\(field).matricule", "is missing") }
-        let value: Matricule
+    /// A matricule as written in a record: syntax checked, upper case required. `field` names
+    /// the matricule itself (`ins.matricule`, `beneficiaries[0].matricule`).
+    static func matricule(_ text: String?, field: String) throws(RecordError) -> Matricule {
+        guard let text else { throw RecordError(field, "is missing") }
         switch Matricule.parse(text) {
-        case .success(let parsed) where parsed.value == text: value = parsed
-        case .success: throw RecordError("\(field).matricule", "'\(text)' must be written upper case")
-        case .failure(let error): throw RecordError("\(field).matricule", "'\(text)': \(error.description)")
+        case .success(let parsed) where parsed.value == text: return parsed
+        case .success: throw RecordError(field, "'\(text)' must be written upper case")
+        case .failure(let error): throw RecordError(field, "'\(text)': \(error.description)")
         }
+    }
+
+    func validated(field: String, checkKey: Bool) throws(RecordError) -> INS {
+        let value = try INSRecord.matricule(matricule, field: "\(field).matricule")
         let keyValue = key ?? value.key
         guard MatriculeKey.isWellFormed(keyValue) else { throw RecordError("\(field).key", "'\(keyValue)' is not two digits") }
         if checkKey && keyValue != value.key {

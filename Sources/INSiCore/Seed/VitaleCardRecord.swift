@@ -35,11 +35,8 @@ public struct VitaleCardRecord: Codable, Sendable, Equatable {
 
     /// Checks the card; `birthDateOf` gives an identity's birth date for beneficiaries without one.
     public func validated(birthDateOf: (Matricule) -> LunarDate?) throws(RecordError) -> VitaleCard {
-        guard let od = ouvrantDroit, let text = od.matricule else { throw RecordError("ouvrantDroit.matricule", "is missing") }
-        guard let matricule = Matricule(text), matricule.value == text else {
-            throw RecordError("ouvrantDroit.matricule", "'\(text)' is not a matricule (13 characters, 2A/2B for Corsica)")
-        }
-        let key = od.key ?? matricule.key
+        let matricule = try INSRecord.matricule(ouvrantDroit?.matricule, field: "ouvrantDroit.matricule")
+        let key = ouvrantDroit?.key ?? matricule.key
         guard key == matricule.key else {
             throw RecordError("ouvrantDroit.key", "matricule key \(key) does not match \(matricule.key)")
         }
@@ -47,10 +44,8 @@ public struct VitaleCardRecord: Codable, Sendable, Equatable {
         var result: [VitaleCard.Beneficiary] = []
         for (index, beneficiary) in list.enumerated() {
             let field = "beneficiaries[\(index)]"
-            guard let text = beneficiary.matricule else { throw RecordError("\(field).matricule", "is missing") }
-            guard let value = Matricule(text), value.value == text else {
-                throw RecordError("\(field).matricule", "'\(text)' is not a matricule")
-            }
+            let value = try INSRecord.matricule(beneficiary.matricule, field: "\(field).matricule")
+            let text = value.value
             let date: LunarDate
             if let dateText = beneficiary.birthDate {
                 guard let parsed = LunarDate(dateText) else { throw RecordError("\(field).birthDate", "'\(dateText)' is not YYYY-MM-DD") }
