@@ -8,9 +8,6 @@ public enum INSiOperation: String, Sendable, CaseIterable, Codable {
     /// The SOAP 1.2 action (Content-Type `action` parameter and `wsa:Action`).
     public var action: String { "urn:ServiceIdentiteCertifiee:1.0.0:\(rawValue)" }
 
-    /// The action of the answer, as the WSDL declares it.
-    public var responseAction: String { action + "Response" }
-
     /// The body element of the request.
     public var bodyElement: (namespace: String, name: String) {
         switch self {

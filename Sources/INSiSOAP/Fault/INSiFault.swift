@@ -42,13 +42,6 @@ public struct INSiFault: Error, Sendable, Equatable, Codable, CustomStringConver
         self.httpStatus = httpStatus
     }
 
-    /// The same fault carrying the request's MessageID.
-    public func echoing(messageID: String?) -> INSiFault {
-        var copy = self
-        if copy.messageID == nil { copy.messageID = messageID }
-        return copy
-    }
-
     public var description: String {
         "SOAP fault \(code.rawValue)\(subcode.map { "/\($0)" } ?? "")\(detailCode.map { " (\($0))" } ?? ""): \(reason)\(detailText.map { " — \($0)" } ?? "")"
     }
