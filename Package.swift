@@ -18,7 +18,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "INSiCore"),
-        .target(name: "INSiSOAP", dependencies: ["INSiCore"]),
+        // libxml2 through its C API: the same library FoundationXML links, read without the
+        // per-element bridging of XMLParser (see SAXTreeReader).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2"]),
         .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "INSiServer",
@@ -34,6 +37,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
+        .executableTarget(name: "insi-sim-xml-bench", dependencies: ["INSiSOAP"], path: "Benchmarks/XMLRead"),
         .executableTarget(name: "insi-sim-seed-bench", dependencies: ["INSiCore"], path: "Benchmarks/SeedLoad"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),

@@ -3,9 +3,10 @@
 /// The operation comes from the SOAP 1.2 `action` of the Content-Type, else the `wsa:Action`
 /// header, else the body element; when several are present they must agree.
 public enum INSiRequestReader {
-    public static func read(_ bytes: [UInt8], contentType: String?, limits: XMLSafetyLimits = XMLSafetyLimits()) -> Result<INSiRequest, INSiFault> {
+    public static func read(_ bytes: [UInt8], contentType: String?, limits: XMLSafetyLimits = XMLSafetyLimits(),
+                            engine: XMLReadEngine = .libxml2) -> Result<INSiRequest, INSiFault> {
         let root: XMLTreeElement
-        switch SafeXMLReader.read(bytes, limits: limits) {
+        switch SafeXMLReader.read(bytes, limits: limits, engine: engine) {
         case .success(let element): root = element
         case .failure(let error): return .failure(.unreadableXML(error))
         }

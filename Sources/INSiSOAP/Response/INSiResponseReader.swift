@@ -20,11 +20,11 @@ public enum INSiResponseReader {
         }
     }
 
-    public static func read(_ bytes: [UInt8], httpStatus: Int = 200) -> Result<Answer, ReadError> {
+    public static func read(_ bytes: [UInt8], httpStatus: Int = 200, engine: XMLReadEngine = .libxml2) -> Result<Answer, ReadError> {
         // An answer may be larger than a request (a long history), but not unbounded.
         let limits = XMLSafetyLimits(maxBytes: 8 << 20, maxDepth: 32, maxElements: 20_000, maxTextBytes: 256 * 1024)
         let root: XMLTreeElement
-        switch SafeXMLReader.read(bytes, limits: limits) {
+        switch SafeXMLReader.read(bytes, limits: limits, engine: engine) {
         case .success(let element): root = element
         case .failure(let error): return .failure(.xml(error))
         }

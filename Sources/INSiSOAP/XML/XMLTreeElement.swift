@@ -29,13 +29,7 @@ public struct XMLTreeElement: Sendable, Equatable {
     }
 
     /// The text with surrounding XML white space (space, tab, CR, LF) removed.
-    public var value: String {
-        let utf8 = text.utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return text }
-        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(text[start...end])
-    }
+    public var value: String { text.trimmingXMLSpace() }
 
     /// The trimmed text of a child, nil when the child is absent.
     public func value(of name: String, _ namespace: String) -> String? {
