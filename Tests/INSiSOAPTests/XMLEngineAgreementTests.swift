@@ -148,4 +148,97 @@ struct XMLEngineAgreementTests {
         }
         #expect(mismatches == 0)
     }
+
+    /// Requests with what a peer may do to an envelope: every header, repeated elements
+    /// (the first counts, every `Prenom` does), foreign namespaces, elements nested in values,
+    /// CDATA and comments in values, prefixed and unprefixed attributes, a wrong root, a SOAP
+    /// 1.1 envelope, an empty or crowded body, an unknown payload.
+    static func requests() throws -> [(name: String, bytes: [UInt8])] {
+        let soap = INSiNamespace.soap12
+        func envelope(_ header: String?, _ body: String?, root: String = "e:Envelope", soapNS: String = soap) -> [UInt8] {
+            var xml = "<\(root) xmlns:e=\"\(soapNS)\" xmlns:w=\"\(INSiNamespace.wsa)\" xmlns:l=\"\(INSiNamespace.ctxlps)\""
+            xml += " xmlns:b=\"\(INSiNamespace.ctxbam)\" xmlns:s=\"\(INSiNamespace.wsse)\" xmlns:r=\"\(INSiNamespace.recSans)\" xmlns:v=\"\(INSiNamespace.recVit)\">"
+            if let header { xml += "<e:Header>\(header)</e:Header>" }
+            if let body { xml += "<e:Body>\(body)</e:Body>" }
+            return Array((xml + "</\(root)>").utf8)
+        }
+        let lps = "<l:ContexteLPS><l:Id> 1 </l:Id><l:Temps>t</l:Temps><l:Emetteur>e</l:Emetteur><l:LPS><l:IDAM R=\"4\" l:R=\"9\">ID<!-- c -->AM</l:IDAM>"
+            + "<l:Version>1</l:Version><l:Instance>i</l:Instance><l:Nom><![CDATA[N & M]]></l:Nom></l:LPS></l:ContexteLPS>"
+        let bam = "<b:ContexteBAM><b:Id>b</b:Id><b:COUVERTURE><b:ASSURE><b:Id><b:Num>160012B020777</b:Num></b:Id></b:ASSURE>"
+            + "<b:BENEFICIAIRE><b:DateNai>1997-02-26</b:DateNai><b:Rang>1</b:Rang></b:BENEFICIAIRE></b:COUVERTURE></b:ContexteBAM>"
+        let headers = "<s:Security><saml:Assertion xmlns:saml=\"urn:saml\"/></s:Security>\(lps)\(bam)<w:Action>\(INSiOperation.traitsSearch.action)</w:Action><w:MessageID>m</w:MessageID>"
+        let traits = "<r:RECSANSVITALE><r:NomNaissance> DE VINCI </r:NomNaissance><r:Prenom>LEONARDO</r:Prenom><r:Prenom/><r:Prenom> PIERO </r:Prenom>"
+            + "<r:Sexe>M</r:Sexe><r:DateNaissance>2014-02-01</r:DateNaissance><r:LieuNaissance>75056</r:LieuNaissance></r:RECSANSVITALE>"
+        let vitale = "<v:RECVITALE><v:MatriculeIndividu><v:NumIdentifiant>1</v:NumIdentifiant><v:Cle>2</v:Cle><v:TypeMatricule>3</v:TypeMatricule></v:MatriculeIndividu>"
+            + "<v:MatriculeOD><v:NumIdentifiant>160012B020777</v:NumIdentifiant><v:Cle>13</v:Cle></v:MatriculeOD>"
+            + "<v:NomNaissance>X</v:NomNaissance><v:DateNaissance>1997-02-26</v:DateNaissance><v:RangNaissance>1</v:RangNaissance></v:RECVITALE>"
+        var documents: [(String, [UInt8])] = [
+            ("traits, every header", envelope(headers, traits)),
+            ("vitale, every header", envelope(headers.replacingOccurrences(of: INSiOperation.traitsSearch.action, with: INSiOperation.vitaleSearch.action), vitale)),
+            ("no header", envelope(nil, traits)),
+            ("empty header and fields", envelope("", "<r:RECSANSVITALE><r:NomNaissance/><r:Sexe></r:Sexe></r:RECSANSVITALE>")),
+            ("repeated elements: the first counts", envelope(headers + headers.replacingOccurrences(of: ">m<", with: ">second<"),
+                traits.replacingOccurrences(of: "</r:RECSANSVITALE>", with: "<r:NomNaissance>SECOND</r:NomNaissance><r:Sexe>F</r:Sexe></r:RECSANSVITALE>"))),
+            ("two headers, two bodies", Array(String(decoding: envelope(headers, traits), as: UTF8.self)
+                .replacingOccurrences(of: "</e:Header>", with: "</e:Header><e:Header><w:MessageID>late</w:MessageID></e:Header>")
+                .replacingOccurrences(of: "</e:Body>", with: "</e:Body><e:Body><x/></e:Body>").utf8)),
+            ("foreign namespaces and places", envelope("<w:ContexteLPS/><l:MessageID>no</l:MessageID><x:Action xmlns:x=\"urn:x\">no</x:Action>\(lps)",
+                "<r:RECSANSVITALE><v:NomNaissance>WRONG NS</v:NomNaissance><r:NomNaissance>A<r:x>B</r:x>C<r:Prenom>NESTED</r:Prenom></r:NomNaissance>"
+                + "<q:Prenom xmlns:q=\"urn:q\">Q</q:Prenom><r:Prenom>JEAN<r:i/>-PIERRE</r:Prenom></r:RECSANSVITALE>")),
+            ("default namespaces", Array("""
+                <Envelope xmlns="\(soap)"><Header><MessageID xmlns="\(INSiNamespace.wsa)">dm</MessageID></Header>\
+                <Body><RECSANSVITALE xmlns="\(INSiNamespace.recSans)"><NomNaissance>D</NomNaissance><Prenom>P</Prenom></RECSANSVITALE></Body></Envelope>
+                """.utf8)),
+            ("crowded body", envelope(headers, traits + vitale)),
+            ("empty body", envelope(headers, "")),
+            ("no body", envelope(headers, nil)),
+            ("unknown payload", envelope(headers, "<r:RECVITALE/>")),
+            ("wrong root", envelope(headers, traits, root: "e:Enveloppe")),
+            ("SOAP 1.1", envelope(nil, traits, soapNS: INSiNamespace.soap11)),
+            ("security without assertion, text on the envelope", envelope("<s:Security><s:Assertion2/></s:Security>", " text " + traits)),
+        ]
+        var headersValue = SOAPHeaders()
+        headersValue.lps = ContexteLPS(idam: "TESTIDAM0001")
+        documents.append(("written", INSiRequestWriter.write(INSiRequest(headers: headersValue, body: .vitale(VitaleSearchRequest(ouvrantDroit: WireMatricule(number: "1"), birthDate: "2"))))))
+        if FileManager.default.fileExists(atPath: sharedConformance.path) {
+            let directory = sharedConformance.appendingPathComponent("requests")
+            for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".xml") {
+                documents.append((file, try Array(Data(contentsOf: directory.appendingPathComponent(file)))))
+            }
+        }
+        return documents
+    }
+
+    @Test("the event reader extracts from a request what the tree gives")
+    func sameRequests() throws {
+        var accepted = 0
+        for (name, bytes) in try Self.requests() {
+            let events = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2)
+            let tree = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .foundationXML)
+            guard case .success = events else { Issue.record("\(name): \(events)"); continue }
+            #expect(events == tree, "\(name)")
+            let read = INSiRequestReader.read(bytes, contentType: nil)
+            #expect(read == INSiRequestReader.read(bytes, contentType: nil, engine: .foundationXML), "\(name)")
+            if case .success = read { accepted += 1 }
+        }
+        #expect(accepted >= 7)
+    }
+
+    @Test("the event reader keeps the first of repeated elements and every Prenom")
+    func eventReaderRules() throws {
+        let documents = try Self.requests()
+        let repeated = try #require(documents.first { $0.name.hasPrefix("repeated") })
+        let request = try INSiRequestReader.read(repeated.bytes, contentType: nil).get()
+        #expect(request.headers.messageID == "m")
+        #expect(request.headers.lps == ContexteLPS(id: "1", time: "t", emitter: "e", idam: "IDAM", idamR: "4", version: "1", instance: "i", name: "N & M"))
+        #expect(request.headers.bam?.insuredNumber == "160012B020777")
+        #expect(request.headers.hasSAMLAssertion)
+        #expect(request.body == .traits(TraitsSearchRequest(birthName: "DE VINCI", firstNames: ["LEONARDO", "", "PIERO"], sex: "M",
+                                                            birthDate: "2014-02-01", birthPlace: "75056")))
+        let foreign = try #require(documents.first { $0.name.hasPrefix("foreign") })
+        let parts = try INSiRequestReader.parts(of: foreign.bytes, limits: XMLSafetyLimits(), engine: .libxml2).get()
+        #expect(parts.traits == TraitsSearchRequest(birthName: "AC", firstNames: ["JEAN-PIERRE"], sex: nil, birthDate: nil))
+        #expect(parts.headers.messageID == nil && parts.headers.action == nil)
+    }
 }
+

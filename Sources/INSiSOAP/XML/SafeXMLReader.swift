@@ -10,12 +10,17 @@ import Foundation
 public enum SafeXMLReader {
     public static func read(_ bytes: [UInt8], limits: XMLSafetyLimits = XMLSafetyLimits(),
                             engine: XMLReadEngine = .libxml2) -> Result<XMLTreeElement, XMLReadError> {
-        guard bytes.count <= limits.maxBytes else { return .failure(.tooLarge(limit: limits.maxBytes)) }
-        if let problem = screen(bytes) { return .failure(problem) }
+        if let problem = check(bytes, limits: limits) { return .failure(problem) }
         switch engine {
         case .libxml2: return SAXTreeReader.read(bytes, limits: limits)
         case .foundationXML: return XMLParserTreeReader.read(bytes, limits: limits)
         }
+    }
+
+    /// What is refused before any parser runs: size, encoding, DTD.
+    static func check(_ bytes: [UInt8], limits: XMLSafetyLimits) -> XMLReadError? {
+        guard bytes.count <= limits.maxBytes else { return .tooLarge(limit: limits.maxBytes) }
+        return screen(bytes)
     }
 
     /// Byte-level checks made before parsing.

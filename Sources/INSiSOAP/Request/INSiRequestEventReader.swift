@@ -1,0 +1,254 @@
+import CLibXML2
+import Foundation
+
+/// Reads an INSi request straight from libxml2's SAX events, keeping only the fields the
+/// request reader uses: no tree, no string for an element nobody asks for.
+///
+/// It yields the same ``EnvelopeParts`` as reading the tree (``EnvelopeParts/init(tree:)``),
+/// with the tree's rules: the first element of a name counts (`Prenom` excepted, every one is
+/// kept), values are the element's own text trimmed, elements in other namespaces or places
+/// are passed over. The tests hold the two to identical results.
+final class INSiRequestEventReader: SAXHandler {
+    @exclusivity(unchecked) private(set) var parts = EnvelopeParts()
+    @exclusivity(unchecked) private var open: [Node] = []
+    /// The nodes met once already: only the first of a name counts, as with `child(_:_:)`.
+    @exclusivity(unchecked) private var seen: UInt64 = 0
+    /// Text of the leaf being read.
+    @exclusivity(unchecked) private var leafText: [UInt8] = []
+    @exclusivity(unchecked) private var namespaces = NamespaceCache()
+
+    override init(limits: XMLSafetyLimits) {
+        super.init(limits: limits)
+        open.reserveCapacity(8)
+        leafText.reserveCapacity(128)
+    }
+
+    override func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
+                                  attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
+        guard let parent = open.last else {
+            parts.rootName = String(cString: localName)
+            parts.rootNamespace = uri.map { String(cString: $0) } ?? ""
+            open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
+            return
+        }
+        let namespace = namespaces.namespace(at: uri)
+        var node = Node.ignored
+        switch parent {
+        case .ignored:
+            break
+        case .body:
+            parts.bodyChildCount += 1
+            guard parts.bodyChildCount == 1 else { break }
+            parts.payloadName = String(cString: localName)
+            parts.payloadNamespace = namespaces.string(at: uri)
+            if namespace == .recSans && parts.payloadName == "RECSANSVITALE" {
+                node = .traits
+                parts.traits = TraitsSearchRequest(birthName: nil, firstNames: [], sex: nil, birthDate: nil)
+            } else if namespace == .recVit && parts.payloadName == "RECVITALE" {
+                node = .vitale
+                parts.vitale = VitaleSearchRequest(ouvrantDroit: nil, birthDate: nil)
+            }
+        case .security:
+            if localName.isNamed("Assertion") { parts.headers.hasSAMLAssertion = true }
+        default:
+            for candidate in Node.children[Int(parent.rawValue)] where candidate.namespace == namespace && localName.isNamed(candidate.name) {
+                let bit: UInt64 = 1 << candidate.node.rawValue
+                if candidate.node != .traitsFirstName {
+                    guard seen & bit == 0 else { break }
+                    seen |= bit
+                }
+                node = candidate.node
+                opened(node, attributes: attributes, attributeCount: attributeCount)
+                break
+            }
+        }
+        open.append(node)
+    }
+
+    /// Marks the presence of what was opened (an empty element still counts as given).
+    private func opened(_ node: Node, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
+        switch node {
+        case .header: parts.hasHeader = true
+        case .body: parts.hasBody = true
+        case .lps: parts.headers.lps = ContexteLPS()
+        case .bam: parts.headers.bam = ContexteBAM()
+        case .security: parts.headers.hasSecurity = true
+        case .beneficiaryMatricule: parts.vitale?.beneficiary = WireMatricule(number: nil)
+        case .ouvrantDroitMatricule: parts.vitale?.ouvrantDroit = WireMatricule(number: nil)
+        case .idam:
+            // The unprefixed `R` attribute, as the tree's `attributes["R"]`.
+            guard attributeCount > 0, let attributes else { break }
+            for index in 0..<attributeCount {
+                let base = index * 5
+                guard let name = attributes[base], attributes[base + 1] == nil, name.isNamed("R"),
+                      let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+                parts.headers.lps?.idamR = attributeValue(start, end)
+            }
+        default: break
+        }
+    }
+
+    override func didEndElement() {
+        guard let node = open.popLast(), node.isLeaf else { return }
+        let value = String(decoding: leafText, as: UTF8.self).trimmingXMLSpace()
+        leafText.removeAll(keepingCapacity: true)
+        switch node {
+        case .messageID: parts.headers.messageID = value
+        case .action: parts.headers.action = value
+        case .lpsID: parts.headers.lps?.id = value
+        case .lpsTime: parts.headers.lps?.time = value
+        case .lpsEmitter: parts.headers.lps?.emitter = value
+        case .idam: parts.headers.lps?.idam = value
+        case .softwareVersion: parts.headers.lps?.version = value
+        case .softwareInstance: parts.headers.lps?.instance = value
+        case .softwareName: parts.headers.lps?.name = value
+        case .bamID: parts.headers.bam?.id = value
+        case .bamTime: parts.headers.bam?.time = value
+        case .bamEmitter: parts.headers.bam?.emitter = value
+        case .insuredNumber: parts.headers.bam?.insuredNumber = value
+        case .beneficiaryBirthDate: parts.headers.bam?.beneficiaryBirthDate = value
+        case .beneficiaryRank: parts.headers.bam?.beneficiaryRank = value
+        case .traitsBirthName: parts.traits?.birthName = value
+        case .traitsFirstName: parts.traits?.firstNames.append(value)
+        case .traitsSex: parts.traits?.sex = value
+        case .traitsBirthDate: parts.traits?.birthDate = value
+        case .traitsBirthPlace: parts.traits?.birthPlace = value
+        case .beneficiaryNumber: parts.vitale?.beneficiary?.number = value
+        case .beneficiaryKey: parts.vitale?.beneficiary?.key = value
+        case .beneficiaryType: parts.vitale?.beneficiary?.type = value
+        case .ouvrantDroitNumber: parts.vitale?.ouvrantDroit?.number = value
+        case .ouvrantDroitKey: parts.vitale?.ouvrantDroit?.key = value
+        case .ouvrantDroitType: parts.vitale?.ouvrantDroit?.type = value
+        case .vitaleBirthName: parts.vitale?.birthName = value
+        case .vitaleBirthDate: parts.vitale?.birthDate = value
+        case .vitaleRank: parts.vitale?.rank = value
+        default: break
+        }
+    }
+
+    override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let node = open.last, node.isLeaf else { return }
+        leafText.append(contentsOf: bytes)
+    }
+}
+
+extension INSiRequestEventReader {
+    /// Where an element sits in the request; the leaves carry a value.
+    enum Node: UInt8 {
+        case ignored, envelope, header, body
+        case messageID, action
+        case lps, lpsID, lpsTime, lpsEmitter, software, idam, softwareVersion, softwareInstance, softwareName
+        case bam, bamID, bamTime, bamEmitter, coverage, insured, insuredID, insuredNumber
+        case beneficiary, beneficiaryBirthDate, beneficiaryRank
+        case security
+        case traits, traitsBirthName, traitsFirstName, traitsSex, traitsBirthDate, traitsBirthPlace
+        case vitale, beneficiaryMatricule, beneficiaryNumber, beneficiaryKey, beneficiaryType
+        case ouvrantDroitMatricule, ouvrantDroitNumber, ouvrantDroitKey, ouvrantDroitType
+        case vitaleBirthName, vitaleBirthDate, vitaleRank
+
+        var isLeaf: Bool {
+            switch self {
+            case .messageID, .action, .lpsID, .lpsTime, .lpsEmitter, .idam, .softwareVersion, .softwareInstance, .softwareName,
+                 .bamID, .bamTime, .bamEmitter, .insuredNumber, .beneficiaryBirthDate, .beneficiaryRank,
+                 .traitsBirthName, .traitsFirstName, .traitsSex, .traitsBirthDate, .traitsBirthPlace,
+                 .beneficiaryNumber, .beneficiaryKey, .beneficiaryType, .ouvrantDroitNumber, .ouvrantDroitKey, .ouvrantDroitType,
+                 .vitaleBirthName, .vitaleBirthDate, .vitaleRank:
+                return true
+            default:
+                return false
+            }
+        }
+
+        struct Child: Sendable {
+            let namespace: KnownNamespace
+            let name: StaticString
+            let node: Node
+        }
+
+        /// The elements read under each node, by the node's raw value (the body and the
+        /// security header are handled apart).
+        static let children: [[Child]] = {
+            var table = [[Child]](repeating: [], count: Int(Node.vitaleRank.rawValue) + 1)
+            func add(_ parent: Node, _ namespace: KnownNamespace, _ list: [(StaticString, Node)]) {
+                table[Int(parent.rawValue)] = list.map { Child(namespace: namespace, name: $0.0, node: $0.1) }
+            }
+            add(.envelope, .soap, [("Header", .header), ("Body", .body)])
+            table[Int(Node.header.rawValue)] = [
+                Child(namespace: .wsa, name: "MessageID", node: .messageID), Child(namespace: .wsa, name: "Action", node: .action),
+                Child(namespace: .ctxlps, name: "ContexteLPS", node: .lps), Child(namespace: .ctxbam, name: "ContexteBAM", node: .bam),
+                Child(namespace: .wsse, name: "Security", node: .security),
+            ]
+            add(.lps, .ctxlps, [("Id", .lpsID), ("Temps", .lpsTime), ("Emetteur", .lpsEmitter), ("LPS", .software)])
+            add(.software, .ctxlps, [("IDAM", .idam), ("Version", .softwareVersion), ("Instance", .softwareInstance), ("Nom", .softwareName)])
+            add(.bam, .ctxbam, [("Id", .bamID), ("Temps", .bamTime), ("Emetteur", .bamEmitter), ("COUVERTURE", .coverage)])
+            add(.coverage, .ctxbam, [("ASSURE", .insured), ("BENEFICIAIRE", .beneficiary)])
+            add(.insured, .ctxbam, [("Id", .insuredID)])
+            add(.insuredID, .ctxbam, [("Num", .insuredNumber)])
+            add(.beneficiary, .ctxbam, [("DateNai", .beneficiaryBirthDate), ("Rang", .beneficiaryRank)])
+            add(.traits, .recSans, [("NomNaissance", .traitsBirthName), ("Prenom", .traitsFirstName), ("Sexe", .traitsSex),
+                                    ("DateNaissance", .traitsBirthDate), ("LieuNaissance", .traitsBirthPlace)])
+            add(.vitale, .recVit, [("MatriculeIndividu", .beneficiaryMatricule), ("MatriculeOD", .ouvrantDroitMatricule),
+                                   ("NomNaissance", .vitaleBirthName), ("DateNaissance", .vitaleBirthDate), ("RangNaissance", .vitaleRank)])
+            add(.beneficiaryMatricule, .recVit, [("NumIdentifiant", .beneficiaryNumber), ("Cle", .beneficiaryKey), ("TypeMatricule", .beneficiaryType)])
+            add(.ouvrantDroitMatricule, .recVit, [("NumIdentifiant", .ouvrantDroitNumber), ("Cle", .ouvrantDroitKey), ("TypeMatricule", .ouvrantDroitType)])
+            return table
+        }()
+    }
+
+    /// The namespaces of the contract, told apart once per distinct URI address.
+    enum KnownNamespace: UInt8, Sendable {
+        case none, other, soap, wsa, wsse, ctxlps, ctxbam, recSans, recVit
+
+        init(uri: String) {
+            switch uri {
+            case INSiNamespace.soap12: self = .soap
+            case INSiNamespace.wsa: self = .wsa
+            case INSiNamespace.wsse: self = .wsse
+            case INSiNamespace.ctxlps: self = .ctxlps
+            case INSiNamespace.ctxbam: self = .ctxbam
+            case INSiNamespace.recSans: self = .recSans
+            case INSiNamespace.recVit: self = .recVit
+            default: self = .other
+            }
+        }
+    }
+
+    /// Namespace URIs by the address libxml2 interned them at.
+    struct NamespaceCache {
+        private var addresses: [UnsafePointer<xmlChar>] = []
+        private var known: [KnownNamespace] = []
+        private var strings: [String] = []
+
+        mutating func namespace(at pointer: UnsafePointer<xmlChar>?) -> KnownNamespace {
+            guard let pointer else { return .none }
+            return entry(pointer).known
+        }
+
+        mutating func string(at pointer: UnsafePointer<xmlChar>?) -> String {
+            guard let pointer else { return "" }
+            return entry(pointer).uri
+        }
+
+        /// Past 32 URIs (never in a real request) they are read every time rather than
+        /// searched in an ever longer list.
+        private mutating func entry(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
+            if let index = addresses.firstIndex(of: pointer) { return (known[index], strings[index]) }
+            let uri = String(cString: pointer)
+            let namespace = KnownNamespace(uri: uri)
+            if addresses.count < 32 {
+                addresses.append(pointer)
+                known.append(namespace)
+                strings.append(uri)
+            }
+            return (namespace, uri)
+        }
+    }
+}
+
+extension UnsafePointer<xmlChar> {
+    /// True when this NUL-terminated name is `name`.
+    func isNamed(_ name: StaticString) -> Bool {
+        strcmp(UnsafeRawPointer(self).assumingMemoryBound(to: CChar.self),
+               UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+    }
+}

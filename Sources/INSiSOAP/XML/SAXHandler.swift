@@ -1,0 +1,89 @@
+import CLibXML2
+
+/// Receives the events of one libxml2 SAX2 parse (see ``SAXParser``) and builds what its
+/// subclass needs: a whole tree (``SAXTreeReader``) or just the fields of an INSi request
+/// (``INSiRequestEventReader``).
+///
+/// The safety limits are enforced here, before a subclass sees an event, so that every reader
+/// refuses exactly the same documents. One instance serves one parse, on one thread, one
+/// callback at a time; that is why the run-time exclusivity checks are switched off on its
+/// state (they were a third of the tree builder's cost).
+class SAXHandler {
+    let limits: XMLSafetyLimits
+    /// The parser driving this handler, to stop it at the first excess; set by ``SAXParser``.
+    var context: xmlParserCtxtPtr?
+    @exclusivity(unchecked) private(set) var failure: XMLReadError?
+    @exclusivity(unchecked) private var elements = 0
+    /// Text bytes kept so far by each open element (leading white space is not counted).
+    @exclusivity(unchecked) private var textBytes: [Int] = []
+
+    init(limits: XMLSafetyLimits) {
+        self.limits = limits
+        textBytes.reserveCapacity(16)
+    }
+
+    /// Nesting depth of the element being read (1 for the root).
+    var depth: Int { textBytes.count }
+
+    /// Records the first failure and stops the parser.
+    func fail(_ error: XMLReadError) {
+        if failure == nil { failure = error }
+        if let context { xmlStopParser(context) }
+    }
+
+    // MARK: For subclasses
+
+    /// An element starts. `attributes` holds five pointers per attribute (local name, prefix,
+    /// URI, value start, value end), as libxml2 gives them.
+    func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
+                         attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {}
+
+    /// The element opened last ends.
+    func didEndElement() {}
+
+    /// Character data directly inside the element opened last (never white space alone before
+    /// any other text: indentation between elements is not part of a value).
+    func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {}
+
+    // MARK: Called by the C callbacks
+
+    final func start(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
+                     attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
+        guard failure == nil else { return }
+        elements += 1
+        guard elements <= limits.maxElements else { return fail(.tooManyElements(limit: limits.maxElements)) }
+        guard textBytes.count < limits.maxDepth else { return fail(.tooDeep(limit: limits.maxDepth)) }
+        textBytes.append(0)
+        didStartElement(localName: localName, uri: uri, attributes: attributes, attributeCount: attributeCount)
+    }
+
+    final func end() {
+        guard failure == nil, !textBytes.isEmpty else { return }
+        didEndElement()
+        textBytes.removeLast()
+    }
+
+    final func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard failure == nil, let top = textBytes.indices.last else { return }
+        if textBytes[top] == 0 && bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
+        textBytes[top] += bytes.count
+        guard textBytes[top] <= limits.maxTextBytes else { return fail(.textTooLong(limit: limits.maxTextBytes)) }
+        didReceiveText(bytes)
+    }
+}
+
+extension String {
+    /// Without surrounding XML white space (space, tab, CR, LF).
+    func trimmingXMLSpace() -> String {
+        let utf8 = self.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+
+    /// A string from the bytes between two pointers (libxml2 attribute values).
+    init(xmlBytesFrom start: UnsafePointer<xmlChar>, to end: UnsafePointer<xmlChar>) {
+        self.init(decoding: UnsafeBufferPointer(start: start, count: start.distance(to: end)), as: UTF8.self)
+    }
+}

@@ -1,0 +1,112 @@
+import CLibXML2
+
+/// Runs libxml2's SAX2 parser over a document, straight through libxml2's C API, feeding a
+/// ``SAXHandler``.
+///
+/// libxml2 is the parser FoundationXML wraps (the very same `libxml2.so.2`); going one level
+/// down skips what `XMLParser` adds on top of it: a Swift `String` and an `NSDictionary` for
+/// every name, namespace and attribute, and a delegate call per event. Measured on the
+/// benchmark's 1.5 KB request, that bridging was most of the cost of a call
+/// (`Benchmarks/xml-read.sh`). The defences are ``SafeXMLReader``'s: its byte screen runs
+/// first (callers go through ``SafeXMLReader/check(_:limits:)``), the network is off, no
+/// entity is ever substituted or resolved, and the handler's limits stop the parser at the
+/// first excess.
+enum SAXParser {
+    /// libxml2 asks for one initialisation before it is used from several threads.
+    private static let initialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    /// Parses `bytes` (already screened) into `handler`; nil when the document was read whole.
+    static func parse(_ bytes: [UInt8], into handler: SAXHandler) -> XMLReadError? {
+        guard Self.initialized else { return .notWellFormed(line: 0, column: 0, reason: "libxml2 is not initialised") }
+        let pool = ParserContextPool.shared
+        guard let context = pool.take(orCreate: {
+            var callbacks = makeCallbacks()
+            return xmlCreatePushParserCtxt(&callbacks, nil, nil, 0, nil)
+        }) else {
+            return .notWellFormed(line: 0, column: 0, reason: "libxml2 could not create a parser")
+        }
+        let error: XMLReadError? = withExtendedLifetime(handler) {
+            handler.context = context
+            context.pointee.userData = Unmanaged.passUnretained(handler).toOpaque()
+            _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
+            // A push parser given no first chunk cannot sniff the byte-order mark; the screen
+            // has established UTF-8, so the mark is simply skipped.
+            let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let status = bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlParseChunk(context, chars.baseAddress.map { $0 + start }, Int32(chars.count - start), 1)
+                }
+            }
+            handler.context = nil
+            if let failure = handler.failure { return failure }
+            // nsWellFormed: a prefix that no declaration binds is refused too.
+            guard status == 0, context.pointee.wellFormed != 0, context.pointee.nsWellFormed != 0 else {
+                return notWellFormed(context)
+            }
+            return nil
+        }
+        pool.give(context, succeeded: error == nil)
+        return error
+    }
+
+    private static func notWellFormed(_ context: xmlParserCtxtPtr) -> XMLReadError {
+        guard let error = xmlCtxtGetLastError(context), error.pointee.code != 0 else {
+            return .notWellFormed(line: Int(xmlSAX2GetLineNumber(context)), column: Int(xmlSAX2GetColumnNumber(context)),
+                                  reason: "unexpected end of document")
+        }
+        let message = error.pointee.message.map { String(cString: $0) } ?? "libxml2 error \(error.pointee.code)"
+        return .notWellFormed(line: Int(error.pointee.line), column: Int(error.pointee.int2),
+                              reason: message.trimmingXMLSpace())
+    }
+
+    /// The callbacks (libxml2 copies them into each context it creates).
+    private static func makeCallbacks() -> xmlSAXHandler {
+        var callbacks = xmlSAXHandler()
+        callbacks.initialized = XML_SAX2_MAGIC
+        callbacks.startElementNs = saxStartElement
+        callbacks.endElementNs = saxEndElement
+        callbacks.characters = saxCharacters
+        callbacks.ignorableWhitespace = saxCharacters
+        callbacks.cdataBlock = saxCharacters
+        // Any declaration or subset ends the parse (the byte screen has refused them already).
+        callbacks.internalSubset = saxSubset
+        callbacks.externalSubset = saxSubset
+        callbacks.entityDecl = saxEntityDeclaration
+        // No getEntity: an undeclared entity is then a well-formedness error, never a lookup.
+        callbacks.serror = saxError
+        return callbacks
+    }
+}
+
+private func handler(_ context: UnsafeMutableRawPointer?) -> SAXHandler? {
+    context.map { Unmanaged<SAXHandler>.fromOpaque($0).takeUnretainedValue() }
+}
+
+private let saxStartElement: startElementNsSAX2Func = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+    guard let localName else { return }
+    handler(context)?.start(localName: localName, uri: uri, attributes: attributes, attributeCount: Int(attributeCount))
+}
+
+private let saxEndElement: endElementNsSAX2Func = { context, _, _, _ in
+    handler(context)?.end()
+}
+
+private let saxCharacters: charactersSAXFunc = { context, characters, length in
+    guard let characters, length > 0 else { return }
+    handler(context)?.text(UnsafeBufferPointer(start: characters, count: Int(length)))
+}
+
+private let saxSubset: internalSubsetSAXFunc = { context, _, _, _ in
+    handler(context)?.fail(.doctypeForbidden)
+}
+
+private let saxEntityDeclaration: entityDeclSAXFunc = { context, _, _, _, _, _ in
+    handler(context)?.fail(.doctypeForbidden)
+}
+
+/// Errors are read from the parser context once it stops; this only keeps libxml2 from
+/// printing them on standard error.
+private let saxError: xmlStructuredErrorFunc = { _, _ in }
