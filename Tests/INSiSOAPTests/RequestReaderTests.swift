@@ -107,4 +107,17 @@ struct RequestReaderTests {
         #expect(vitale.headers.bam?.insuredNumber == "160012B020777")
         #expect(vitale.body == .vitale(VitaleSearchRequest(ouvrantDroit: WireMatricule(number: "160012B020777", key: "13"), birthDate: "1997-02-26", rank: "1")))
     }
+
+    @Test("Content-Type parameters: case, quotes, escapes, spaces")
+    func contentTypeParameters() {
+        let header = #"Application/SOAP+XML ; Charset=UTF-8;ACTION = "urn:a\"b;c" ; q=1"#
+        #expect(ContentType.mediaType(header) == "application/soap+xml")
+        #expect(ContentType.parameter("action", in: header) == #"urn:a"b;c"#)
+        #expect(ContentType.parameter("CHARSET", in: header) == "UTF-8")
+        #expect(ContentType.parameter("q", in: header) == "1")
+        #expect(ContentType.parameter("missing", in: header) == nil)
+        #expect(ContentType.parameter("action", in: "application/soap+xml") == nil)
+        #expect(ContentType.parameter("action", in: "application/soap+xml; action=") == "")
+    }
 }
+

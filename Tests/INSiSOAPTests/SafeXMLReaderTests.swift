@@ -60,6 +60,9 @@ struct SafeXMLReaderTests {
         #expect(read(#"<?xml version="1.0" encoding="UTF-16"?><r/>"#, engine) == .failure(.unsupportedEncoding("UTF-16")))
         #expect(SafeXMLReader.read([0xFF, 0xFE, 0x3C, 0x00, 0x72, 0x00, 0x2F, 0x00, 0x3E, 0x00], engine: engine) == .failure(.unsupportedEncoding("UTF-16")))
         #expect((try? read(#"<?xml version="1.0" encoding="utf-8"?><r/>"#, engine).get())?.name == "r")
+        #expect(read("<?xml version='1.0' encoding = 'ISO-8859-1'?><r/>", engine) == .failure(.unsupportedEncoding("ISO-8859-1")))
+        // Only the declaration's encoding counts: an attribute of that name is just an attribute.
+        #expect((try? read(#"<?xml version="1.0"?><r encoding="latin1"/>"#, engine).get())?.attributes == ["encoding": "latin1"])
     }
 
     @Test("not well-formed XML says where", arguments: XMLReadEngine.allCases)

@@ -10,8 +10,12 @@ public enum ContentType {
 
     /// A parameter's value, unquoted (backslash escapes honoured); names are case-insensitive.
     public static func parameter(_ name: String, in header: String) -> String? {
-        let wanted = Array(name.lowercased().utf8)
-        let bytes = Array(header.utf8)
+        var header = header
+        return header.withUTF8 { parameter(name, in: $0) }
+    }
+
+    private static func parameter(_ name: String, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let wanted = name.utf8
         guard var index = bytes.firstIndex(of: UInt8(ascii: ";")) else { return nil }
         while index < bytes.count {
             index += 1  // past ';'
@@ -36,7 +40,7 @@ public enum ContentType {
                 while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
                 value = Array(trim(bytes[start..<index]))
             }
-            if key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == $1 }) {
+            if key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == lowered($1) }) {
                 return String(decoding: value, as: UTF8.self)
             }
         }
@@ -47,8 +51,8 @@ public enum ContentType {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
-    private static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
+    private static func trim<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
+        var slice = bytes[...]
         while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
         while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
         return slice

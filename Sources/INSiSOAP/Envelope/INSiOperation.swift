@@ -6,7 +6,13 @@ public enum INSiOperation: String, Sendable, CaseIterable, Codable {
     case vitaleSearch = "rechercherInsAvecCarteVitale"
 
     /// The SOAP 1.2 action (Content-Type `action` parameter and `wsa:Action`).
-    public var action: String { "urn:ServiceIdentiteCertifiee:1.0.0:\(rawValue)" }
+    public var action: String {
+        // Literals, not built from rawValue: every call compares its actions with these.
+        switch self {
+        case .traitsSearch: return "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite"
+        case .vitaleSearch: return "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale"
+        }
+    }
 
     /// The body element of the request.
     public var bodyElement: (namespace: String, name: String) {

@@ -221,18 +221,19 @@ extension INSiRequestEventReader {
 
         mutating func namespace(at pointer: UnsafePointer<xmlChar>?) -> KnownNamespace {
             guard let pointer else { return .none }
-            return entry(pointer).known
+            if let index = addresses.firstIndex(of: pointer) { return known[index] }
+            return add(pointer).known
         }
 
         mutating func string(at pointer: UnsafePointer<xmlChar>?) -> String {
             guard let pointer else { return "" }
-            return entry(pointer).uri
+            if let index = addresses.firstIndex(of: pointer) { return strings[index] }
+            return add(pointer).uri
         }
 
         /// Past 32 URIs (never in a real request) they are read every time rather than
         /// searched in an ever longer list.
-        private mutating func entry(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
-            if let index = addresses.firstIndex(of: pointer) { return (known[index], strings[index]) }
+        private mutating func add(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
             let uri = String(cString: pointer)
             let namespace = KnownNamespace(uri: uri)
             if addresses.count < 32 {

@@ -44,20 +44,24 @@ public enum SafeXMLReader {
         return nil
     }
 
-    /// The `encoding` pseudo-attribute of the XML declaration, if any (read on bytes: this runs
-    /// for every call).
+    /// The `encoding` pseudo-attribute of the XML declaration, if any. Read on raw bytes, and
+    /// only within the declaration: this runs for every call.
     private static func declaredEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard bytes.starts(with: "<?xml".utf8), let end = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let declaration = bytes[bytes.startIndex..<end]
-        let name = Array("encoding".utf8)
-        guard var index = declaration.indices.first(where: { declaration[$0...].starts(with: name) }) else { return nil }
-        index += name.count
-        while index < end && (declaration[index] == 0x20 || declaration[index] == UInt8(ascii: "=")) { index += 1 }
-        guard index < end, declaration[index] == UInt8(ascii: "\"") || declaration[index] == UInt8(ascii: "'") else { return nil }
-        let quote = declaration[index]
-        let valueStart = index + 1
-        let valueEnd = declaration[valueStart...].firstIndex(of: quote) ?? end
-        return String(decoding: declaration[valueStart..<valueEnd], as: UTF8.self)
+        bytes.withUnsafeBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress, buffer.count > 5, memcmp(base, "<?xml", 5) == 0,
+                  let close = memchr(base, Int32(UInt8(ascii: ">")), buffer.count) else { return nil }
+            let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+            // The declaration is a few dozen bytes: a plain search is enough.
+            guard let found = (5..<max(5, end - 7)).first(where: { memcmp(base + $0, "encoding", 8) == 0 }) else { return nil }
+            var index = found + 8
+            while index < end && (buffer[index] == 0x20 || buffer[index] == UInt8(ascii: "=")) { index += 1 }
+            guard index < end, buffer[index] == UInt8(ascii: "\"") || buffer[index] == UInt8(ascii: "'") else { return nil }
+            let quote = buffer[index]
+            let valueStart = index + 1
+            var valueEnd = valueStart
+            while valueEnd < end && buffer[valueEnd] != quote { valueEnd += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[valueStart..<valueEnd]), as: UTF8.self)
+        }
     }
 
     /// True when `<!DOCTYPE` or `<!ENTITY` appears anywhere. One pass: memchr finds each `<`
