@@ -142,15 +142,17 @@ extension CallRecord {
     /// The traits of a request to keep: the body itself when it is small (formatted only if read),
     /// else its fields cut to size.
     static func traitsSource(of body: INSiRequest.Body) -> TraitsSource {
+        // No temporary arrays: this runs for every call.
+        func fits(_ value: String?) -> Bool { (value?.utf8.count ?? 0) <= maxFieldBytes }
         let small: Bool
         switch body {
         case .traits(let traits):
-            small = traits.firstNames.count <= maxFirstNames
-                && ([traits.birthName, traits.sex, traits.birthDate, traits.birthPlace].compactMap { $0 } + traits.firstNames)
-                    .allSatisfy { $0.utf8.count <= maxFieldBytes }
+            small = traits.firstNames.count <= maxFirstNames && traits.firstNames.allSatisfy(fits)
+                && fits(traits.birthName) && fits(traits.sex) && fits(traits.birthDate) && fits(traits.birthPlace)
         case .vitale(let vitale):
-            small = [vitale.birthName, vitale.birthDate, vitale.rank, vitale.ouvrantDroit?.number, vitale.ouvrantDroit?.key,
-                     vitale.beneficiary?.number, vitale.beneficiary?.key].compactMap { $0 }.allSatisfy { $0.utf8.count <= maxFieldBytes }
+            small = fits(vitale.birthName) && fits(vitale.birthDate) && fits(vitale.rank)
+                && fits(vitale.ouvrantDroit?.number) && fits(vitale.ouvrantDroit?.key)
+                && fits(vitale.beneficiary?.number) && fits(vitale.beneficiary?.key)
         }
         if small { return .body(body) }
         return .fields(INSiRequest.journalTraits(of: body).mapValues { capped($0) ?? "" })

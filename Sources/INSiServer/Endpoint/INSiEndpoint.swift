@@ -29,19 +29,22 @@ public struct INSiEndpoint: Sendable {
     public func handle(_ request: HTTPRequest, reply: HTTPReply) {
         let started = ContinuousClock.now
         let outcome = answer(request)
-        let finish: @Sendable () -> Void = { [state, logger] in
-            var record = outcome.record
-            let elapsed = ContinuousClock.now - started
-            record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            INSiEndpoint.log(record, logger)
-            state.recordCall(record)
-            reply(outcome.action)
-        }
         if outcome.delayMs > 0 {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs), execute: finish)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
+                finish(outcome, started: started, reply: reply)
+            }
         } else {
-            finish()
+            // Called directly: no closure context to allocate on the common path.
+            finish(outcome, started: started, reply: reply)
         }
+    }
+
+    private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply) {
+        let elapsed = ContinuousClock.now - started
+        outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        INSiEndpoint.log(outcome.record, logger)
+        state.recordCall(outcome.record)
+        reply(outcome.action)
     }
 
     func answer(_ http: HTTPRequest) -> Outcome {
@@ -59,13 +62,23 @@ public struct INSiEndpoint: Sendable {
         record.messageID = CallRecord.capped(headers.messageID)
         record.idam = CallRecord.capped(headers.lps?.idam)
         record.emitter = CallRecord.capped(headers.lps?.emitter)
-        record.software = CallRecord.capped(headers.lps.map { [$0.name, $0.version].compactMap { $0 }.joined(separator: " ") })
+        record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
             return applying(scenario, to: request, record: record)
         }
         return normalAnswer(request, record: record)
+    }
+
+    /// LPS/Nom and LPS/Version, as one text for the journal.
+    static func software(_ lps: ContexteLPS) -> String {
+        switch (lps.name, lps.version) {
+        case let (name?, version?): return name + " " + version
+        case let (name?, nil): return name
+        case let (nil, version?): return version
+        case (nil, nil): return ""
+        }
     }
 
     /// What INSi itself would answer.
