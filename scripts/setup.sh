@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what insi-sim needs and is missing: the system libraries Foundation links against
-# for XML (libxml2) and HTTP clients (libcurl), and python zeep for the third-party SOAP client test.
+# for XML (libxml2) and HTTP clients (libcurl), pkg-config (SwiftPM finds libxml2's headers
+# with it), and python zeep for the third-party SOAP client test.
 # Safe to run again: it only installs what is absent.
 set -euo pipefail
 
 need_apt=()
-for pkg in libcurl4-openssl-dev libxml2-dev; do
+for pkg in libcurl4-openssl-dev libxml2-dev pkg-config; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${#need_apt[@]}" -gt 0 ]; then

@@ -6,7 +6,7 @@ import Foundation
 import INSiSOAP
 
 let arguments = CommandLine.arguments.dropFirst()
-let count = arguments.lazy.compactMap(Int.init).first ?? 20_000
+let count = arguments.lazy.compactMap(Int.init).first ?? 4_000
 // Naming an engine measures only that one (handy under a profiler).
 let engines = XMLReadEngine.allCases.filter { arguments.contains($0.rawValue) }.nilIfEmpty ?? XMLReadEngine.allCases
 let rounds = 15
