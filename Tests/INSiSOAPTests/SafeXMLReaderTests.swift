@@ -49,6 +49,14 @@ struct SafeXMLReaderTests {
         #expect(read(many, engine) == .failure(.tooManyElements(limit: 2_000)))
     }
 
+    @Test("attributes are bounded before libxml2 compares them with each other", arguments: XMLReadEngine.allCases)
+    func attributes(engine: XMLReadEngine) {
+        let crowded = "<r " + (0..<8_001).map { "a\($0)='1'" }.joined(separator: " ") + "/>"
+        #expect(read(crowded, engine) == .failure(.tooManyAttributes(limit: 8_000)))
+        let fine = "<r " + (0..<100).map { "a\($0)='1'" }.joined(separator: " ") + "/>"
+        #expect((try? read(fine, engine).get())?.attributes.count == 100)
+    }
+
     @Test("size and text limits", arguments: XMLReadEngine.allCases)
     func sizes(engine: XMLReadEngine) {
         #expect(read("<r>" + String(repeating: "x", count: 100) + "</r>", limits: XMLSafetyLimits(maxBytes: 50), engine) == .failure(.tooLarge(limit: 50)))
@@ -61,6 +69,7 @@ struct SafeXMLReaderTests {
         #expect(SafeXMLReader.read([0xFF, 0xFE, 0x3C, 0x00, 0x72, 0x00, 0x2F, 0x00, 0x3E, 0x00], engine: engine) == .failure(.unsupportedEncoding("UTF-16")))
         #expect((try? read(#"<?xml version="1.0" encoding="utf-8"?><r/>"#, engine).get())?.name == "r")
         #expect(read("<?xml version='1.0' encoding = 'ISO-8859-1'?><r/>", engine) == .failure(.unsupportedEncoding("ISO-8859-1")))
+        #expect(read("<?xml version='1.0' encoding\t\n=\r\n'UTF-7'?><r/>", engine) == .failure(.unsupportedEncoding("UTF-7")))
         // Only the declaration's encoding counts: an attribute of that name is just an attribute.
         #expect((try? read(#"<?xml version="1.0"?><r encoding="latin1"/>"#, engine).get())?.attributes == ["encoding": "latin1"])
     }

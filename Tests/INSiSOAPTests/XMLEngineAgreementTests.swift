@@ -122,6 +122,7 @@ struct XMLEngineAgreementTests {
         let before: [String] = [
             "<r></s>", "<r>&x;</r>", String(repeating: "<a>", count: 100), manyNames,
             "<r>" + String(repeating: "x", count: 70_000) + "</r>", Self.snippets[0],
+            "<r xmlns:long=\"urn:" + String(repeating: "u", count: 100_000) + "\"><long:a/></r>",
         ]
         for (index, document) in before.enumerated() {
             _ = SafeXMLReader.read(Array(document.utf8))

@@ -36,14 +36,14 @@ extension INSiFault {
         switch error {
         case .notWellFormed, .empty: detailCode = "insisim_901"
         case .doctypeForbidden, .unsupportedEncoding: detailCode = "insisim_902"
-        case .tooDeep, .tooManyElements, .textTooLong: detailCode = "insisim_903"
+        case .tooDeep, .tooManyElements, .tooManyAttributes, .textTooLong: detailCode = "insisim_903"
         case .tooLarge: detailCode = "insisim_904"
         }
         let reason: String
         switch error {
         case .notWellFormed, .empty: reason = "La requête n'est pas un document XML bien formé."
         case .doctypeForbidden, .unsupportedEncoding: reason = "La requête contient des constructions XML interdites."
-        case .tooDeep, .tooManyElements, .textTooLong, .tooLarge: reason = "La requête dépasse les limites de taille autorisées."
+        case .tooDeep, .tooManyElements, .tooManyAttributes, .textTooLong, .tooLarge: reason = "La requête dépasse les limites de taille autorisées."
         }
         return INSiFault(code: .sender, subcode: "siram_900", reason: reason, detailCode: detailCode,
                          messageID: messageID, detailText: error.description)

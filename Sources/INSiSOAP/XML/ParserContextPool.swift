@@ -5,8 +5,9 @@ import Synchronization
 /// buffers, about 4 µs of the 1.5 KB request's parse, and a context can be reset and reused.
 ///
 /// Only a context whose parse succeeded comes back, and only while its name dictionary stays
-/// small: the dictionary keeps every element name it has seen, so a context that met many
-/// distinct names (a hostile request) is freed rather than kept growing.
+/// small: the dictionary keeps every name, prefix and namespace URI it has seen (a URI can be
+/// a megabyte long), so a context that met many or long names is freed rather than kept
+/// growing.
 final class ParserContextPool: Sendable {
     static let shared = ParserContextPool(capacity: 16)
 
@@ -17,8 +18,10 @@ final class ParserContextPool: Sendable {
 
     private let capacity: Int
     private let contexts = Mutex<[Context]>([])
-    /// Most distinct names a kept context may have interned (a request uses about 60).
+    /// Most distinct names a kept context may have interned (a request uses about 60), and
+    /// most bytes they may take.
     private let maxDictionaryEntries = 512
+    private let maxDictionaryBytes = 64 * 1024
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -27,8 +30,8 @@ final class ParserContextPool: Sendable {
     /// A kept context reset for a new document, or `create()`'s when none is left.
     func take(orCreate create: () -> xmlParserCtxtPtr?) -> xmlParserCtxtPtr? {
         if let reused = contexts.withLock({ $0.popLast() }) {
-            xmlCtxtResetPush(reused.pointer, nil, 0, nil, nil)
-            return reused.pointer
+            if xmlCtxtResetPush(reused.pointer, nil, 0, nil, nil) == 0 { return reused.pointer }
+            xmlFreeParserCtxt(reused.pointer)
         }
         return create()
     }
@@ -36,7 +39,8 @@ final class ParserContextPool: Sendable {
     /// Returns a context after a parse; `succeeded` false frees it.
     func give(_ context: xmlParserCtxtPtr, succeeded: Bool) {
         context.pointee.userData = nil
-        if succeeded && xmlDictSize(context.pointee.dict) <= maxDictionaryEntries {
+        if succeeded && xmlDictSize(context.pointee.dict) <= maxDictionaryEntries
+            && xmlDictGetUsage(context.pointee.dict) <= maxDictionaryBytes {
             let kept = contexts.withLock { pool -> Bool in
                 guard pool.count < capacity else { return false }
                 pool.append(Context(pointer: context))

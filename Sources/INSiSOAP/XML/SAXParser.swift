@@ -8,9 +8,10 @@ import CLibXML2
 /// every name, namespace and attribute, and a delegate call per event. Measured on the
 /// benchmark's 1.5 KB request, that bridging was most of the cost of a call
 /// (`Benchmarks/xml-read.sh`). The defences are ``SafeXMLReader``'s: its byte screen runs
-/// first (callers go through ``SafeXMLReader/check(_:limits:)``), the network is off, no
-/// entity is ever substituted or resolved, and the handler's limits stop the parser at the
-/// first excess.
+/// first (callers go through ``SafeXMLReader/check(_:limits:)``), the network is off, the
+/// document is decoded as UTF-8 whatever it declares, only the predefined entities and
+/// character references are replaced (no other entity can be declared, none is looked up),
+/// and the handler's limits stop the parser at the first excess.
 enum SAXParser {
     /// libxml2 asks for one initialisation before it is used from several threads.
     private static let initialized: Bool = {
@@ -31,7 +32,10 @@ enum SAXParser {
         let error: XMLReadError? = withExtendedLifetime(handler) {
             handler.context = context
             context.pointee.userData = Unmanaged.passUnretained(handler).toOpaque()
-            _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
+            // IGNORE_ENC: the screen has established UTF-8 (or its ASCII subset); libxml2 must
+            // not switch to another decoder on a declaration the screen did not read.
+            _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                                                 | XML_PARSE_IGNORE_ENC.rawValue))
             // A push parser given no first chunk cannot sniff the byte-order mark; the screen
             // has established UTF-8, so the mark is simply skipped.
             let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

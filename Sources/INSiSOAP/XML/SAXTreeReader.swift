@@ -71,9 +71,9 @@ struct InternedNames {
     }
 }
 
-/// An attribute value as SAX2 hands it over. Entities are not substituted (no
-/// `XML_PARSE_NOENT`, the flag behind XXE), so libxml2 keeps an `&` of the value written as
-/// `&#38;` (every other reference is already replaced, and a bare `&` cannot occur).
+/// An attribute value as SAX2 hands it over. Without `XML_PARSE_NOENT` (the flag behind XXE),
+/// libxml2 hands every `&` of the value (written `&amp;`, `&#38;` or `&#x26;`) over as `&#38;`;
+/// every other reference is already replaced, and a bare `&` cannot occur.
 func attributeValue(_ start: UnsafePointer<xmlChar>, _ end: UnsafePointer<xmlChar>) -> String {
     let value = String(xmlBytesFrom: start, to: end)
     guard UnsafeBufferPointer(start: start, count: start.distance(to: end)).contains(UInt8(ascii: "&")) else { return value }

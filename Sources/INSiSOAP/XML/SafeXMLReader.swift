@@ -20,7 +20,23 @@ public enum SafeXMLReader {
     /// What is refused before any parser runs: size, encoding, DTD.
     static func check(_ bytes: [UInt8], limits: XMLSafetyLimits) -> XMLReadError? {
         guard bytes.count <= limits.maxBytes else { return .tooLarge(limit: limits.maxBytes) }
-        return screen(bytes)
+        if let problem = screen(bytes) { return problem }
+        // Every attribute and namespace declaration has an `=`; libxml2 checks each against the
+        // others of its element (quadratic) before our element limits see it, so bound them
+        // here. Text may hold `=` too (base64 padding): the bound is generous.
+        let maxAttributes = 4 * limits.maxElements
+        let equals = bytes.withUnsafeBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            var count = 0
+            var offset = 0
+            while offset < buffer.count, let found = memchr(base + offset, Int32(UInt8(ascii: "=")), buffer.count - offset) {
+                count += 1
+                if count > maxAttributes { break }
+                offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+            return count
+        }
+        return equals > maxAttributes ? .tooManyAttributes(limit: maxAttributes) : nil
     }
 
     /// Byte-level checks made before parsing.
@@ -54,7 +70,8 @@ public enum SafeXMLReader {
             // The declaration is a few dozen bytes: a plain search is enough.
             guard let found = (5..<max(5, end - 7)).first(where: { memcmp(base + $0, "encoding", 8) == 0 }) else { return nil }
             var index = found + 8
-            while index < end && (buffer[index] == 0x20 || buffer[index] == UInt8(ascii: "=")) { index += 1 }
+            while index < end && (buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == 0x0A || buffer[index] == 0x0D
+                                  || buffer[index] == UInt8(ascii: "=")) { index += 1 }
             guard index < end, buffer[index] == UInt8(ascii: "\"") || buffer[index] == UInt8(ascii: "'") else { return nil }
             let quote = buffer[index]
             let valueStart = index + 1

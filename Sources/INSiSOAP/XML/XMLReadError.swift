@@ -8,6 +8,9 @@ public enum XMLReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(limit: Int)
     case tooDeep(limit: Int)
     case tooManyElements(limit: Int)
+    /// More `=` than attributes could sensibly need: libxml2 compares each attribute of an
+    /// element with all the others before any limit of ours sees the element.
+    case tooManyAttributes(limit: Int)
     case textTooLong(limit: Int)
     case notWellFormed(line: Int, column: Int, reason: String)
     case empty
@@ -19,6 +22,7 @@ public enum XMLReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let limit): return "the message is larger than \(limit) bytes"
         case .tooDeep(let limit): return "elements are nested deeper than \(limit) levels"
         case .tooManyElements(let limit): return "the message has more than \(limit) elements"
+        case .tooManyAttributes(let limit): return "the message has more than \(limit) attributes"
         case .textTooLong(let limit): return "an element holds more than \(limit) bytes of text"
         case .notWellFormed(let line, let column, let reason): return "XML not well-formed at line \(line), column \(column): \(reason)"
         case .empty: return "the message is empty"
