@@ -65,20 +65,25 @@ class SAXHandler {
 
     final func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard failure == nil, let top = textBytes.indices.last else { return }
-        if textBytes[top] == 0 && bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
+        if textBytes[top] == 0 && bytes.allSatisfy(\.isXMLSpace) { return }
         textBytes[top] += bytes.count
         guard textBytes[top] <= limits.maxTextBytes else { return fail(.textTooLong(limit: limits.maxTextBytes)) }
         didReceiveText(bytes)
     }
 }
 
+extension UInt8 {
+    /// XML white space (space, tab, LF, CR), the only bytes trimmed from values or skipped
+    /// between elements.
+    var isXMLSpace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
+}
+
 extension String {
     /// Without surrounding XML white space (space, tab, CR, LF).
     func trimmingXMLSpace() -> String {
         let utf8 = self.utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
-        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = utf8.first, let last = utf8.last, first.isXMLSpace || last.isXMLSpace else { return self }
+        guard let start = utf8.firstIndex(where: { !$0.isXMLSpace }), let end = utf8.lastIndex(where: { !$0.isXMLSpace }) else { return "" }
         return String(self[start...end])
     }
 

@@ -46,7 +46,7 @@ public enum SafeXMLReader {
         if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
             return .unsupportedEncoding("UTF-16")
         }
-        guard bytes[start...].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return .empty }
+        guard bytes[start...].contains(where: { !$0.isXMLSpace }) else { return .empty }
         if bytes.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }) {
             return .unsupportedEncoding("a multi-byte encoding with NUL bytes (UTF-16/32)")
         }
@@ -70,8 +70,7 @@ public enum SafeXMLReader {
             // The declaration is a few dozen bytes: a plain search is enough.
             guard let found = (5..<max(5, end - 7)).first(where: { memcmp(base + $0, "encoding", 8) == 0 }) else { return nil }
             var index = found + 8
-            while index < end && (buffer[index] == 0x20 || buffer[index] == 0x09 || buffer[index] == 0x0A || buffer[index] == 0x0D
-                                  || buffer[index] == UInt8(ascii: "=")) { index += 1 }
+            while index < end && (buffer[index].isXMLSpace || buffer[index] == UInt8(ascii: "=")) { index += 1 }
             guard index < end, buffer[index] == UInt8(ascii: "\"") || buffer[index] == UInt8(ascii: "'") else { return nil }
             let quote = buffer[index]
             let valueStart = index + 1

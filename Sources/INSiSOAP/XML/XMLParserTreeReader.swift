@@ -64,7 +64,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         guard failure == nil, !stack.isEmpty else { return }
         // White space before any text (indentation between elements) is never part of a value:
         // not storing it saves a string per element of a pretty-printed request.
-        if stack[stack.count - 1].text.isEmpty && string.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return }
+        if stack[stack.count - 1].text.isEmpty && string.utf8.allSatisfy(\.isXMLSpace) { return }
         stack[stack.count - 1].text += string
         if stack[stack.count - 1].text.utf8.count > limits.maxTextBytes {
             fail(.textTooLong(limit: limits.maxTextBytes), parser)
