@@ -22,7 +22,9 @@ let package = Package(
         // per-element bridging of XMLParser (see SAXTreeReader).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2"]),
-        .target(name: "HTTPServer", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // epoll, eventfd and accept4, which Swift's Glibc module does not export.
+        .target(name: "CSystemLinux"),
+        .target(name: "HTTPServer", dependencies: ["CSystemLinux", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "INSiServer",
             dependencies: ["INSiCore", "INSiSOAP", "HTTPServer", .product(name: "Logging", package: "swift-log")]

@@ -10,7 +10,7 @@ private enum Parsed: Equatable {
 
 /// Feeds `text` to a parser the way a connection does: `step` bytes at a time (all at once when
 /// nil), keeping unconsumed bytes, until no further progress is possible.
-private func parse(_ text: String, step: Int? = nil, limits: HTTPParserLimits = HTTPParserLimits()) -> [Parsed] {
+private func parse(_ text: String, step: Int? = nil, limits: HTTPServerConfiguration.Limits = .init()) -> [Parsed] {
     var parser = HTTPRequestParser(limits: limits)
     var buffer = ReadBuffer()
     var results: [Parsed] = []
@@ -47,12 +47,17 @@ private func parse(_ text: String, step: Int? = nil, limits: HTTPParserLimits = 
 
 /// The single head of a complete request without body.
 private func head(_ text: String) -> HTTPRequestHead? {
-    var parser = HTTPRequestParser(limits: HTTPParserLimits())
+    var parser = HTTPRequestParser(limits: .init())
     var consumed = 0
     let bytes = Array(text.utf8)
     let event = bytes.withUnsafeBufferPointer { parser.parse($0, consumed: &consumed) }
     if case .request(let head, _) = event { return head }
     return nil
+}
+
+/// A chunked POST whose body part is `chunks`.
+private func chunked(_ chunks: String) -> String {
+    "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
 }
 
 @Suite("Request parser")
@@ -103,6 +108,36 @@ struct HTTPRequestParserTests {
         ])
     }
 
+    @Test(arguments: [nil, 1, 3])
+    func validChunkExtensionsAndTrailersAreAccepted(step: Int?) {
+        let text = chunked("5 ; a = b ;c=\"quoted \\\" \\\\ text\" ;d\r\nhello\r\n0;last\r\nX-T: 1\r\nY:\r\n\r\n")
+        #expect(parse(text, step: step).last == .request(method: "POST", target: "/c", body: "hello"))
+    }
+
+    @Test func tooManyTrailerFieldsGet431() {
+        var limits = HTTPServerConfiguration.Limits()
+        limits.maxHeaderCount = 3
+        let trailers = (0..<4).map { "T\($0): v\r\n" }.joined()
+        #expect(parse(chunked("1\r\na\r\n0\r\n" + trailers + "\r\n"), limits: limits).last == .failure(.headersTooLarge))
+    }
+
+    @Test func absoluteFormTargetsGiveThePathAndTheAuthority() throws {
+        let parsed = try #require(head("POST HTTP://insi.example:8443/lps?x=1 HTTP/1.1\r\nHost: h\r\n\r\n"))
+        #expect(parsed.path == "/lps")
+        #expect(parsed.query == "x=1")
+        #expect(parsed.targetAuthority == "insi.example:8443")
+        #expect(parsed.authority == "insi.example:8443")
+        let bare = try #require(head("GET http://insi.example HTTP/1.1\r\nHost: h\r\n\r\n"))
+        #expect(bare.path == "/")
+        #expect(bare.query == nil)
+        let query = try #require(head("GET http://insi.example?wsdl HTTP/1.1\r\nHost: h\r\n\r\n"))
+        #expect(query.path == "/")
+        #expect(query.query == "wsdl")
+        let origin = try #require(head("GET /lps HTTP/1.1\r\nHost: h:1\r\n\r\n"))
+        #expect(origin.targetAuthority == nil)
+        #expect(origin.authority == "h:1")
+    }
+
     @Test func pipelinedRequestsAndLeadingEmptyLine() {
         let text = "\r\nGET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
         #expect(parse(text) == [
@@ -133,6 +168,17 @@ struct HTTPRequestParserTests {
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY", "missing chunk CRLF"),
         ("GET / HTTP/1.1\r\nHost: h\r\nX: a\u{01}b\r\n\r\n", "control character"),
+        ("\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", "three empty lines before the request line"),
+        (chunked("5;a\rb\r\nhello\r\n0\r\n\r\n"), "bare CR in a chunk extension"),
+        (chunked("5;a\u{0}\r\nhello\r\n0\r\n\r\n"), "NUL in a chunk extension"),
+        (chunked("5;=v\r\nhello\r\n0\r\n\r\n"), "chunk extension without a name"),
+        (chunked("5;a=\"open\r\nhello\r\n0\r\n\r\n"), "unterminated quoted chunk extension"),
+        (chunked("5;a=\"x\u{1}\"\r\nhello\r\n0\r\n\r\n"), "control in a quoted chunk extension"),
+        (chunked("5 x\r\nhello\r\n0\r\n\r\n"), "junk after the chunk size"),
+        (chunked("5\r\nhello\r\n0\r\nX: a\u{0}b\r\n\r\n"), "NUL in a trailer value"),
+        (chunked("5\r\nhello\r\n0\r\nX: a\rb\r\n\r\n"), "bare CR in a trailer value"),
+        (chunked("5\r\nhello\r\n0\r\nNo colon\r\n\r\n"), "trailer line without a field name"),
+        (chunked("5\r\nhello\r\n0\r\nX: a\r\n folded\r\n\r\n"), "obs-fold in the trailers"),
     ])
     func malformedRequestsGet400(text: String, why: String) {
         let result = parse(text).last
@@ -149,7 +195,11 @@ struct HTTPRequestParserTests {
     }
 
     @Test func limits() {
-        let limits = HTTPParserLimits(maxRequestLineBytes: 64, maxHeaderBytes: 256, maxHeaderCount: 3, maxBodyBytes: 10)
+        var limits = HTTPServerConfiguration.Limits()
+        limits.maxRequestLineBytes = 64
+        limits.maxHeaderBytes = 256
+        limits.maxHeaderCount = 3
+        limits.maxBodyBytes = 10
         let longTarget = "GET /" + String(repeating: "a", count: 100) + " HTTP/1.1\r\nHost: h\r\n\r\n"
         #expect(parse(longTarget, limits: limits) == [.failure(.uriTooLong)])
         // Incomplete, but already over the limit: no need to wait for the end of the line.

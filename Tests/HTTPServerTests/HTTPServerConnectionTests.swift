@@ -9,7 +9,7 @@ import Testing
 struct HTTPServerConnectionTests {
     @Test func holdsAThousandIdleKeepAliveConnections() async throws {
         #expect(ResourceLimits.raiseOpenFileLimit() >= 2100)
-        try await withServer(TestServer.configuration { $0.maxConnections = 1100 }) { server, port in
+        try await withServer(TestServer.configuration { $0.limits.maxConnections = 1100 }) { server, port in
             var clients: [TestClient] = []
             for _ in 0..<1000 {
                 clients.append(try TestClient(port: port))
@@ -42,7 +42,7 @@ struct HTTPServerConnectionTests {
     }
 
     @Test func connectionCapAnswers503AndKeepsServing() async throws {
-        try await withServer(TestServer.configuration { $0.maxConnections = 5 }) { server, port in
+        try await withServer(TestServer.configuration { $0.limits.maxConnections = 5 }) { server, port in
             var clients: [TestClient] = []
             for index in 0..<5 {
                 let client = try TestClient(port: port)

@@ -8,10 +8,10 @@ import Testing
 @Suite("Limits and errors")
 struct HTTPServerLimitTests {
     static let small = TestServer.configuration {
-        $0.maxRequestLineBytes = 256
-        $0.maxHeaderBytes = 1024
-        $0.maxHeaderCount = 10
-        $0.maxBodyBytes = 1024
+        $0.limits.maxRequestLineBytes = 256
+        $0.limits.maxHeaderBytes = 1024
+        $0.limits.maxHeaderCount = 10
+        $0.limits.maxBodyBytes = 1024
     }
 
     /// Sends `request` on a new connection and expects `status`, `Connection: close` and EOF.
@@ -73,7 +73,7 @@ struct HTTPServerLimitTests {
     }
 
     @Test func headerReadTimeoutAnswers408ThenCloses() async throws {
-        let configuration = TestServer.configuration { $0.headerReadTimeout = .milliseconds(300) }
+        let configuration = TestServer.configuration { $0.timeouts.request = .milliseconds(300) }
         try await withServer(configuration) { _, port in
             let client = try TestClient(port: port)
             let start = ContinuousClock.now
@@ -88,7 +88,7 @@ struct HTTPServerLimitTests {
     }
 
     @Test func idleKeepAliveConnectionIsClosedSilently() async throws {
-        let configuration = TestServer.configuration { $0.idleTimeout = .milliseconds(300) }
+        let configuration = TestServer.configuration { $0.timeouts.idle = .milliseconds(300) }
         try await withServer(configuration) { _, port in
             let client = try TestClient(port: port)
             try client.send(get("/once"))
@@ -130,7 +130,7 @@ struct HTTPServerLimitTests {
     }
 
     @Test func slowBodyAlsoTimesOut() async throws {
-        let configuration = TestServer.configuration { $0.headerReadTimeout = .milliseconds(300) }
+        let configuration = TestServer.configuration { $0.timeouts.request = .milliseconds(300) }
         try await withServer(configuration) { _, port in
             let client = try TestClient(port: port)
             try client.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc")

@@ -121,7 +121,7 @@ struct HTTPServerProtocolTests {
     }
 
     @Test func expectContinueWithOversizedBodyGets413() async throws {
-        try await withServer(TestServer.configuration { $0.maxBodyBytes = 1000 }) { _, port in
+        try await withServer(TestServer.configuration { $0.limits.maxBodyBytes = 1000 }) { _, port in
             let client = try TestClient(port: port)
             try client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
             let response = try #require(client.readResponse())
@@ -202,12 +202,15 @@ struct HTTPServerProtocolTests {
     }
 
     @Test func errorResponderShapesErrorBodies() async throws {
-        let server = HTTPServer(configuration: TestServer.configuration { $0.maxBodyBytes = 10 },
-                                logger: TestServer.logger, handler: TestServer.echo)
-        server.setErrorResponder { error, head in
-            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/xml")]),
-                         body: Array("<fault status='\(error.status)' path='\(head?.path ?? "-")'/>".utf8))
+        struct FaultResponder: HTTPResponder {
+            func respond(to request: HTTPRequest, reply: HTTPReply) { TestServer.echo(request, reply) }
+            func response(for error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
+                HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/xml")]),
+                             body: Array("<fault status='\(error.status)' path='\(head?.path ?? "-")'/>".utf8))
+            }
         }
+        let server = HTTPServer(configuration: TestServer.configuration { $0.limits.maxBodyBytes = 10 },
+                                logger: TestServer.logger, responder: FaultResponder())
         let port = try server.start()
         let client = try TestClient(port: port)
         try client.send("POST /soap HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n")

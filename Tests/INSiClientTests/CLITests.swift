@@ -178,6 +178,21 @@ struct CLITests {
         #expect(run.stderr.contains(option), "\(run.stderr)")
     }
 
+    @Test("serve refuses bad settings before starting, with serve's own usage (exit 64)",
+          arguments: [
+            (["serve", "--admin-token", ""], "--admin-token is empty"),
+            (["serve", "--port", "70000"], "--port must be between 0 and 65535"),
+            (["serve", "--max-body-bytes", "10"], "--max-body-bytes must be between"),
+            (["serve", "--idle-timeout", "soon"], "--idle-timeout"),
+            (["serve", "--name-matching", "fuzzy"], "--name-matching"),
+          ])
+    func serveBadSettings(_ arguments: [String], _ message: String) async throws {
+        let run = try await CLITests.run(arguments)
+        #expect(run.status == 64)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: insi-sim serve"), "\(run.stderr)")
+    }
+
     @Test("vitale: twins by rank, found (0) and none (1)")
     func vitale() async throws {
         let (hugo, none) = try await TestServer.with { endpoint in

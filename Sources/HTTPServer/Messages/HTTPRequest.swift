@@ -1,43 +1,32 @@
-/// A complete request as handed to the application handler.
+/// A complete request as handed to the application: its head, its body and the connection it
+/// came on.
 public struct HTTPRequest: Sendable {
-    /// The method token, e.g. "GET" or "POST".
-    public var method: String
-    /// The raw request-target, e.g. "/lps?wsdl".
-    public var target: String
-    /// The part of `target` before '?', not percent-decoded.
-    public var path: String
-    /// The raw part of `target` after '?', nil when there is no '?'.
-    public var query: String?
-    /// 1 for HTTP/1.1, 0 for HTTP/1.0.
-    public var versionMinor: Int
-    public var headers: HTTPHeaders
+    public var head: HTTPRequestHead
     /// The body, de-chunked when it came with `Transfer-Encoding: chunked`.
     public var body: [UInt8]
-    /// The peer address, e.g. "127.0.0.1:54321" or "[::1]:54321".
-    public var remoteAddress: String
-    /// Identifies the connection the request came on (unique for the life of the server).
-    public var connectionID: UInt64
+    public var connection: HTTPConnectionInfo
 
-    public init(
-        head: HTTPRequestHead,
-        body: [UInt8] = [],
-        remoteAddress: String = "",
-        connectionID: UInt64 = 0
-    ) {
-        method = head.method
-        target = head.target
-        path = head.path
-        query = head.query
-        versionMinor = head.versionMinor
-        headers = head.headers
+    public init(head: HTTPRequestHead, body: [UInt8] = [], connection: HTTPConnectionInfo = HTTPConnectionInfo()) {
+        self.head = head
         self.body = body
-        self.remoteAddress = remoteAddress
-        self.connectionID = connectionID
+        self.connection = connection
     }
 
-    /// The head part of this request.
-    public var head: HTTPRequestHead {
-        HTTPRequestHead(method: method, target: target, path: path, query: query,
-                        versionMinor: versionMinor, headers: headers)
+    public var method: String { head.method }
+    public var path: String { head.path }
+    public var query: String? { head.query }
+    public var headers: HTTPHeaders { head.headers }
+}
+
+/// Who sent a request: the connection's identity for logs and journals.
+public struct HTTPConnectionInfo: Sendable, Equatable {
+    /// Unique for the life of the server.
+    public var id: UInt64
+    /// The peer address, e.g. "127.0.0.1:54321" or "[::1]:54321".
+    public var remoteAddress: String
+
+    public init(id: UInt64 = 0, remoteAddress: String = "") {
+        self.id = id
+        self.remoteAddress = remoteAddress
     }
 }

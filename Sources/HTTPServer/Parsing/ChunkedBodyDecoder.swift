@@ -2,8 +2,11 @@ import Glibc
 
 /// Decodes a chunked body (RFC 9112 §7.1) incrementally.
 ///
-/// Chunk extensions are ignored and trailer fields are read and discarded (§7.1.1, §7.1.2): the
-/// application never needs them here, and merging trailers into the headers is unsafe.
+/// Chunk extensions are checked against their grammar, then ignored; trailer fields are checked
+/// like header fields, then discarded (§7.1.1, §7.1.2): the application never needs them here,
+/// and merging trailers into the headers is unsafe. Checking both matters because a lenient
+/// reader of either is a known request-smuggling vector (a bare CR or a NUL read differently by
+/// two parties on the path).
 struct ChunkedBodyDecoder {
     enum Result: Equatable {
         case needMoreData
@@ -15,7 +18,7 @@ struct ChunkedBodyDecoder {
         case size
         case data(remaining: Int)
         case dataEnd
-        case trailer(seen: Int)
+        case trailer(seen: Int, fields: Int)
     }
 
     private var state = State.size
@@ -24,7 +27,7 @@ struct ChunkedBodyDecoder {
     mutating func decode(
         _ input: UnsafeBufferPointer<UInt8>,
         into body: inout [UInt8],
-        limits: HTTPParserLimits,
+        limits: HTTPServerConfiguration.Limits,
         consumed: inout Int
     ) -> Result {
         var index = 0
@@ -60,14 +63,15 @@ struct ChunkedBodyDecoder {
                 guard digits > 0 else {
                     return .failure(.malformedRequest("invalid chunk size"))
                 }
-                // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): skipped.
-                while position < lineEnd && ASCII.isWhitespace(input[position]) { position += 1 }
-                guard position == lineEnd || input[position] == UInt8(ascii: ";") else {
+                guard position == lineEnd || input[position] == UInt8(ascii: ";") || ASCII.isWhitespace(input[position]) else {
                     return .failure(.malformedRequest("invalid chunk size"))
+                }
+                guard Self.isValidExtensionList(input, from: position, to: lineEnd) else {
+                    return .failure(.malformedRequest("invalid chunk extension"))
                 }
                 index = lf + 1
                 if size == 0 {
-                    state = .trailer(seen: 0)
+                    state = .trailer(seen: 0, fields: 0)
                 } else {
                     guard size <= limits.maxBodyBytes - body.count else {
                         return .failure(.bodyTooLarge(limit: limits.maxBodyBytes))
@@ -92,7 +96,7 @@ struct ChunkedBodyDecoder {
                 }
                 index += 2
                 state = .size
-            case .trailer(let seen):
+            case .trailer(let seen, let fields):
                 // trailer-section = *( field-line CRLF ), then the final CRLF.
                 guard let lf = Self.lineFeed(in: input, from: index) else {
                     if seen + input.count - index > limits.maxHeaderBytes {
@@ -109,13 +113,66 @@ struct ChunkedBodyDecoder {
                     return .done
                 }
                 let total = seen + lf + 1 - index
-                if total > limits.maxHeaderBytes {
+                if total > limits.maxHeaderBytes || fields >= limits.maxHeaderCount {
                     return .failure(.headersTooLarge)
                 }
+                if case .failure(let error) = FieldLine.parse(input, from: index, to: lf - 1) {
+                    return .failure(error)
+                }
                 index = lf + 1
-                state = .trailer(seen: total)
+                state = .trailer(seen: total, fields: fields + 1)
             }
         }
+    }
+
+    /// `chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )` with
+    /// `chunk-ext-val = token / quoted-string` (RFC 9112 §7.1.1, RFC 9110 §5.6).
+    static func isValidExtensionList(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var position = start
+        func skipWhitespace() {
+            while position < end && ASCII.isWhitespace(input[position]) { position += 1 }
+        }
+        func token() -> Bool {
+            let first = position
+            while position < end && ASCII.isTokenChar(input[position]) { position += 1 }
+            return position > first
+        }
+        func quotedString() -> Bool {
+            position += 1
+            while position < end {
+                let byte = input[position]
+                if byte == UInt8(ascii: "\"") { position += 1; return true }
+                if byte == UInt8(ascii: "\\") {
+                    // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+                    guard position + 1 < end, FieldLine.isValueByte(input[position + 1]) else { return false }
+                    position += 2
+                } else {
+                    // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+                    guard FieldLine.isValueByte(byte) else { return false }
+                    position += 1
+                }
+            }
+            return false
+        }
+        skipWhitespace()
+        while position < end {
+            guard input[position] == UInt8(ascii: ";") else { return false }
+            position += 1
+            skipWhitespace()
+            guard token() else { return false }
+            skipWhitespace()
+            if position < end && input[position] == UInt8(ascii: "=") {
+                position += 1
+                skipWhitespace()
+                if position < end && input[position] == UInt8(ascii: "\"") {
+                    guard quotedString() else { return false }
+                } else {
+                    guard token() else { return false }
+                }
+                skipWhitespace()
+            }
+        }
+        return true
     }
 
     private static func lineFeed(in input: UnsafeBufferPointer<UInt8>, from index: Int) -> Int? {

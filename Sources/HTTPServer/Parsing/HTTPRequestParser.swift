@@ -32,7 +32,8 @@ enum HTTPParseEvent: Sendable {
 struct HTTPRequestParser {
     private enum State {
         /// Reading a head; `scanned` bytes of it were already searched for the end of the head,
-        /// `lineEnd` is the offset of the CR ending the request line once seen.
+        /// `lineEnd` is the offset of the CR ending the request line once seen. `scanned` is 0
+        /// until a byte of the request line (not an empty line before it) was seen.
         case head(scanned: Int, lineEnd: Int?)
         case body(remaining: Int)
         case chunked(ChunkedBodyDecoder)
@@ -40,16 +41,21 @@ struct HTTPRequestParser {
         case failed
     }
 
-    let limits: HTTPParserLimits
+    let limits: HTTPServerConfiguration.Limits
+    let requireHost: Bool
     private var state: State = .head(scanned: 0, lineEnd: nil)
     private var currentHead: HTTPRequestHead?
     private var body: [UInt8] = []
+    /// Empty lines skipped before the request line being waited for.
+    private var emptyLinesSkipped = 0
 
-    init(limits: HTTPParserLimits) {
+    init(limits: HTTPServerConfiguration.Limits, requireHost: Bool = true) {
         self.limits = limits
+        self.requireHost = requireHost
     }
 
-    /// True between requests: no byte of the next request has been consumed yet.
+    /// True between requests: no byte of the next request has been consumed yet (empty lines
+    /// before a request line do not count: they are not a request).
     var isBetweenRequests: Bool {
         if case .head(let scanned, _) = state { return scanned == 0 }
         return false
@@ -103,6 +109,7 @@ struct HTTPRequestParser {
         body = []
         currentHead = nil
         state = .head(scanned: 0, lineEnd: nil)
+        emptyLinesSkipped = 0
         return .request(head, body: completed)
     }
 
@@ -125,8 +132,13 @@ struct HTTPRequestParser {
         var start = 0
         if scanned == 0 {
             // RFC 9112 §2.2: a server SHOULD ignore at least one empty line received before the
-            // request-line (some clients send a CRLF after a POST body).
+            // request-line (some clients send a CRLF after a POST body). Only a few: empty
+            // lines are not a request, and must not keep a connection open forever.
             while start + 1 < input.count && input[start] == ASCII.cr && input[start + 1] == ASCII.lf {
+                guard emptyLinesSkipped < limits.maxEmptyLinesBeforeRequest else {
+                    return fail(.malformedRequest("more than \(limits.maxEmptyLinesBeforeRequest) empty lines before the request line"), nil)
+                }
+                emptyLinesSkipped += 1
                 start += 2
             }
             consumed = start
@@ -247,12 +259,18 @@ struct HTTPRequestParser {
         case .failure(let error): return .failure(error)
         }
         let target = Self.string(bytes, targetStart, targetEnd)
+        let authority: String?
         let path: String
         let query: String?
-        if let queryMark {
+        if bytes[targetStart] != UInt8(ascii: "/") {
+            // Absolute form (RFC 9112 §3.2.2: a server MUST accept it) or asterisk form.
+            (authority, path, query) = HTTPRequestHead.split(target)
+        } else if let queryMark {
+            authority = nil
             path = Self.string(bytes, targetStart, queryMark)
             query = Self.string(bytes, queryMark + 1, targetEnd)
         } else {
+            authority = nil
             path = target
             query = nil
         }
@@ -264,36 +282,20 @@ struct HTTPRequestParser {
         while lineStart < headerSectionEnd {
             var lineStop = lineStart
             while bytes[lineStop] != ASCII.cr || bytes[lineStop + 1] != ASCII.lf { lineStop += 1 }
-            let first = bytes[lineStart]
-            if first == ASCII.space || first == ASCII.tab {
-                // RFC 9112 §5.2: obs-fold may be rejected with 400.
-                return .failure(.malformedRequest("obsolete header line folding"))
-            }
-            var colon = lineStart
-            while colon < lineStop && ASCII.isTokenChar(bytes[colon]) { colon += 1 }
-            // RFC 9112 §5.1: no whitespace is allowed between the field name and the colon.
-            guard colon > lineStart, colon < lineStop, bytes[colon] == ASCII.colon else {
-                return .failure(.malformedRequest("invalid header field name"))
-            }
-            var valueStart = colon + 1
-            var valueEnd = lineStop
-            while valueStart < valueEnd && ASCII.isWhitespace(bytes[valueStart]) { valueStart += 1 }
-            while valueEnd > valueStart && ASCII.isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-            for position in valueStart..<valueEnd {
-                let byte = bytes[position]
-                // RFC 9110 §5.5: CR, LF and NUL (and other controls) are never valid in a value.
-                if (byte < 0x20 && byte != ASCII.tab) || byte == 0x7F {
-                    return .failure(.malformedRequest("invalid character in header field value"))
-                }
+            let field: (name: Range<Int>, value: Range<Int>)
+            switch FieldLine.parse(bytes, from: lineStart, to: lineStop) {
+            case .success(let parsed): field = parsed
+            case .failure(let error): return .failure(error)
             }
             if headers.count >= limits.maxHeaderCount {
                 return .failure(.headersTooLarge)
             }
-            headers.add(Self.string(bytes, lineStart, colon), Self.string(bytes, valueStart, valueEnd))
+            headers.add(Self.string(bytes, field.name.lowerBound, field.name.upperBound),
+                        Self.string(bytes, field.value.lowerBound, field.value.upperBound))
             lineStart = lineStop + 2
         }
 
-        if limits.requireHost && versionMinor >= 1 {
+        if requireHost && versionMinor >= 1 {
             // RFC 9112 §3.2: 400 for an HTTP/1.1 request with no Host or more than one.
             let hosts = headers.values("Host").count
             if hosts != 1 {
@@ -301,7 +303,7 @@ struct HTTPRequestParser {
             }
         }
         return .success(HTTPRequestHead(
-            method: method, target: target, path: path, query: query,
+            method: method, target: target, targetAuthority: authority, path: path, query: query,
             versionMinor: versionMinor, headers: headers
         ))
     }

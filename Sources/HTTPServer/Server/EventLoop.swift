@@ -12,18 +12,19 @@ final class EventLoop {
     let core: ServerCore
     let listener: Socket
     let logger: Logger
-    let limits: HTTPParserLimits
+    let timeouts: ConnectionLifecycle.Timeouts
     var encoder: ResponseEncoder
 
-    /// Monotonic time of the current iteration, in nanoseconds.
+    /// The time of the current iteration by the server's clock, in nanoseconds: what timeouts
+    /// are judged by.
     private(set) var now: UInt64 = 0
+    /// The monotonic time of the current iteration: what sweeps are scheduled by (the server's
+    /// clock may be a test's, moved by hand).
+    private var monotonicNow: UInt64 = 0
+    private let monotonic = MonotonicClock()
     private(set) var stopping = false
     private var shutdownDeadline: UInt64 = .max
 
-    let headerTimeout: UInt64
-    let idleTimeout: UInt64
-    let lingerTimeout: UInt64
-    let maxLingerBytes: Int
     /// Upper bound of a connection's read buffer: a full head plus one large read.
     let maxReadBufferCapacity: Int
     private let sweepInterval: UInt64
@@ -51,16 +52,13 @@ final class EventLoop {
         var logger = core.logger
         logger[metadataKey: "event-loop"] = "\(handle.index)"
         self.logger = logger
-        limits = HTTPParserLimits(configuration)
         encoder = ResponseEncoder(serverName: configuration.serverName)
-        headerTimeout = Self.nanoseconds(configuration.headerReadTimeout)
-        idleTimeout = Self.nanoseconds(configuration.idleTimeout)
-        lingerTimeout = Self.nanoseconds(configuration.lingerTimeout)
-        maxLingerBytes = configuration.maxLingerBytes
-        maxReadBufferCapacity = max(configuration.maxHeaderBytes, configuration.maxRequestLineBytes) + 64 * 1024
+        timeouts = ConnectionLifecycle.Timeouts(configuration.timeouts)
+        let limits = configuration.limits
+        maxReadBufferCapacity = max(limits.maxHeaderBytes, limits.maxRequestLineBytes) + 64 * 1024
         // Timeouts are checked by a periodic sweep; a quarter of the shortest one keeps them
         // accurate to 25% without waking an idle loop more than a few times per second.
-        let shortest = min(headerTimeout, idleTimeout, lingerTimeout)
+        let shortest = min(timeouts.request, timeouts.idle, timeouts.linger)
         sweepInterval = min(max(shortest / 4, 5_000_000), 250_000_000)
         discardBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 8)
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
@@ -71,17 +69,9 @@ final class EventLoop {
         if reserveFD >= 0 { Glibc.close(reserveFD) }
     }
 
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        let total = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
-        return total >= Double(UInt64.max / 2) ? UInt64.max / 2 : UInt64(total)
-    }
-
-    static func monotonicNow() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    private func readClocks() {
+        monotonicNow = monotonic.nanoseconds()
+        now = core.clock?.nanoseconds() ?? monotonicNow
     }
 
     // MARK: Running
@@ -89,11 +79,11 @@ final class EventLoop {
     /// Runs until shutdown has completed on this loop (or epoll fails, which it cannot in practice).
     func run() {
         handle.markCurrentThread()
-        now = Self.monotonicNow()
-        nextSweep = now + sweepInterval
+        readClocks()
+        nextSweep = monotonicNow + sweepInterval
         logger.debug("event loop started")
         while true {
-            let timeout = Int32(clamping: (nextSweep > now ? nextSweep - now : 0) / 1_000_000 + 1)
+            let timeout = Int32(clamping: (nextSweep > monotonicNow ? nextSweep - monotonicNow : 0) / 1_000_000 + 1)
             let count: Int
             do {
                 count = try handle.epoll.wait(into: events, timeoutMilliseconds: timeout)
@@ -101,7 +91,7 @@ final class EventLoop {
                 logger.warning("epoll_wait failed, stopping this event loop: \(error)")
                 break
             }
-            now = Self.monotonicNow()
+            readClocks()
             for index in 0..<count {
                 let descriptor = events.descriptor(at: index)
                 if descriptor == listener.fd {
@@ -113,9 +103,9 @@ final class EventLoop {
                 }
             }
             drainInbox()
-            if now >= nextSweep {
+            if monotonicNow >= nextSweep {
                 sweep()
-                nextSweep = now + sweepInterval
+                nextSweep = monotonicNow + sweepInterval
             }
             if stopping && connectionCount == 0 { break }
         }
@@ -163,10 +153,10 @@ final class EventLoop {
 
     // MARK: Accepting
 
-    private func acceptConnections() {
+    private func acceptConnections(untilEmpty: Bool = false) {
         // Bounded so that one loop cannot starve its connections during a connection storm;
         // the listener is level-triggered, so what is left is reported again.
-        for _ in 0..<64 {
+        for _ in 0..<(untilEmpty ? core.configuration.backlog + 64 : 64) {
             let accepted: (socket: Socket, remoteAddress: String)?
             do {
                 accepted = try listener.accept()
@@ -209,7 +199,7 @@ final class EventLoop {
         if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
         guard listenerPaused, watchingListener, !stopping else { return }
         do {
-            try handle.epoll.add(listener.fd, events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLEXCLUSIVE)
+            try handle.epoll.add(listener.fd, events: EpollEvents.input | EpollEvents.exclusive)
             listenerPaused = false
         } catch {
             logger.warning("cannot watch the listening socket again yet: \(error)")
@@ -220,7 +210,7 @@ final class EventLoop {
         core.acceptedConnections.wrappingAdd(1, ordering: .relaxed)
         let id = core.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
         let open = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
-        let overLimit = open > core.configuration.maxConnections
+        let overLimit = open > core.configuration.limits.maxConnections
         if overLimit {
             core.openConnections.wrappingSubtract(1, ordering: .relaxed)
         }
@@ -228,7 +218,7 @@ final class EventLoop {
         do {
             try handle.epoll.add(
                 socket.fd,
-                events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLOUT | LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLET
+                events: EpollEvents.input | EpollEvents.output | EpollEvents.readHangUp | EpollEvents.edgeTriggered
             )
         } catch {
             logger.warning("cannot watch a new connection: \(error)")
@@ -237,7 +227,8 @@ final class EventLoop {
             return
         }
         let connection = Connection(
-            loop: self, socket: socket, id: id, remoteAddress: remoteAddress, countsTowardLimit: !overLimit
+            loop: self, socket: socket, info: HTTPConnectionInfo(id: id, remoteAddress: remoteAddress),
+            countsTowardLimit: !overLimit
         )
         let index = Int(socket.fd)
         if index >= connections.count {
@@ -270,7 +261,7 @@ final class EventLoop {
     /// syscalls those connections cost anyway.
     private func sweep() {
         resumeListenerIfPaused()
-        let pastGrace = stopping && now >= shutdownDeadline
+        let pastGrace = stopping && monotonicNow >= shutdownDeadline
         for index in connections.indices {
             guard let connection = connections[index] else { continue }
             if pastGrace {
@@ -283,9 +274,11 @@ final class EventLoop {
 
     private func beginShutdown(grace: Duration) {
         guard !stopping else { return }
+        // Connections already in the backlog were made before the stop: take them, so that a
+        // request they carry is answered like any other sent before the stop.
+        if watchingListener && !listenerPaused { acceptConnections(untilEmpty: true) }
         stopping = true
-        let graceNanoseconds = Self.nanoseconds(grace)
-        shutdownDeadline = now + graceNanoseconds
+        shutdownDeadline = monotonicNow &+ ConnectionLifecycle.Timeouts.nanoseconds(grace)
         stopWatchingListener()
         for index in connections.indices {
             connections[index]?.serverIsStopping()

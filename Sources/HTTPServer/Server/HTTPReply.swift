@@ -12,10 +12,6 @@ public enum HTTPReplyAction: Sendable {
     case close
 }
 
-/// The application's request handler. It runs on an event-loop thread and must not block;
-/// it answers through `reply`, now or later, from any thread.
-public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPReply) -> Void
-
 /// Handed to the handler; must be called exactly once, from any thread, at any later time
 /// (a handler may answer synchronously or after a delay, e.g. `DispatchQueue.global().asyncAfter`).
 /// A second call is ignored (and logged at debug). If every copy is dropped without being

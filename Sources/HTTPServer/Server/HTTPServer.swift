@@ -29,16 +29,18 @@ public final class HTTPServer: Sendable {
     /// Guards the start/stop life cycle and the tasks waiting for the end of it.
     private let state = Mutex(State())
 
-    public init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping HTTPHandler) {
-        core = ServerCore(configuration: configuration, logger: logger, handler: handler)
+    /// A server answering with `responder`, which also shapes the server's own error answers
+    /// (for example a SOAP fault for a 413 on a SOAP route).
+    /// - Parameter clock: the time timeouts are judged by; the monotonic clock when nil.
+    public init(configuration: HTTPServerConfiguration, logger: Logger, responder: some HTTPResponder,
+                clock: (any ServerClock)? = nil) {
+        core = ServerCore(configuration: configuration, logger: logger, responder: responder, clock: clock)
     }
 
-    /// Lets the application shape the body of the server's own error answers (for example a SOAP
-    /// fault for a 413 on a SOAP route). `head` is the request's method/path/headers when they
-    /// were parsed. Default: a text/plain reason. The status is always `error.status` and the
-    /// connection is closed after the answer.
-    public func setErrorResponder(_ responder: @escaping @Sendable (HTTPServerError, HTTPRequestHead?) -> HTTPResponse) {
-        core.errorResponder.withLock { $0 = responder }
+    /// A server answering with `handler`, and with text/plain reasons for its own errors.
+    public convenience init(configuration: HTTPServerConfiguration, logger: Logger,
+                            clock: (any ServerClock)? = nil, handler: @escaping HTTPHandler) {
+        self.init(configuration: configuration, logger: logger, responder: HandlerResponder(handler: handler), clock: clock)
     }
 
     /// The bound port (0 before `start`).
@@ -49,6 +51,14 @@ public final class HTTPServer: Sendable {
 
     /// Connections accepted since start, refused ones included.
     public var acceptedConnections: Int { core.acceptedConnections.load(ordering: .relaxed) }
+
+    /// Error answers the server wrote itself (400, 408, 413, 414, 431, 501, 503, 505) since start.
+    public var errorAnswers: Int { core.errorAnswers.load(ordering: .relaxed) }
+
+    /// The three counters above, read together (for metrics).
+    public var counters: HTTPCounters {
+        HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers)
+    }
 
     /// Binds, listens and starts the event loops; returns the bound port (useful with port 0).
     /// - Throws: ``HTTPServerStartError`` with a message a user can act on.
@@ -73,9 +83,6 @@ public final class HTTPServer: Sendable {
     }
 
     private func startLoops() throws(HTTPServerStartError) -> Int {
-        guard LinuxAPI.functions != nil else {
-            throw .unsupportedPlatform("epoll, eventfd and accept4 are required (Linux with glibc)")
-        }
         // A client vanishing mid-write must never kill the process; sends also use MSG_NOSIGNAL.
         signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
@@ -97,8 +104,8 @@ public final class HTTPServer: Sendable {
                 }
                 let handle = EventLoopHandle(index: index, epoll: epoll, wakeup: wakeup, logger: core.logger)
                 handles.append(handle)
-                try epoll.add(wakeup.fd, events: LinuxAPI.EPOLLIN)
-                try epoll.add(listener.fd, events: LinuxAPI.EPOLLIN | LinuxAPI.EPOLLEXCLUSIVE)
+                try epoll.add(wakeup.fd, events: EpollEvents.input)
+                try epoll.add(listener.fd, events: EpollEvents.input | EpollEvents.exclusive)
             }
         } catch {
             handles.forEach { $0.close() }
@@ -190,6 +197,19 @@ public final class HTTPServer: Sendable {
             }
             if stopped { continuation.resume() }
         }
+    }
+}
+
+/// Counters of an ``HTTPServer``, see its properties of the same names.
+public struct HTTPCounters: Sendable, Equatable {
+    public var openConnections = 0
+    public var acceptedConnections = 0
+    public var errorAnswers = 0
+
+    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0) {
+        self.openConnections = openConnections
+        self.acceptedConnections = acceptedConnections
+        self.errorAnswers = errorAnswers
     }
 }
 

@@ -1,6 +1,6 @@
 /// Errors the server answers itself, before (or instead of) calling the handler.
 /// The connection is always closed after such an answer.
-public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum HTTPServerError: HTTPResponseError, Equatable, CustomStringConvertible {
     /// 400: the bytes are not a valid HTTP/1.1 request; the text says what was wrong.
     case malformedRequest(String)
     /// 414: the request line is longer than `maxRequestLineBytes`.
@@ -46,7 +46,7 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The default answer: the description as text/plain.
-    func defaultResponse() -> HTTPResponse {
+    public func response() -> HTTPResponse {
         HTTPResponse.text(status, description + "\n")
     }
 }

@@ -8,7 +8,6 @@ public enum HTTPServerStartError: Error, Sendable, Equatable, CustomStringConver
     case cannotResolve(host: String, reason: String)
     case invalidPort(Int)
     case alreadyStarted
-    case unsupportedPlatform(String)
     case system(SocketError)
 
     public var description: String {
@@ -26,8 +25,6 @@ public enum HTTPServerStartError: Error, Sendable, Equatable, CustomStringConver
             "invalid port \(port): use 0...65535"
         case .alreadyStarted:
             "the server was already started"
-        case .unsupportedPlatform(let what):
-            "unsupported platform: \(what)"
         case .system(let error):
             "cannot start the server: \(error)"
         }

@@ -1,3 +1,4 @@
+import CSystemLinux
 import Glibc
 
 /// A non-blocking socket descriptor with the few calls the server needs.
@@ -47,15 +48,12 @@ struct Socket: Sendable {
     /// Accepts one pending connection, non-blocking and close-on-exec from the start.
     /// Returns nil when no connection is pending.
     func accept() throws(SocketError) -> (socket: Socket, remoteAddress: String)? {
-        guard let accept4 = LinuxAPI.functions?.accept4 else {
-            throw SocketError.failed(operation: "accept4", errno: ENOSYS)
-        }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let flags = Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue)
         while true {
             let client = withUnsafeMutablePointer(to: &storage) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept4(fd, $0, &length, flags) }
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { csystem_accept4(fd, $0, &length, flags) }
             }
             if client >= 0 {
                 return (Socket(fd: client), SocketAddress.describe(storage))
@@ -87,30 +85,19 @@ struct Socket: Sendable {
 
     /// Creates a non-blocking listening socket on `host`:`port`.
     static func listen(host: String, port: Int, backlog: Int) throws(HTTPServerStartError) -> Socket {
-        guard (0...65535).contains(port) else { throw .invalidPort(port) }
-        var hints = addrinfo()
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var results: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &results)
-        guard status == 0, let first = results else {
-            throw .cannotResolve(host: host, reason: String(cString: gai_strerror(status)))
-        }
-        defer { freeaddrinfo(results) }
-        let info = first.pointee
-        let fd = Glibc.socket(info.ai_family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        let address = try ListenAddress.resolve(host: host, port: port)
+        let fd = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .system(SocketError.lastError("socket")) }
         let socket = Socket(fd: fd)
         var one: Int32 = 1
         // Restarting the simulator must not fail because of connections in TIME_WAIT.
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if info.ai_family == AF_INET6 {
+        if address.family == AF_INET6 {
             // "::" should accept IPv4 clients too, whatever the system default is.
             var zero: Int32 = 0
             _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &zero, socklen_t(MemoryLayout<Int32>.size))
         }
-        if bind(fd, info.ai_addr, info.ai_addrlen) != 0 {
+        if address.withSocketAddress({ bind(fd, $0, $1) }) != 0 {
             let code = errno
             socket.close()
             switch code {

@@ -1,3 +1,4 @@
+import CSystemLinux
 import Glibc
 
 /// An eventfd that lets other threads wake an event loop blocked in epoll_wait.
@@ -5,10 +6,7 @@ struct WakeupFD: Sendable {
     let fd: Int32
 
     static func create() throws(SocketError) -> WakeupFD {
-        guard let functions = LinuxAPI.functions else {
-            throw SocketError.failed(operation: "eventfd", errno: ENOSYS)
-        }
-        let fd = functions.eventfd(0, LinuxAPI.EFD_CLOEXEC | LinuxAPI.EFD_NONBLOCK)
+        let fd = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         guard fd >= 0 else { throw SocketError.lastError("eventfd") }
         return WakeupFD(fd: fd)
     }

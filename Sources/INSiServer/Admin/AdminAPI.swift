@@ -14,74 +14,70 @@ public struct AdminAPI: Sendable {
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try route(request)
+        } catch {
+            return error.response()
+        }
+    }
+
+    private func route(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
         if let token {
-            guard let authorization = request.headers["Authorization"] else {
-                var response = Self.error(401, "this admin API needs Authorization: Bearer <token> (the --admin-token of the server)")
-                response.headers.add("WWW-Authenticate", "Bearer realm=\"insi-sim admin\"")
-                return response
-            }
-            guard token.accepts(authorization: authorization) else { return Self.error(403, "wrong admin token") }
+            guard let authorization = request.headers["Authorization"] else { throw .unauthorized }
+            guard token.accepts(authorization: authorization) else { throw .forbidden }
         }
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map { QueryString.decode(String($0), plusIsSpace: false) }
         // parts[0] == "admin"
         let resource = parts.count > 1 ? parts[1] : ""
         let id = parts.count > 2 ? parts[2] : nil
-        guard parts.count <= 3 else { return Self.error(404, "no such admin resource: \(request.path)") }
-        do {
-            switch (resource, id, request.method) {
-            case ("identities", nil, "GET"): return listIdentities(QueryString(request.query))
-            case ("identities", nil, "POST"):
-                let identity = try state.addIdentity(try Self.decode(IdentityRecord.self, request.body))
-                return Self.json(201, IdentityRecord(identity))
-            case ("identities", let matricule?, "GET"):
-                guard let value = Matricule(matricule), let identity = state.store.identity(matricule: value) else {
-                    return Self.error(404, "no identity has the active matricule \(matricule)")
-                }
-                return Self.json(200, IdentityRecord(identity))
-            case ("identities", let matricule?, "PUT"):
-                let identity = try state.replaceIdentity(matricule: matricule, with: try Self.decode(IdentityRecord.self, request.body))
-                return Self.json(200, IdentityRecord(identity))
-            case ("identities", let matricule?, "DELETE"):
-                try state.deleteIdentity(matricule: matricule)
-                return HTTPResponse(status: 204)
-            case ("scenarios", nil, "GET"): return Self.json(200, ["scenarios": state.scenarios.all])
-            case ("scenarios", nil, "POST"):
-                return Self.json(201, try state.putScenario(try Self.decode(Scenario.self, request.body)))
-            case ("scenarios", nil, "DELETE"):
-                try state.clearScenarios()
-                return HTTPResponse(status: 204)
-            case ("scenarios", let scenarioID?, "GET"):
-                guard let scenario = state.scenarios.get(scenarioID) else { return Self.error(404, "no scenario has the id \(scenarioID)") }
-                return Self.json(200, scenario)
-            case ("scenarios", let scenarioID?, "PUT"):
-                var scenario = try Self.decode(Scenario.self, request.body)
-                scenario.id = scenarioID
-                return Self.json(200, try state.putScenario(scenario))
-            case ("scenarios", let scenarioID?, "DELETE"):
-                try state.deleteScenario(id: scenarioID)
-                return HTTPResponse(status: 204)
-            case ("journal", nil, "GET"): return journal(QueryString(request.query))
-            case ("journal", nil, "DELETE"):
-                state.journal.clear()
-                return HTTPResponse(status: 204)
-            case ("reset", nil, "POST"):
-                try state.reset()
-                return Self.json(200, ["status": "reset", "identities": "\(state.store.count)", "scenarios": "\(state.scenarios.all.count)"])
-            case ("identities", _, _), ("scenarios", _, _), ("journal", nil, _), ("reset", nil, _):
-                return Self.error(405, "\(request.method) is not allowed on \(request.path)")
-            default:
-                return Self.error(404, "no such admin resource: \(request.path) (identities, scenarios, journal, reset)")
+        guard parts.count <= 3 else { throw .notFound("no such admin resource: \(request.path)") }
+        switch (resource, id, request.method) {
+        case ("identities", nil, "GET"): return try listIdentities(QueryString(request.query))
+        case ("identities", nil, "POST"):
+            let identity = try state.addIdentity(try Self.decode(IdentityRecord.self, request.body))
+            return Self.json(201, IdentityRecord(identity))
+        case ("identities", let matricule?, "GET"):
+            guard let value = Matricule(matricule), let identity = state.store.identity(matricule: value) else {
+                throw .notFound("no identity has the active matricule \(matricule)")
             }
-        } catch {
-            var response = Self.error(error.status, error.description)
-            if case .invalid(let field, let reason) = error {
-                response = Self.json(400, ["error": "\(field): \(reason)", "field": field, "reason": reason])
-            }
-            return response
+            return Self.json(200, IdentityRecord(identity))
+        case ("identities", let matricule?, "PUT"):
+            let identity = try state.replaceIdentity(matricule: matricule, with: try Self.decode(IdentityRecord.self, request.body))
+            return Self.json(200, IdentityRecord(identity))
+        case ("identities", let matricule?, "DELETE"):
+            try state.deleteIdentity(matricule: matricule)
+            return HTTPResponse(status: 204)
+        case ("scenarios", nil, "GET"): return Self.json(200, ["scenarios": state.scenarios.all])
+        case ("scenarios", nil, "POST"):
+            return Self.json(201, try state.putScenario(try Self.decode(Scenario.self, request.body)))
+        case ("scenarios", nil, "DELETE"):
+            try state.clearScenarios()
+            return HTTPResponse(status: 204)
+        case ("scenarios", let scenarioID?, "GET"):
+            guard let scenario = state.scenarios.get(scenarioID) else { throw .notFound("no scenario has the id \(scenarioID)") }
+            return Self.json(200, scenario)
+        case ("scenarios", let scenarioID?, "PUT"):
+            var scenario = try Self.decode(Scenario.self, request.body)
+            scenario.id = scenarioID
+            return Self.json(200, try state.putScenario(scenario))
+        case ("scenarios", let scenarioID?, "DELETE"):
+            try state.deleteScenario(id: scenarioID)
+            return HTTPResponse(status: 204)
+        case ("journal", nil, "GET"): return try journal(QueryString(request.query))
+        case ("journal", nil, "DELETE"):
+            state.journal.clear()
+            return HTTPResponse(status: 204)
+        case ("reset", nil, "POST"):
+            try state.reset()
+            return Self.json(200, ["status": "reset", "identities": "\(state.store.count)", "scenarios": "\(state.scenarios.all.count)"])
+        case ("identities", _, _), ("scenarios", _, _), ("journal", nil, _), ("reset", nil, _):
+            throw .methodNotAllowed(method: request.method, path: request.path)
+        default:
+            throw .notFound("no such admin resource: \(request.path) (identities, scenarios, journal, reset)")
         }
     }
 
-    private func listIdentities(_ query: QueryString) -> HTTPResponse {
+    private func listIdentities(_ query: QueryString) throws(AdminError) -> HTTPResponse {
         let offset = max(0, query["offset"].flatMap(Int.init) ?? 0)
         let limit = min(1_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
         let prefix = query["birthName"]?.uppercased()
@@ -102,7 +98,7 @@ public struct AdminAPI: Sendable {
         return Self.json(200, IdentityPage(total: total, offset: offset, limit: limit, identities: page.map(IdentityRecord.init)))
     }
 
-    private func journal(_ query: QueryString) -> HTTPResponse {
+    private func journal(_ query: QueryString) throws(AdminError) -> HTTPResponse {
         var filter = Journal.Filter(messageID: query["messageID"], birthName: query["birthName"], code: query["code"])
         if let since = query["since"] {
             if let seconds = Double(since) {
@@ -110,7 +106,7 @@ public struct AdminAPI: Sendable {
             } else if let date = ISO8601DateFormatter().date(from: since) {
                 filter.since = date.timeIntervalSince1970
             } else {
-                return Self.error(400, "since: '\(since)' is neither seconds since 1970 nor an ISO 8601 date (2026-11-23T10:00:00Z)")
+                throw .invalid(field: "since", reason: "'\(since)' is neither seconds since 1970 nor an ISO 8601 date (2026-11-23T10:00:00Z)")
             }
         }
         filter.limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
@@ -154,9 +150,5 @@ public struct AdminAPI: Sendable {
         headers.add("Content-Type", "application/json; charset=utf-8")
         let body = (try? encoder.encode(value)).map { Array($0) + [0x0A] } ?? Array("{\"error\":\"encoding failed\"}\n".utf8)
         return HTTPResponse(status: status, headers: headers, body: body)
-    }
-
-    static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        json(status, ["error": message])
     }
 }

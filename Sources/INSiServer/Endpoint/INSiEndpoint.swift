@@ -10,11 +10,14 @@ public struct INSiEndpoint: Sendable {
     public let state: SimulatorState
     /// When non-empty, only these approval numbers are served; the others get siram_100/desir_550.
     public let authorizedIDAMs: Set<String>
+    /// Bounds on the XML of a request.
+    public let xmlLimits: XMLSafetyLimits
     let logger: Logger
 
-    public init(state: SimulatorState, authorizedIDAMs: Set<String>, logger: Logger) {
+    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(), logger: Logger) {
         self.state = state
         self.authorizedIDAMs = authorizedIDAMs
+        self.xmlLimits = xmlLimits
         self.logger = logger
     }
 
@@ -51,9 +54,9 @@ public struct INSiEndpoint: Sendable {
         var record = CallRecord(
             time: Date().timeIntervalSince1970, operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
-            remoteAddress: http.remoteAddress)
+            remoteAddress: http.connection.remoteAddress)
         let request: INSiRequest
-        switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"]) {
+        switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"], limits: xmlLimits) {
         case .success(let parsed): request = parsed
         case .failure(let error): return Self.fault(error, record: record)
         }
@@ -195,7 +198,7 @@ public struct INSiEndpoint: Sendable {
         record.code = "fault"
         record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
         record.reason = fault.detailText ?? fault.reason
-        return Outcome(action: .response(soap(fault.httpStatus, INSiResponseWriter.fault(fault))), delayMs: 0, record: record)
+        return Outcome(action: .response(fault.response()), delayMs: 0, record: record)
     }
 
     static func log(_ record: CallRecord, _ logger: Logger) {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 import Synchronization
 
@@ -81,6 +82,9 @@ public final class Journal: Sendable {
 
     /// Waits until every call handed to the file is written (tests, shutdown).
     public func flush() { file?.flush() }
+
+    /// Lines the journal file dropped because the disk could not keep up (0 without a file).
+    public var droppedLines: Int { file?.droppedLines ?? 0 }
 }
 
 /// Appends journal lines on a serial queue, off the event loops: a slow disk must not slow calls.
@@ -88,7 +92,7 @@ final class JournalFile: Sendable {
     /// Lines waiting for the disk before new ones are dropped (and counted) rather than queued.
     static let maxPending = 10_000
 
-    private let handle: FileHandle
+    private let file: FileDescriptor
     private let queue = DispatchQueue(label: "insi-sim.journal")
     private let logger: Logger
     // Lines queued and not yet written; lines dropped because the disk could not keep up.
@@ -96,25 +100,25 @@ final class JournalFile: Sendable {
     private let dropped = Atomic<Int>(0)
 
     init(path: String, logger: Logger) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw JournalError(description: "cannot create the journal file \(path)")
-            }
+        // O_APPEND: every line lands at the end of the file, even when another process (log
+        // rotation, a second writer) moved it meanwhile.
+        do {
+            file = try POSIXFile.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC)
+        } catch {
+            throw JournalError(description: "cannot open the journal file: \(error)")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw JournalError(description: "cannot open the journal file \(path) for writing")
-        }
-        handle.seekToEndOfFile()
-        self.handle = handle
         self.logger = logger
     }
+
+    var droppedLines: Int { dropped.load(ordering: .relaxed) }
 
     func append(_ call: CallRecord) {
         guard pending.add(1, ordering: .relaxed).newValue <= JournalFile.maxPending else {
             pending.subtract(1, ordering: .relaxed)
             let count = dropped.add(1, ordering: .relaxed).newValue
             if count == 1 || count % 10_000 == 0 {
-                logger.warning("journal file: the disk does not keep up, \(count) lines dropped so far")
+                logger.warning("journal file: the disk does not keep up; lines are dropped (see insi_journal_lines_dropped_total)",
+                               metadata: ["dropped": "\(count)"])
             }
             return
         }
@@ -125,9 +129,9 @@ final class JournalFile: Sendable {
             do {
                 var line = try encoder.encode(call)
                 line.append(0x0A)
-                try handle.write(contentsOf: line)
+                try POSIXFile.writeAll(file, Array(line))
             } catch {
-                logger.warning("journal file: \(error.localizedDescription)")
+                logger.warning("journal file: a line could not be written", metadata: ["error": "\(error)"])
             }
         }
     }

@@ -38,8 +38,21 @@ public final class SimulatorMetrics: Sendable {
         }
     }
 
-    /// The exposition text; gauges are read by the caller at scrape time.
-    public func render(openConnections: Int, acceptedConnections: Int, identities: Int, scenarios: Int) -> String {
+    /// What other parts of the server count, read at scrape time.
+    public struct Readings: Sendable {
+        public var openConnections = 0
+        public var acceptedConnections = 0
+        /// Error answers written by the HTTP layer itself (400, 408, 413...).
+        public var httpErrorAnswers = 0
+        public var identities = 0
+        public var scenarios = 0
+        public var journalLinesDropped = 0
+
+        public init() {}
+    }
+
+    /// The exposition text.
+    public func render(_ readings: Readings) -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
         out += "# HELP insi_calls_total INSi calls answered, by operation and answer code (00, 01, 02, fault).\n"
@@ -64,10 +77,12 @@ public final class SimulatorMetrics: Sendable {
         out += "insi_call_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.latencyCount)\n"
         out += "insi_call_duration_seconds_sum \(snapshot.latencySum)\n"
         out += "insi_call_duration_seconds_count \(snapshot.latencyCount)\n"
-        out += "# HELP insi_open_connections HTTP connections open now.\n# TYPE insi_open_connections gauge\ninsi_open_connections \(openConnections)\n"
-        out += "# HELP insi_accepted_connections_total HTTP connections accepted since start.\n# TYPE insi_accepted_connections_total counter\ninsi_accepted_connections_total \(acceptedConnections)\n"
-        out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(identities)\n"
-        out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(scenarios)\n"
+        out += "# HELP insi_open_connections HTTP connections open now.\n# TYPE insi_open_connections gauge\ninsi_open_connections \(readings.openConnections)\n"
+        out += "# HELP insi_accepted_connections_total HTTP connections accepted since start.\n# TYPE insi_accepted_connections_total counter\ninsi_accepted_connections_total \(readings.acceptedConnections)\n"
+        out += "# HELP insi_http_error_answers_total Error answers the HTTP layer wrote itself (400, 408, 413, 414, 431, 501, 503, 505).\n# TYPE insi_http_error_answers_total counter\ninsi_http_error_answers_total \(readings.httpErrorAnswers)\n"
+        out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(readings.identities)\n"
+        out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
+        out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"
         return out
     }
 

@@ -11,18 +11,39 @@ import Darwin
 
 /// What a `ChangeLog` found on disk when it was opened.
 public struct Recovery: Sendable, Equatable {
+    /// One record and where it is, so that a record that reads back but cannot be used is
+    /// reported by its place in the file.
+    public struct Record: Sendable, Equatable {
+        public var payload: Data
+        /// The file holding it.
+        public var path: String
+        /// Where its frame starts in that file, in bytes.
+        public var offset: Int
+
+        public init(payload: Data, path: String, offset: Int) {
+            self.payload = payload
+            self.path = path
+            self.offset = offset
+        }
+    }
+
     /// The records of the last compaction's snapshot, in order.
-    public var snapshot: [Data]
-    /// The records appended since, in order: replay them over `snapshot`.
-    public var changes: [Data]
+    public var snapshotRecords: [Record]
+    /// The records appended since, in order: replay them over the snapshot's.
+    public var changeRecords: [Record]
     /// Human-readable warnings, e.g. "changes.log: torn last record at byte 1234 (37 bytes, ...) skipped".
     public var warnings: [String]
 
-    public init(snapshot: [Data] = [], changes: [Data] = [], warnings: [String] = []) {
-        self.snapshot = snapshot
-        self.changes = changes
+    public init(snapshotRecords: [Record] = [], changeRecords: [Record] = [], warnings: [String] = []) {
+        self.snapshotRecords = snapshotRecords
+        self.changeRecords = changeRecords
         self.warnings = warnings
     }
+
+    /// The snapshot's payloads, in order.
+    public var snapshot: [Data] { snapshotRecords.map(\.payload) }
+    /// The payloads appended since the snapshot, in order.
+    public var changes: [Data] { changeRecords.map(\.payload) }
 }
 
 /// Crash-safe append-only log in a directory: `snapshot.jsonl` + `changes.log` (+ a `lock` file).
@@ -111,7 +132,7 @@ public final class ChangeLog: Sendable {
         let snapshotBytes = try POSIXFile.readAll(paths.snapshot)
         let logBytes = try POSIXFile.readAll(paths.log)
         var generation: UInt64 = 0
-        var snapshot: [Data] = []
+        var snapshot: [Recovery.Record] = []
         if let snapshotBytes {
             (generation, snapshot) = try Self.readSnapshot(snapshotBytes, path: paths.snapshot)
         } else {
@@ -129,7 +150,7 @@ public final class ChangeLog: Sendable {
         }
 
         // The log.
-        var changes: [Data] = []
+        var changes: [Recovery.Record] = []
         var log: FileDescriptor?
         var headerBytes = 0
         var fileBytes = 0
@@ -184,7 +205,7 @@ public final class ChangeLog: Sendable {
         self.directory = URL(fileURLWithPath: paths.directory, isDirectory: true)
         self.paths = paths
         self.lockFile = lockFile
-        self.recovered = Recovery(snapshot: snapshot, changes: changes, warnings: warnings)
+        self.recovered = Recovery(snapshotRecords: snapshot, changeRecords: changes, warnings: warnings)
         self.state = Mutex(
             State(
                 log: log, generation: generation, headerBytes: headerBytes, fileBytes: fileBytes,
@@ -273,7 +294,7 @@ public final class ChangeLog: Sendable {
 
     // MARK: - Reading
 
-    private static func readSnapshot(_ bytes: [UInt8], path: String) throws(ChangeLogError) -> (UInt64, [Data]) {
+    private static func readSnapshot(_ bytes: [UInt8], path: String) throws(ChangeLogError) -> (UInt64, [Recovery.Record]) {
         guard let (line, headerEnd) = RecordFraming.headerLine(bytes),
             let (generation, expected) = RecordFraming.parseSnapshotHeader(line)
         else {
@@ -289,15 +310,15 @@ public final class ChangeLog: Sendable {
                 path: path, offset: scan.validEnd,
                 reason: "\(scan.records.count) records where the header announces \(expected)")
         }
-        return (generation, scan.records.map { Data(bytes[$0]) })
+        return (generation, records(of: scan, in: bytes, path: path))
     }
 
     /// The log's records, the offset after the last valid one, and a warning if a torn last record follows it.
     private static func readLog(
         _ bytes: [UInt8], from start: Int, path: String
-    ) throws(ChangeLogError) -> ([Data], Int, String?) {
+    ) throws(ChangeLogError) -> ([Recovery.Record], Int, String?) {
         let scan = RecordFraming.scan(bytes, from: start)
-        let records = scan.records.map { Data(bytes[$0]) }
+        let records = records(of: scan, in: bytes, path: path)
         guard let bad = scan.firstBad else { return (records, scan.validEnd, nil) }
         if let next = RecordFraming.validRecord(in: bytes, after: bad.offset) {
             throw .corruptFile(
@@ -308,6 +329,10 @@ public final class ChangeLog: Sendable {
             "\(logFileName): torn last record at byte \(bad.offset) (\(bytes.count - bad.offset) bytes, "
             + "\(bad.reason)) skipped; file truncated to \(bad.offset) bytes"
         return (records, scan.validEnd, warning)
+    }
+
+    private static func records(of scan: RecordFraming.Scan, in bytes: [UInt8], path: String) -> [Recovery.Record] {
+        scan.records.map { Recovery.Record(payload: Data(bytes[$0.payload]), path: path, offset: $0.start) }
     }
 
     // MARK: - Writing whole files

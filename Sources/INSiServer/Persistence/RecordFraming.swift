@@ -111,8 +111,8 @@ enum RecordFraming {
     }
 
     struct Scan {
-        /// The valid records, in order.
-        var records: [Range<Int>] = []
+        /// The valid records, in order: where each starts, and its payload.
+        var records: [(start: Int, payload: Range<Int>)] = []
         /// Offset just after the last valid record.
         var validEnd: Int
         /// The first place, if any, where no valid record starts although bytes remain.
@@ -126,7 +126,7 @@ enum RecordFraming {
         while offset < bytes.count {
             switch frame(in: bytes, at: offset) {
             case let .record(payload, next):
-                scan.records.append(payload)
+                scan.records.append((offset, payload))
                 offset = next
                 scan.validEnd = next
             case let .bad(reason):

@@ -39,7 +39,9 @@ public final class Simulator: Sendable {
     }
 
     /// Loads the base and the contract files; does not listen yet.
-    public init(configuration: SimulatorConfiguration, logger: Logger) throws(StartError) {
+    /// - Parameter clock: the time HTTP timeouts are judged by (tests move it by hand); the
+    ///   monotonic clock when nil.
+    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -61,8 +63,18 @@ public final class Simulator: Sendable {
         } catch {
             throw .contract("\(error)")
         }
-        if configuration.adminToken == nil && !AdminToken.isLoopback(configuration.host) {
-            throw .adminTokenRequired(host: configuration.host)
+        if configuration.adminToken == nil {
+            // Decided on the address the server will bind, not on the host's spelling:
+            // "127.example.org" may resolve anywhere, "localhost" is loopback.
+            let address: ListenAddress
+            do {
+                address = try ListenAddress.resolve(host: configuration.host)
+            } catch {
+                throw .listen("\(error)")
+            }
+            guard address.isLoopback else {
+                throw .adminTokenRequired(host: configuration.host == address.ip ? configuration.host : "\(configuration.host) (\(address.ip))")
+            }
         }
         var seedScenarios: [Scenario] = []
         if let path = configuration.scenariosPath {
@@ -78,27 +90,24 @@ public final class Simulator: Sendable {
             throw .state("\(error)")
         }
         self.state = state
-        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, logger: logger)
+        var xmlLimits = configuration.xmlLimits
+        xmlLimits.maxBytes = configuration.limits.maxBodyBytes
+        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits, logger: logger)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
-        var http = HTTPServerConfiguration()
-        http.host = configuration.host
-        http.port = configuration.port
-        http.maxBodyBytes = configuration.maxBodyBytes
+        var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port,
+                                           limits: configuration.limits, timeouts: configuration.timeouts)
         if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
         let host = configuration.host
         let portBox = PortBox()
         let serverBox = ServerBox()
         let application = SimulatorApplication(
             endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
-            connections: { serverBox.connections() }
+            httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
         }
         self.application = application
-        let httpServer = HTTPServer(configuration: http, logger: logger) { request, reply in
-            application.handle(request, reply: reply)
-        }
-        httpServer.setErrorResponder { error, head in application.errorResponse(error, head: head) }
+        let httpServer = HTTPServer(configuration: http, logger: logger, responder: application, clock: clock)
         serverBox.server.withLock { $0 = httpServer }
         server = httpServer
         serverPort = portBox
@@ -189,8 +198,8 @@ final class ServerBox: Sendable {
     // Protects the reference to the server: set once in init, read at scrape time.
     let server = Mutex<HTTPServer?>(nil)
 
-    func connections() -> (open: Int, accepted: Int) {
-        server.withLock { server in (server?.openConnections ?? 0, server?.acceptedConnections ?? 0) }
+    func counters() -> HTTPCounters {
+        server.withLock { $0?.counters } ?? HTTPCounters()
     }
 }
 

@@ -6,39 +6,39 @@ import Logging
 
 /// The routes of the simulator over the generic HTTP server:
 /// `POST /lps` (INSi), `GET /lps?wsdl`, `GET /lps?xsd=NAME`, `GET /health`, `GET /metrics`, `/admin/...`.
-public struct SimulatorApplication: Sendable {
+public struct SimulatorApplication: HTTPResponder {
     public let endpoint: INSiEndpoint
     public let admin: AdminAPI
     public let contract: ContractFiles
     public let store: BaseStore
-    /// Connection counts of the HTTP server, for `/metrics`.
-    let connections: @Sendable () -> (open: Int, accepted: Int)
+    /// The HTTP server's counters, for `/metrics`.
+    let httpCounters: @Sendable () -> HTTPCounters
     /// The URL to write in the WSDL when the request's Host header cannot be used.
     let fallbackBaseURL: @Sendable () -> String
     let publicURL: String?
 
     public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
-                connections: @escaping @Sendable () -> (open: Int, accepted: Int), fallbackBaseURL: @escaping @Sendable () -> String) {
+                httpCounters: @escaping @Sendable () -> HTTPCounters, fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
         self.admin = admin
         self.contract = contract
         self.store = endpoint.state.store
-        self.connections = connections
+        self.httpCounters = httpCounters
         self.publicURL = publicURL
         self.fallbackBaseURL = fallbackBaseURL
     }
 
     /// Handles one request: the SOAP endpoint may answer later (a scenario's delay).
-    public func handle(_ request: HTTPRequest, reply: HTTPReply) {
+    public func respond(to request: HTTPRequest, reply: HTTPReply) {
         if request.path == "/lps" && request.method == "POST" {
             endpoint.handle(request, reply: reply)
         } else {
-            reply.send(respond(to: request))
+            reply.send(answer(request))
         }
     }
 
     /// Answers every route but the SOAP calls.
-    public func respond(to request: HTTPRequest) -> HTTPResponse {
+    public func answer(_ request: HTTPRequest) -> HTTPResponse {
         if request.path == "/admin" || request.path.hasPrefix("/admin/") { return admin.respond(to: request) }
         switch request.path {
         case "/lps":
@@ -51,9 +51,15 @@ public struct SimulatorApplication: Sendable {
             return health()
         case "/metrics":
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
-            let (open, accepted) = connections()
-            let text = endpoint.state.metrics.render(openConnections: open, acceptedConnections: accepted, identities: store.count,
-                                                     scenarios: endpoint.state.scenarios.all.count)
+            let http = httpCounters()
+            var readings = SimulatorMetrics.Readings()
+            readings.openConnections = http.openConnections
+            readings.acceptedConnections = http.acceptedConnections
+            readings.httpErrorAnswers = http.errorAnswers
+            readings.identities = store.count
+            readings.scenarios = endpoint.state.scenarios.all.count
+            readings.journalLinesDropped = endpoint.state.journal.droppedLines
+            let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
             return HTTPResponse(status: 200, headers: headers, body: Array(text.utf8))
@@ -63,18 +69,18 @@ public struct SimulatorApplication: Sendable {
     }
 
     /// The body of the server's own error answers: a SOAP fault on the SOAP endpoint.
-    public func errorResponse(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
+    public func response(for error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         guard let head, head.path == "/lps", head.method == "POST" else {
-            return .text(error.status, "\(error)\n")
+            return error.response()
         }
         let fault: INSiFault
         switch error {
         case .bodyTooLarge(let limit): fault = .bodyTooLarge(limit: limit)
         default: fault = .notSOAP("HTTP error \(error.status): \(error)")
         }
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", INSiResponseWriter.contentType)
-        return HTTPResponse(status: error.status, headers: headers, body: INSiResponseWriter.fault(fault))
+        var response = fault.response()
+        response.status = error.status
+        return response
     }
 
     private func contractFile(_ request: HTTPRequest) -> HTTPResponse {

@@ -1,4 +1,6 @@
+import HTTPServer
 import INSiCore
+import INSiSOAP
 
 /// Everything `insi-sim serve` can be told.
 public struct SimulatorConfiguration: Sendable {
@@ -14,8 +16,12 @@ public struct SimulatorConfiguration: Sendable {
     public var resourcesPath: String?
     /// The URL clients should use, when it differs from what they send in `Host` (a proxy).
     public var publicURL: String?
-    /// Largest request body (HTTP 413 beyond).
-    public var maxBodyBytes: Int = 1 << 20
+    /// Sizes and counts the HTTP server enforces (body, head, connections...).
+    public var limits = HTTPServerConfiguration.Limits()
+    /// Request, idle and lingering-close timeouts of connections.
+    public var timeouts = HTTPServerConfiguration.Timeouts()
+    /// Bounds on the XML of a SOAP request (depth, elements, text).
+    public var xmlLimits = XMLSafetyLimits()
     /// Event loop threads; the number of cores when nil.
     public var eventLoopCount: Int?
     /// Scenarios loaded at start-up (a JSON array, or `{"scenarios": [...]}`).

@@ -46,19 +46,23 @@ public final class SimulatorState: Sendable {
         let recovery = log.recovered
         for warning in recovery.warnings { logger.warning("data directory: \(warning)") }
         var replayed = 0
-        for data in recovery.snapshot + recovery.changes {
+        for record in recovery.snapshotRecords + recovery.changeRecords {
+            // The record passed its checksum, so the disk gave back what was written: a record that
+            // still cannot be used is a bug or a hand edit, and skipping it would silently change
+            // the base. Refuse to start, as for any other damage, naming the place.
             let change: StateChange
             do {
-                change = try JSONDecoder().decode(StateChange.self, from: data)
+                change = try JSONDecoder().decode(StateChange.self, from: record.payload)
             } catch {
-                logger.warning("data directory: a change record could not be read and was skipped: \(error)")
-                continue
+                throw ChangeLogError.corruptFile(path: record.path, offset: record.offset,
+                                                 reason: "the record cannot be read as a change (\(Simulator.describe(error) ?? "\(error)"))")
             }
             do {
                 try apply(change)
                 replayed += 1
             } catch {
-                logger.warning("data directory: a change could not be replayed (\(error)); skipped")
+                throw ChangeLogError.corruptFile(path: record.path, offset: record.offset,
+                                                 reason: "the change cannot be replayed (\(error))")
             }
         }
         if replayed > 0 {

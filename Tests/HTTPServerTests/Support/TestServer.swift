@@ -28,10 +28,11 @@ enum TestServer {
         headers.add("X-Method", request.method)
         headers.add("X-Path", request.path)
         headers.add("X-Query", request.query ?? "-")
-        headers.add("X-Version", "\(request.versionMinor)")
+        headers.add("X-Version", "\(request.head.versionMinor)")
         headers.add("X-Echo", request.headers["x-test"] ?? "-")
-        headers.add("X-Connection-ID", "\(request.connectionID)")
-        headers.add("X-Remote", request.remoteAddress)
+        headers.add("X-Connection-ID", "\(request.connection.id)")
+        headers.add("X-Remote", request.connection.remoteAddress)
+        headers.add("X-Authority", request.head.authority ?? "-")
         let response = HTTPResponse(status: 200, headers: headers, body: request.body)
         switch request.path {
         case "/defer":

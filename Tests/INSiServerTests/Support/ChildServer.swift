@@ -81,6 +81,16 @@ final class ChildServer: @unchecked Sendable {
         return status
     }
 
+    /// The exit status once the child has ended by itself (after a signal already sent); -1 if
+    /// it did not within 30 s (it is then killed).
+    func waitForExit() -> Int32 {
+        guard let status = reap(within: 30) else {
+            kill()
+            return -1
+        }
+        return status
+    }
+
     /// Waits for the child's end, reaping it ourselves when Foundation's notification does not
     /// come (seen for SIGKILLed children): the exit code, 128 + the signal, or nil on timeout.
     private func reap(within seconds: Double) -> Int32? {

@@ -26,7 +26,7 @@ struct TestSimulator {
         configuration.resourcesPath = TestPaths.resources.path
         configuration.nameMatching = nameMatching
         configuration.authorizedIDAMs = authorizedIDAMs
-        configuration.maxBodyBytes = maxBodyBytes
+        configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.eventLoopCount = 2
         configure(&configuration)
         var logger = Logger(label: "insi-sim-test")

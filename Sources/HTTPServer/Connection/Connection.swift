@@ -1,32 +1,20 @@
 import Glibc
 import Logging
 
-/// One client connection. Owned by its event loop and only ever used on that loop's thread.
+/// One client connection: the socket I/O around a ``ConnectionLifecycle``. Owned by its event
+/// loop and only ever used on that loop's thread.
 ///
 /// Requests are handled one at a time: while a reply is awaited or being written, nothing more
 /// is read, so pipelined requests are answered in order and a fast client is slowed down by the
 /// kernel's buffers instead of ours.
 final class Connection {
-    enum State {
-        /// Reading (part of) a request, or waiting for the next one.
-        case reading
-        /// The handler has the request; `deliver` comes next.
-        case awaitingReply
-        /// A reply is being written; then read the next request, or close.
-        case flushing(thenClose: Bool)
-        /// Our side is shut down; reading and discarding until the client closes (see `startLinger`).
-        case lingering
-        case closed
-    }
-
     unowned let loop: EventLoop
     let socket: Socket
-    let id: UInt64
-    let remoteAddress: String
+    let info: HTTPConnectionInfo
     /// False for connections refused over the limit: they are not counted as open.
     let countsTowardLimit: Bool
 
-    private(set) var state = State.reading
+    private var lifecycle: ConnectionLifecycle
     private var buffer = ReadBuffer()
     private var parser: HTTPRequestParser
     private var output: [UInt8] = []
@@ -42,108 +30,117 @@ final class Connection {
     private var sequence: UInt64 = 0
     /// The head of the request being read or served, for error answers and HEAD.
     private var currentHead: HTTPRequestHead?
-    private var keepAlive = true
-    /// When the first byte of the request being read arrived (0: none yet).
-    private var requestStart: UInt64 = 0
-    /// Last time bytes moved in either direction.
-    private var lastActivity: UInt64
-    private var lingerDeadline: UInt64 = 0
     private var lingerBudget = 0
 
     private var logger: Logger { loop.logger }
+    var id: UInt64 { info.id }
+    var state: ConnectionLifecycle.State { lifecycle.state }
 
-    init(loop: EventLoop, socket: Socket, id: UInt64, remoteAddress: String, countsTowardLimit: Bool) {
+    init(loop: EventLoop, socket: Socket, info: HTTPConnectionInfo, countsTowardLimit: Bool) {
         self.loop = loop
         self.socket = socket
-        self.id = id
-        self.remoteAddress = remoteAddress
+        self.info = info
         self.countsTowardLimit = countsTowardLimit
-        parser = HTTPRequestParser(limits: loop.limits)
-        lastActivity = loop.now
+        parser = HTTPRequestParser(limits: loop.core.configuration.limits,
+                                   requireHost: loop.core.configuration.requireHostHeader)
+        lifecycle = ConnectionLifecycle(timeouts: loop.timeouts, now: loop.now)
+    }
+
+    private var isReading: Bool {
+        switch lifecycle.state {
+        case .idle, .receiving: true
+        case .handling, .writing, .lingering, .closed: false
+        }
+    }
+
+    /// No byte of a next request is held, here or in the parser.
+    private var holdsNoRequest: Bool {
+        parser.isBetweenRequests && buffer.isEmpty
     }
 
     // MARK: Events
 
     func handle(events: UInt32) {
-        if events & LinuxAPI.EPOLLERR != 0 {
+        if events & EpollEvents.error != 0 {
             close(reason: "socket error")
             return
         }
-        if events & (LinuxAPI.EPOLLIN | LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLHUP) != 0 {
+        if events & (EpollEvents.input | EpollEvents.readHangUp | EpollEvents.hangUp) != 0 {
             readable = true
         }
-        if events & (LinuxAPI.EPOLLRDHUP | LinuxAPI.EPOLLHUP) != 0 {
+        if events & (EpollEvents.readHangUp | EpollEvents.hangUp) != 0 {
             finPending = true
         }
-        if events & LinuxAPI.EPOLLOUT != 0 && outputOffset < output.count {
+        if events & EpollEvents.output != 0 && outputOffset < output.count {
             flush()
         }
         guard readable else { return }
-        switch state {
-        case .reading:
+        switch lifecycle.state {
+        case .idle, .receiving:
             readAndProcess()
         case .lingering:
             discardInput()
-        case .awaitingReply, .flushing, .closed:
+        case .handling, .writing, .closed:
             // Backpressure: the bytes stay in the kernel until this reply is out.
             break
         }
     }
 
     private func readAndProcess() {
-        while case .reading = state, readable, !peerClosed {
-            let wanted = parser.isReadingBody ? 64 * 1024 : 4 * 1024
-            let free = buffer.reserveFreeSpace(wanted, maxCapacity: loop.maxReadBufferCapacity)
-            guard free > 0 else {
-                // Cannot happen: the parser fails with 431 long before the buffer is full.
-                sendError(.headersTooLarge)
-                return
-            }
-            switch buffer.receive(from: socket) {
-            case .success(0):
-                peerClosed = true
-                readable = false
-            case .success(let count):
-                lastActivity = loop.now
-                // A short read means the socket buffer is empty; with edge-triggered epoll the
-                // next arrival raises a new event, so skip the read that would say EAGAIN.
-                // Not so for a FIN already reported: no new event would come for it.
-                if count < free && !finPending { readable = false }
-            case .failure(.wouldBlock):
-                readable = false
-                return
-            case .failure(.peerClosed):
-                close(reason: "connection reset by peer")
-                return
-            case .failure(let error):
-                logger.warning("read failed: \(error)", metadata: ["connection": "\(id)"])
-                close(reason: "read error")
-                return
-            }
+        while isReading, readable, !peerClosed {
+            guard receiveOnce() else { return }
             processBuffer()
         }
     }
 
+    /// One read into the buffer; false when the connection was closed.
+    private func receiveOnce() -> Bool {
+        let wanted = parser.isReadingBody ? 64 * 1024 : 4 * 1024
+        let free = buffer.reserveFreeSpace(wanted, maxCapacity: loop.maxReadBufferCapacity)
+        guard free > 0 else {
+            // Only while a reply is awaited with pipelined bytes buffered: leave the rest in the kernel.
+            readable = false
+            return true
+        }
+        switch buffer.receive(from: socket) {
+        case .success(0):
+            peerClosed = true
+            readable = false
+        case .success(let count):
+            // A short read means the socket buffer is empty; with edge-triggered epoll the
+            // next arrival raises a new event, so skip the read that would say EAGAIN.
+            // Not so for a FIN already reported: no new event would come for it.
+            if count < free && !finPending { readable = false }
+        case .failure(.wouldBlock):
+            readable = false
+        case .failure(.peerClosed):
+            close(reason: "connection reset by peer")
+            return false
+        case .failure(let error):
+            logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+            close(reason: "read error")
+            return false
+        }
+        return true
+    }
+
     /// Parses what is buffered, dispatching at most one complete request.
     private func processBuffer() {
-        while case .reading = state {
+        while isReading {
             var consumed = 0
             let event = buffer.withReadableBytes { parser.parse($0, consumed: &consumed) }
             buffer.consume(consumed)
             switch event {
             case .needMoreData:
                 if peerClosed {
-                    close(reason: parser.isBetweenRequests && buffer.isEmpty ? "closed by peer" : "peer closed mid-request")
+                    close(reason: holdsNoRequest ? "closed by peer" : "peer closed mid-request")
                     return
                 }
-                if parser.isBetweenRequests && buffer.isEmpty {
-                    requestStart = 0
-                } else if requestStart == 0 {
-                    requestStart = loop.now
-                }
+                // Empty lines alone do not start a request, so they cannot hold off the idle timeout.
+                if !holdsNoRequest { lifecycle.requestStarted(now: loop.now) }
                 return
             case .head(let head, _):
-                if requestStart == 0 { requestStart = loop.now }
+                lifecycle.requestStarted(now: loop.now)
                 currentHead = head
                 // RFC 9110 §10.1.1: tell the client to go on only if the body is not already on its
                 // way; an oversized one was refused by the parser before we get here.
@@ -161,33 +158,37 @@ final class Connection {
     }
 
     private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
-        state = .awaitingReply
+        lifecycle.requestReceived(head)
         sequence &+= 1
-        requestStart = 0
         currentHead = head
-        // RFC 9112 §6.1: chunked framing from an HTTP/1.0 client is suspect; close after answering.
-        keepAlive = head.wantsKeepAlive && (head.versionMinor >= 1 || !head.headers.contains("Transfer-Encoding"))
-        let request = HTTPRequest(head: head, body: body, remoteAddress: remoteAddress, connectionID: id)
+        let request = HTTPRequest(head: head, body: body, connection: info)
         let reply = HTTPReply(context: ReplyContext(loop: loop.handle, fd: socket.fd, connectionID: id, sequence: sequence))
-        loop.core.handler(request, reply)
+        loop.core.responder.respond(to: request, reply: reply)
     }
 
     // MARK: Replies
 
     func deliver(_ action: HTTPReplyAction, sequence replySequence: UInt64) {
-        guard case .awaitingReply = state, replySequence == sequence else {
+        guard case .handling = lifecycle.state, replySequence == sequence else {
             logger.debug("stale reply dropped", metadata: ["connection": "\(id)"])
             return
         }
-        let serverKeepsAlive = keepAlive && !loop.stopping
+        // While stopping, a request the client already sent behind this one (pipelining) is
+        // still answered: look at what the kernel holds before deciding to close (its event
+        // may not have been seen yet, so try the read whatever `readable` says).
+        if lifecycle.stopping && !peerClosed && holdsNoRequest {
+            readable = true
+            guard receiveOnce() else { return }
+        }
+        let keepAlive = lifecycle.mayKeepAlive(requestWaiting: !holdsNoRequest)
         switch action {
         case .response(let response):
             let isHEAD = currentHead?.method == "HEAD"
-            let thenClose = loop.encoder.encode(response, isHEAD: isHEAD, keepAlive: serverKeepsAlive, into: &output)
-            state = .flushing(thenClose: thenClose)
+            let thenClose = loop.encoder.encode(response, isHEAD: isHEAD, keepAlive: keepAlive, into: &output)
+            lifecycle.responseStarted(thenClose: thenClose, now: loop.now)
         case .raw(let bytes, let thenClose):
             output.append(contentsOf: bytes)
-            state = .flushing(thenClose: thenClose || !serverKeepsAlive)
+            lifecycle.responseStarted(thenClose: thenClose || !keepAlive, now: loop.now)
         case .close:
             close(reason: "closed by the handler")
             return
@@ -196,7 +197,7 @@ final class Connection {
     }
 
     func replyAbandoned(sequence replySequence: UInt64) {
-        guard case .awaitingReply = state, replySequence == sequence else { return }
+        guard case .handling = lifecycle.state, replySequence == sequence else { return }
         logger.warning("the handler dropped its reply without answering; closing the connection",
                        metadata: ["connection": "\(id)"])
         close(reason: "reply abandoned")
@@ -204,10 +205,10 @@ final class Connection {
 
     /// Answers an error the server detected itself, then closes.
     private func sendError(_ error: HTTPServerError, head: HTTPRequestHead? = nil) {
-        logger.debug("answering \(error.status)", metadata: ["connection": "\(id)", "error": "\(error)"])
+        logger.debug("answering an error", metadata: ["connection": "\(id)", "status": "\(error.status)", "error": "\(error)"])
         let response = loop.core.errorResponse(for: error, head: head)
         _ = loop.encoder.encode(response, isHEAD: head?.method == "HEAD", keepAlive: false, into: &output)
-        state = .flushing(thenClose: true)
+        lifecycle.responseStarted(thenClose: true, now: loop.now)
         flush()
     }
 
@@ -228,7 +229,7 @@ final class Connection {
             switch result {
             case .success(let count):
                 outputOffset += count
-                lastActivity = loop.now
+                lifecycle.wroteBytes(now: loop.now)
             case .failure(.wouldBlock):
                 // The rest goes out on EPOLLOUT (registered once, edge-triggered).
                 return
@@ -236,7 +237,7 @@ final class Connection {
                 close(reason: "peer closed before the reply was written")
                 return
             case .failure(let error):
-                logger.warning("write failed: \(error)", metadata: ["connection": "\(id)"])
+                logger.warning("write failed", metadata: ["connection": "\(id)", "error": "\(error)"])
                 close(reason: "write error")
                 return
             }
@@ -248,24 +249,30 @@ final class Connection {
             output.removeAll(keepingCapacity: true)
         }
         outputOffset = 0
-        if case .flushing(let thenClose) = state {
-            responseWritten(thenClose: thenClose)
-        }
+        perform(lifecycle.responseWritten(now: loop.now))
     }
 
-    private func responseWritten(thenClose: Bool) {
-        currentHead = nil
-        if thenClose || loop.stopping {
+    private func perform(_ action: ConnectionLifecycle.Action) {
+        switch action {
+        case .none:
+            break
+        case .answer(let error):
+            sendError(error, head: currentHead)
+        case .close(let reason):
+            close(reason: reason)
+        case .readNextRequest:
+            currentHead = nil
+            buffer.shrink(above: loop.maxReadBufferCapacity)
+            // Pipelined requests already buffered are answered before reading more.
+            processBuffer()
+            if isReading && readable { readAndProcess() }
+        case .linger:
+            currentHead = nil
             startLinger()
-            return
-        }
-        state = .reading
-        lastActivity = loop.now
-        buffer.shrink(above: loop.maxReadBufferCapacity)
-        // Pipelined requests already buffered are answered before reading more.
-        processBuffer()
-        if case .reading = state, readable {
+        case .readBeforeStopping:
+            readable = true
             readAndProcess()
+            perform(lifecycle.stoppedWhileIdle(hasInput: !holdsNoRequest))
         }
     }
 
@@ -276,12 +283,9 @@ final class Connection {
     /// would make the kernel send a reset, which can destroy the answer before the client reads
     /// it: typically a 413 sent while the client is still uploading.
     private func startLinger() {
-        state = .lingering
         socket.shutdownWrite()
         buffer.removeAll()
-        let timeout = loop.stopping ? min(loop.lingerTimeout, 250_000_000) : loop.lingerTimeout
-        lingerDeadline = loop.now + timeout
-        lingerBudget = loop.maxLingerBytes
+        lingerBudget = loop.core.configuration.limits.maxLingerBytes
         if peerClosed {
             close(reason: "done")
         } else if readable {
@@ -312,48 +316,27 @@ final class Connection {
     }
 
     func close(reason: String) {
-        if case .closed = state { return }
-        state = .closed
+        guard !isClosed else { return }
+        isClosed = true
+        lifecycle.closed()
         socket.close()
         loop.remove(self)
-        logger.debug("connection closed: \(reason)", metadata: ["connection": "\(id)"])
+        logger.debug("connection closed", metadata: ["connection": "\(id)", "reason": "\(reason)"])
     }
 
-    // MARK: Timers
+    /// Set once the socket is closed (the lifecycle may reach `.closed` first, from a timeout).
+    private var isClosed = false
+
+    // MARK: Timers and stop
 
     func checkTimeouts(now: UInt64) {
-        switch state {
-        case .reading:
-            if requestStart != 0 {
-                if now &- requestStart >= loop.headerTimeout {
-                    sendError(.requestTimeout, head: currentHead)
-                }
-            } else if now &- lastActivity >= loop.idleTimeout {
-                close(reason: "idle timeout")
-            }
-        case .awaitingReply:
-            // The handler may take as long as it likes; shutdown's grace period bounds it.
-            break
-        case .flushing:
-            if now &- lastActivity >= loop.idleTimeout {
-                close(reason: "write stalled")
-            }
-        case .lingering:
-            if now >= lingerDeadline {
-                close(reason: "lingering close: time is up")
-            }
-        case .closed:
-            break
-        }
+        perform(lifecycle.tick(now: now))
     }
 
-    /// Shutdown: an idle keep-alive connection is closed now; others finish their current
-    /// request, whose answer then says `Connection: close`.
+    /// Shutdown: a connection between requests reads what the kernel already holds (a request
+    /// sent before the stop is answered) and is closed if there is none; others finish their
+    /// current request, whose answer then says `Connection: close`.
     func serverIsStopping() {
-        if case .reading = state, requestStart == 0, buffer.isEmpty {
-            close(reason: "server stopping")
-        } else if case .lingering = state {
-            lingerDeadline = min(lingerDeadline, loop.now + 250_000_000)
-        }
+        perform(lifecycle.serverStopping(now: loop.now))
     }
 }

@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import INSiCore
+import INSiServer
+import INSiSOAP
+import Logging
+
+/// `insi-sim serve`: runs the simulator until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the INSi simulator (POST /lps, GET /lps?wsdl, GET /health).",
+        discussion: """
+        Every option can also be set through its environment variable (named in its help); an \
+        option on the command line wins. The limits and timeouts are documented with what a \
+        client sees at each in docs/reference/serve-options.md.
+        """
+    )
+
+    @Option(help: ServeSetting.host.help) var host: String?
+    @Option(help: ServeSetting.port.help) var port: Int?
+    @Option(help: ServeSetting.seed.help) var seed: String?
+    @Option(name: .customLong("name-matching"), help: ServeSetting.nameMatching.help) var nameMatching: NameMatching?
+    @Option(name: .customLong("authorized-idam"), help: ServeSetting.authorizedIDAM.help) var authorizedIDAM: [String] = []
+    @Option(help: ServeSetting.resources.help) var resources: String?
+    @Option(name: .customLong("public-url"), help: ServeSetting.publicURL.help) var publicURL: String?
+    @Option(name: .customLong("log-level"), help: ServeSetting.logLevel.help) var logLevel: LogLevel?
+    @Option(help: ServeSetting.scenarios.help) var scenarios: String?
+    @Option(help: ServeSetting.journal.help) var journal: String?
+    @Option(name: .customLong("journal-capacity"), help: ServeSetting.journalCapacity.help) var journalCapacity: Int?
+    @Option(name: .customLong("data-dir"), help: ServeSetting.dataDir.help) var dataDir: String?
+    @Option(name: .customLong("compact-after"), help: ServeSetting.compactAfter.help) var compactAfter: Int?
+    @Option(name: .customLong("admin-token"), help: ServeSetting.adminToken.help) var adminToken: String?
+    @Option(name: .customLong("event-loops"), help: ServeSetting.eventLoops.help) var eventLoops: Int?
+    @Option(name: .customLong("max-body-bytes"), help: ServeSetting.maxBodyBytes.help) var maxBodyBytes: Int?
+    @Option(name: .customLong("max-header-bytes"), help: ServeSetting.maxHeaderBytes.help) var maxHeaderBytes: Int?
+    @Option(name: .customLong("max-header-count"), help: ServeSetting.maxHeaderCount.help) var maxHeaderCount: Int?
+    @Option(name: .customLong("max-request-line-bytes"), help: ServeSetting.maxRequestLineBytes.help) var maxRequestLineBytes: Int?
+    @Option(name: .customLong("max-chunk-line-bytes"), help: ServeSetting.maxChunkLineBytes.help) var maxChunkLineBytes: Int?
+    @Option(name: .customLong("max-empty-lines"), help: ServeSetting.maxEmptyLines.help) var maxEmptyLines: Int?
+    @Option(name: .customLong("max-connections"), help: ServeSetting.maxConnections.help) var maxConnections: Int?
+    @Option(name: .customLong("max-linger-bytes"), help: ServeSetting.maxLingerBytes.help) var maxLingerBytes: Int?
+    @Option(name: .customLong("request-timeout"), help: ServeSetting.requestTimeout.help) var requestTimeout: Seconds?
+    @Option(name: .customLong("idle-timeout"), help: ServeSetting.idleTimeout.help) var idleTimeout: Seconds?
+    @Option(name: .customLong("linger-timeout"), help: ServeSetting.lingerTimeout.help) var lingerTimeout: Seconds?
+    @Option(name: .customLong("xml-max-depth"), help: ServeSetting.xmlMaxDepth.help) var xmlMaxDepth: Int?
+    @Option(name: .customLong("xml-max-elements"), help: ServeSetting.xmlMaxElements.help) var xmlMaxElements: Int?
+    @Option(name: .customLong("xml-max-text-bytes"), help: ServeSetting.xmlMaxTextBytes.help) var xmlMaxTextBytes: Int?
+
+    /// The environment read by `validate()`; tests replace it.
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    enum CodingKeys: String, CodingKey {
+        case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
+        case journalCapacity, dataDir, compactAfter, adminToken, eventLoops, maxBodyBytes, maxHeaderBytes
+        case maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes, maxEmptyLines, maxConnections, maxLingerBytes
+        case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
+    }
+
+    /// Fills what the command line left out from the environment, then checks every value, so
+    /// that a mistake is reported with this command's usage before anything starts.
+    mutating func validate() throws {
+        var reader = EnvironmentReader(environment: environment)
+        try reader.fill(&host, .host)
+        try reader.fill(&port, .port)
+        try reader.fill(&seed, .seed)
+        try reader.fill(&nameMatching, .nameMatching)
+        if authorizedIDAM.isEmpty { authorizedIDAM = reader.list(.authorizedIDAM) }
+        try reader.fill(&resources, .resources)
+        try reader.fill(&publicURL, .publicURL)
+        try reader.fill(&logLevel, .logLevel)
+        try reader.fill(&scenarios, .scenarios)
+        try reader.fill(&journal, .journal)
+        try reader.fill(&journalCapacity, .journalCapacity)
+        try reader.fill(&dataDir, .dataDir)
+        try reader.fill(&compactAfter, .compactAfter)
+        try reader.fill(&adminToken, .adminToken)
+        try reader.fill(&eventLoops, .eventLoops)
+        try reader.fill(&maxBodyBytes, .maxBodyBytes)
+        try reader.fill(&maxHeaderBytes, .maxHeaderBytes)
+        try reader.fill(&maxHeaderCount, .maxHeaderCount)
+        try reader.fill(&maxRequestLineBytes, .maxRequestLineBytes)
+        try reader.fill(&maxChunkLineBytes, .maxChunkLineBytes)
+        try reader.fill(&maxEmptyLines, .maxEmptyLines)
+        try reader.fill(&maxConnections, .maxConnections)
+        try reader.fill(&maxLingerBytes, .maxLingerBytes)
+        try reader.fill(&requestTimeout, .requestTimeout)
+        try reader.fill(&idleTimeout, .idleTimeout)
+        try reader.fill(&lingerTimeout, .lingerTimeout)
+        try reader.fill(&xmlMaxDepth, .xmlMaxDepth)
+        try reader.fill(&xmlMaxElements, .xmlMaxElements)
+        try reader.fill(&xmlMaxTextBytes, .xmlMaxTextBytes)
+
+        let numbers: [(ServeSetting, Int?)] = [
+            (.port, port), (.journalCapacity, journalCapacity), (.compactAfter, compactAfter), (.eventLoops, eventLoops),
+            (.maxBodyBytes, maxBodyBytes), (.maxHeaderBytes, maxHeaderBytes), (.maxHeaderCount, maxHeaderCount),
+            (.maxRequestLineBytes, maxRequestLineBytes), (.maxChunkLineBytes, maxChunkLineBytes),
+            (.maxEmptyLines, maxEmptyLines), (.maxConnections, maxConnections), (.maxLingerBytes, maxLingerBytes),
+            (.xmlMaxDepth, xmlMaxDepth), (.xmlMaxElements, xmlMaxElements), (.xmlMaxTextBytes, xmlMaxTextBytes),
+        ]
+        for case let (setting, value?) in numbers {
+            guard let range = setting.range, !range.contains(value) else { continue }
+            let upper = range.upperBound == Int.max ? "" : " and \(range.upperBound)"
+            throw ValidationError("\(setting.option) must be \(upper.isEmpty ? "at least \(range.lowerBound)" : "between \(range.lowerBound)\(upper)"), not \(value)")
+        }
+        if let adminToken, adminToken.isEmpty {
+            throw ValidationError("--admin-token is empty: give a token, or leave the option out (only allowed on a loopback address)")
+        }
+        if let idleTimeout, idleTimeout.duration <= .zero {
+            throw ValidationError("--idle-timeout must be more than 0 seconds")
+        }
+        if let requestTimeout, requestTimeout.duration <= .zero {
+            throw ValidationError("--request-timeout must be more than 0 seconds")
+        }
+    }
+
+    /// The simulator's configuration from the options (after `validate()`).
+    func simulatorConfiguration() -> SimulatorConfiguration {
+        var configuration = SimulatorConfiguration()
+        configuration.host = host ?? configuration.host
+        configuration.port = port ?? configuration.port
+        configuration.seedPath = seed
+        configuration.nameMatching = nameMatching ?? configuration.nameMatching
+        configuration.authorizedIDAMs = Set(authorizedIDAM)
+        configuration.resourcesPath = resources
+        configuration.publicURL = publicURL
+        configuration.scenariosPath = scenarios
+        configuration.journalPath = journal
+        configuration.journalCapacity = journalCapacity ?? configuration.journalCapacity
+        configuration.dataDirectory = dataDir
+        configuration.compactionThreshold = compactAfter ?? configuration.compactionThreshold
+        configuration.adminToken = adminToken
+        configuration.eventLoopCount = eventLoops
+        var limits = configuration.limits
+        limits.maxBodyBytes = maxBodyBytes ?? limits.maxBodyBytes
+        limits.maxHeaderBytes = maxHeaderBytes ?? limits.maxHeaderBytes
+        limits.maxHeaderCount = maxHeaderCount ?? limits.maxHeaderCount
+        limits.maxRequestLineBytes = maxRequestLineBytes ?? limits.maxRequestLineBytes
+        limits.maxChunkLineBytes = maxChunkLineBytes ?? limits.maxChunkLineBytes
+        limits.maxEmptyLinesBeforeRequest = maxEmptyLines ?? limits.maxEmptyLinesBeforeRequest
+        limits.maxConnections = maxConnections ?? limits.maxConnections
+        limits.maxLingerBytes = maxLingerBytes ?? limits.maxLingerBytes
+        configuration.limits = limits
+        configuration.timeouts.request = requestTimeout?.duration ?? configuration.timeouts.request
+        configuration.timeouts.idle = idleTimeout?.duration ?? configuration.timeouts.idle
+        configuration.timeouts.linger = lingerTimeout?.duration ?? configuration.timeouts.linger
+        configuration.xmlLimits.maxDepth = xmlMaxDepth ?? configuration.xmlLimits.maxDepth
+        configuration.xmlLimits.maxElements = xmlMaxElements ?? configuration.xmlLimits.maxElements
+        configuration.xmlLimits.maxTextBytes = xmlMaxTextBytes ?? configuration.xmlLimits.maxTextBytes
+        return configuration
+    }
+
+    func run() async throws {
+        let configuration = simulatorConfiguration()
+        let level = (logLevel ?? .info).level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "insi-sim")
+        logger.logLevel = level
+
+        let openFiles = ResourceLimits.raiseOpenFileLimit()
+        let simulator: Simulator
+        do {
+            simulator = try Simulator(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode(2)
+        }
+        // Trapped before the start line is printed: a script that reads the port and stops the
+        // server at once must get a graceful stop, not the default action of SIGTERM.
+        let stop = AsyncStream<Int32>.makeStream()
+        let trap = SignalTrap { signal in stop.continuation.yield(signal) }
+        let boundPort: Int
+        do {
+            boundPort = try simulator.start()
+        } catch {
+            logger.critical("\(error.description)")
+            throw ExitCode(2)
+        }
+        let endpoint = simulator.endpointURL
+        logger.info("insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, \(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)", metadata: [
+            "port": "\(boundPort)", "openFileLimit": "\(openFiles)",
+            "authorizedIDAM": .string(configuration.authorizedIDAMs.isEmpty ? "any" : configuration.authorizedIDAMs.sorted().joined(separator: ",")),
+            "admin": .string(configuration.adminToken == nil ? "open (loopback)" : "bearer token"),
+            "scenarios": "\(simulator.state.scenarios.all.count)",
+            "dataDir": .string(configuration.dataDirectory ?? "none"),
+        ])
+        for await signal in stop.stream {
+            logger.info("signal \(signal): stopping (calls in flight finish first; a second Ctrl-C ends at once)")
+            break
+        }
+        // Back to the default action: a second signal ends the process without waiting.
+        trap.cancel()
+        await simulator.shutdown()
+        logger.info("stopped")
+    }
+}
+
+/// A log level as an option value.
+enum LogLevel: String, CaseIterable, ExpressibleByArgument {
+    case trace, debug, info, notice, warning, error, critical
+
+    var level: Logger.Level { Logger.Level(rawValue: rawValue) ?? .info }
+}
+
+extension NameMatching: ExpressibleByArgument {}
+
+/// A duration given in seconds, decimals allowed ("0.5").
+struct Seconds: ExpressibleByArgument, Equatable {
+    let duration: Duration
+
+    init?(argument: String) {
+        guard let value = Double(argument), value.isFinite, value >= 0, value <= 86_400 else { return nil }
+        duration = .milliseconds(Int64((value * 1000).rounded()))
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
+/// counts as unset.
+struct EnvironmentReader {
+    let environment: [String: String]
+
+    func text(_ setting: ServeSetting) -> String? {
+        guard let value = environment[setting.environmentVariable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func fill<Value: ExpressibleByArgument>(_ value: inout Value?, _ setting: ServeSetting) throws {
+        guard value == nil, let text = text(setting) else { return }
+        guard let parsed = Value(argument: text) else {
+            throw ValidationError("\(setting.environmentVariable)='\(text)' is not a valid value for \(setting.option) (\(setting.valueName))")
+        }
+        value = parsed
+    }
+
+    func list(_ setting: ServeSetting) -> [String] {
+        text(setting)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+    }
+}

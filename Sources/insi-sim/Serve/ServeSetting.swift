@@ -1,0 +1,149 @@
+import ArgumentParser
+
+/// Every setting of `insi-sim serve`: its option, environment variable, default and meaning.
+/// The options' help, the reading of the environment and the reference table in the docs all
+/// come from this one list (a test checks the docs against it).
+enum ServeSetting: String, CaseIterable {
+    case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
+    case scenarios, journal, journalCapacity, dataDir, compactAfter, adminToken, eventLoops
+    case maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes
+    case maxEmptyLines, maxConnections, maxLingerBytes
+    case requestTimeout, idleTimeout, lingerTimeout
+    case xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
+
+    /// The long option, e.g. `--max-body-bytes`.
+    var option: String {
+        switch self {
+        case .authorizedIDAM: "--authorized-idam"
+        case .publicURL: "--public-url"
+        default: "--" + rawValue.reduce(into: "") { text, character in
+            if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+        }
+        }
+    }
+
+    /// `INSI_SIM_` and the option in upper snake case, e.g. `INSI_SIM_MAX_BODY_BYTES`.
+    var environmentVariable: String {
+        "INSI_SIM_" + option.dropFirst(2).uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The value's placeholder in help and docs.
+    var valueName: String {
+        switch self {
+        case .host: "address"
+        case .port: "port"
+        case .seed, .resources, .scenarios, .journal, .dataDir: "path"
+        case .nameMatching: "strict|relaxed"
+        case .authorizedIDAM: "idam"
+        case .publicURL: "url"
+        case .logLevel: "level"
+        case .adminToken: "token"
+        case .requestTimeout, .idleTimeout, .lingerTimeout: "seconds"
+        default: "n"
+        }
+    }
+
+    /// The default, as a user reads it.
+    var defaultDescription: String {
+        switch self {
+        case .host: "127.0.0.1"
+        case .port: "8080"
+        case .seed: "Resources/seed/default-base.json"
+        case .nameMatching: "strict"
+        case .authorizedIDAM: "any"
+        case .resources: "found automatically"
+        case .publicURL: "from the Host header"
+        case .logLevel: "info"
+        case .scenarios, .journal, .dataDir, .adminToken: "none"
+        case .journalCapacity: "10000"
+        case .compactAfter: "10000"
+        case .eventLoops: "number of cores"
+        case .maxBodyBytes: "1048576"
+        case .maxHeaderBytes: "32768"
+        case .maxHeaderCount: "100"
+        case .maxRequestLineBytes: "8192"
+        case .maxChunkLineBytes: "4096"
+        case .maxEmptyLines: "2"
+        case .maxConnections: "4096"
+        case .maxLingerBytes: "4194304"
+        case .requestTimeout: "10"
+        case .idleTimeout: "60"
+        case .lingerTimeout: "2"
+        case .xmlMaxDepth: "32"
+        case .xmlMaxElements: "2000"
+        case .xmlMaxTextBytes: "65536"
+        }
+    }
+
+    /// What it does, and for a limit what a client sees when it is exceeded.
+    var meaning: String {
+        switch self {
+        case .host: "address to listen on; beyond loopback the admin API needs --admin-token"
+        case .port: "port to listen on; 0 picks a free one (printed in the start line)"
+        case .seed: "the reference base (JSON seed file)"
+        case .nameMatching: "birth and first name rule"
+        case .authorizedIDAM: "an approval number (IDAM) allowed to call, repeatable (comma-separated in the environment); others get siram_100/desir_550; none given: any is accepted"
+        case .resources: "the Resources folder (contract, default base, scenario sets)"
+        case .publicURL: "base URL written in the WSDL when clients come through a proxy"
+        case .logLevel: "trace, debug, info, notice, warning, error or critical; info logs one line per call"
+        case .scenarios: "scenarios (fault injection) loaded at start-up: a JSON file"
+        case .journal: "append every call to this JSON Lines file"
+        case .journalCapacity: "calls kept in memory for GET /admin/journal (the oldest go first)"
+        case .dataDir: "keep identities and scenarios changed at run time in this folder, replayed at start"
+        case .compactAfter: "compact the change log of --data-dir after this many changes"
+        case .adminToken: "token the admin API requires (Authorization: Bearer); mandatory beyond loopback"
+        case .eventLoops: "threads serving connections, each with its own epoll (1...256)"
+        case .maxBodyBytes: "largest request body, by Content-Length or summed over chunks: 413 (a SOAP fault on POST /lps)"
+        case .maxHeaderBytes: "largest head (request line and header fields), also of a chunked body's trailers: 431"
+        case .maxHeaderCount: "most header fields (and most trailer fields): 431"
+        case .maxRequestLineBytes: "longest request line: 414 (400 when it is not a request line at all)"
+        case .maxChunkLineBytes: "longest chunk-size line with its extensions: 400"
+        case .maxEmptyLines: "empty lines (CRLF) ignored before a request line: 400 beyond"
+        case .maxConnections: "open connections; a connection beyond gets 503 and is closed"
+        case .maxLingerBytes: "bytes read and discarded while closing after an error answer"
+        case .requestTimeout: "time for a whole request (head and body) once its first byte arrived: 408, then close"
+        case .idleTimeout: "time a connection may wait for its next request, or a stalled write may make no progress: closed without an answer"
+        case .lingerTimeout: "time a closing connection reads and discards what the client still sends, so the client reads the last answer instead of a reset"
+        case .xmlMaxDepth: "deepest element nesting of a SOAP request: SOAP fault insisim_903"
+        case .xmlMaxElements: "most elements in a SOAP request (attributes: 4 times as many): SOAP fault insisim_903"
+        case .xmlMaxTextBytes: "longest text of one element of a SOAP request: SOAP fault insisim_903"
+        }
+    }
+
+    /// Accepted range for a number.
+    var range: ClosedRange<Int>? {
+        switch self {
+        case .port: 0...65535
+        case .eventLoops: 1...256
+        case .journalCapacity: 1...1_000_000
+        case .compactAfter: 1...Int.max
+        case .maxBodyBytes: 1024...(1 << 30)
+        case .maxHeaderBytes: 1024...(1 << 20)
+        case .maxHeaderCount: 1...10_000
+        case .maxRequestLineBytes: 64...(1 << 20)
+        case .maxChunkLineBytes: 16...(1 << 20)
+        case .maxEmptyLines: 1...100
+        case .maxConnections: 1...1_000_000
+        case .maxLingerBytes: 0...(1 << 30)
+        case .xmlMaxDepth: 8...1_000
+        case .xmlMaxElements: 50...1_000_000
+        case .xmlMaxTextBytes: 256...(1 << 30)
+        default: nil
+        }
+    }
+
+    var help: ArgumentHelp {
+        ArgumentHelp("\(meaning) (env \(environmentVariable)). Default: \(defaultDescription).", valueName: valueName)
+    }
+
+    /// The Markdown table of the docs (docs/reference/serve-options.md), generated from this list.
+    static var markdownTable: String {
+        var table = "| option | environment variable | default | meaning |\n|---|---|---|---|\n"
+        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+        for setting in allCases {
+            table += "| `\(cell(setting.option + " " + setting.valueName.uppercased()))` | `\(setting.environmentVariable)` "
+                + "| \(cell(setting.defaultDescription)) | \(cell(setting.meaning)) |\n"
+        }
+        return table
+    }
+}
