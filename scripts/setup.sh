@@ -2,11 +2,12 @@
 # Installs the Debian packages insi-sim needs for a purpose, only those missing (safe to run
 # again: it does nothing when all are there).
 #
-#   scripts/setup.sh [PURPOSE...]     PURPOSE: build, test, image-smoke (default: build test)
+#   scripts/setup.sh [PURPOSE...]     PURPOSE: build, test, runtime, image-smoke (default: build test)
 #
-#   build        compile and run the server and the CLI       (scripts/start.sh, the Dockerfile)
-#   test         the test suite's extra tools (zeep)          (scripts/test.sh, with build)
-#   image-smoke  lay out the Docker image's runtime stage     (scripts/image-smoke.sh, with build)
+#   build        compile and run the server and the CLI  (scripts/start.sh, the Dockerfile's builder)
+#   test         the test suite's extra tools            (scripts/test.sh, with build)
+#   runtime      what the release binary loads, alone    (the Dockerfile's runtime stage)
+#   image-smoke  try the image without Docker            (scripts/image-smoke.sh, with build)
 set -euo pipefail
 
 # One line per package: the purpose that needs it, the Debian package, why.
@@ -16,7 +17,13 @@ build        pkg-config            SwiftPM finds the C libraries' headers with i
 build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
 build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
-image-smoke  debootstrap           builds the minimal Debian root the image's runtime stage runs in
+runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
+runtime      libxml2               INSiSOAP and FoundationXML load it
+runtime      ca-certificates       HTTPS from the client commands to a real service
+runtime      curl                  the image's HEALTHCHECK
+image-smoke  debootstrap           the minimal Debian root the image's runtime stage is laid out in
+image-smoke  rsync                 copies of the build context that keep the release build incremental
+image-smoke  iproute2              a network namespace of its own for the image's server
 EOF
 }
 
