@@ -194,6 +194,7 @@ build_instruction() {  # the builder stage
         RUN)
             if [[ $args =~ $setup_line ]]; then
                 local purposes=${args%%&&*}
+                purposes=${purposes%"${purposes##*[! ]}"}
                 [ "$dry_run" -eq 0 ] || return 0
                 say "builder: $purposes (on this machine; the APT lists are left alone)"
                 # shellcheck disable=SC2086 # the purposes are words
