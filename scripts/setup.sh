@@ -1,27 +1,71 @@
 #!/usr/bin/env bash
-# Installs what insi-sim needs and is missing: the system libraries Foundation links against
-# for XML (libxml2) and HTTP clients (libcurl), pkg-config (SwiftPM finds libxml2's headers
-# with it), and python zeep for the third-party SOAP client test.
-# Safe to run again: it only installs what is absent.
+# Installs the Debian packages insi-sim needs for a purpose, only those missing (safe to run
+# again: it does nothing when all are there).
+#
+#   scripts/setup.sh [PURPOSE...]     PURPOSE: build, test, runtime, image-smoke (default: build test)
+#
+#   build        compile and run the server and the CLI  (scripts/start.sh, the Dockerfile's builder)
+#   test         the test suite's extra tools            (scripts/test.sh, with build)
+#   runtime      what the release binary loads, alone    (the Dockerfile's runtime stage)
+#   image-smoke  try the image without Docker            (scripts/image-smoke.sh, with build)
 set -euo pipefail
 
-need_apt=()
-for pkg in libcurl4-openssl-dev libxml2-dev pkg-config; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+# One line per package: the purpose that needs it, the Debian package, why.
+packages() {
+    cat <<'EOF'
+build        pkg-config            SwiftPM finds the C libraries' headers with it
+build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
+build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
+test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
+runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
+runtime      libxml2               INSiSOAP and FoundationXML load it
+runtime      ca-certificates       HTTPS from the client commands to a real service
+runtime      curl                  the image's HEALTHCHECK
+image-smoke  debootstrap           the minimal Debian root the image's runtime stage is laid out in
+image-smoke  rsync                 copies of the build context that keep the release build incremental
+image-smoke  iproute2              a network namespace of its own for the image's server
+EOF
+}
+
+purposes=("$@")
+[ "${#purposes[@]}" -gt 0 ] || purposes=(build test)
+known=$(packages | awk '{ print $1 }' | sort -u | tr '\n' ' ')
+wanted=()
+for purpose in "${purposes[@]}"; do
+    case " $known" in
+        *" $purpose "*) ;;
+        *) echo "setup: unknown purpose '$purpose' (known: ${known% })" >&2; exit 2 ;;
+    esac
+    while read -r for_purpose package _; do
+        [ "$for_purpose" = "$purpose" ] && wanted+=("$package")
+    done < <(packages)
 done
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    echo "setup: installing ${need_apt[*]}"
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+
+missing=()
+for package in "${wanted[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${INSI_SIM_SKIP_PYTHON:-0}" != "1" ] && command -v python3 >/dev/null 2>&1; then
-    if ! python3 -c "import zeep" >/dev/null 2>&1; then
-        echo "setup: installing python zeep (SOAP client used by the tests)"
-        python3 -m pip install -q zeep || echo "setup: could not install zeep; the zeep test will be skipped"
-    fi
-fi
-
-command -v swift >/dev/null 2>&1 || { echo "setup: the Swift toolchain (6.0 or later) is required: https://swift.org/install" >&2; exit 1; }
+for purpose in "${purposes[@]}"; do
+    case "$purpose" in
+        build|image-smoke)
+            command -v swift >/dev/null 2>&1 || {
+                echo "setup: the Swift toolchain (6.0 or later) is required: https://swift.org/install" >&2
+                exit 1
+            } ;;
+        test)
+            # Debian's package serves Debian's interpreter, not another python3 earlier on PATH
+            # (pyenv, a virtualenv): the zeep test looks for /usr/bin/python3 first.
+            /usr/bin/python3 -c "import zeep" 2>/dev/null || {
+                echo "setup: /usr/bin/python3 cannot import zeep although python3-zeep is installed" >&2
+                exit 1
+            } ;;
+    esac
+done

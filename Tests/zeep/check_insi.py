@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a running insi-sim with zeep, as an editor's SOAP client would.
 
-Usage: python3 Tests/zeep/check_insi.py http://127.0.0.1:8080
+Usage: /usr/bin/python3 Tests/zeep/check_insi.py http://127.0.0.1:8080
 
 The simulator must run with its default identity base and with
 `--authorized-idam TESTIDAM0001`. The script loads BASE/lps?wsdl (and the
@@ -18,7 +18,8 @@ try:
     import zeep.exceptions
     from zeep.wsdl.bindings import Soap12Binding
 except ImportError:
-    print("zeep is not importable: install it with `pip install zeep`", file=sys.stderr)
+    print("zeep is not importable: on Debian, `apt-get install python3-zeep` (scripts/setup.sh test)"
+          " and run /usr/bin/python3", file=sys.stderr)
     sys.exit(2)
 
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
