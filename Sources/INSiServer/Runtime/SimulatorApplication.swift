@@ -73,7 +73,7 @@ public struct SimulatorApplication: Sendable {
         default: fault = .notSOAP("HTTP error \(error.status): \(error)")
         }
         var headers = HTTPHeaders()
-        headers.add("Content-Type", INSiResponseWriter.contentType)
+        headers.add("Content-Type", INSiResponseWriter.contentType(of: fault))
         return HTTPResponse(status: error.status, headers: headers, body: INSiResponseWriter.fault(fault))
     }
 
