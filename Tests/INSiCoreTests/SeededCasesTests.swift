@@ -104,6 +104,28 @@ struct SeededCasesTests {
         }
     }
 
+    @Test("the README's table of public test identities is the base's, and lists every one of them")
+    func readmePublicTable() throws {
+        let base = try #require(Self.strict)
+        let readme = try String(contentsOf: SeededCase.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n")
+        let header = try #require(lines.firstIndex { $0.hasPrefix("| birth name | first names | sex | born | COG | matricule | key | OID |") })
+        let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }.map { line in
+            line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let withINS = rows.filter { $0.count == 9 && !$0[5].isEmpty }
+        #expect(withINS.map { $0[5] } == Self.publicTable.map { "`\($0.matricule)`" })
+        for row in withINS {
+            let matricule = try #require(Matricule(String(row[5].dropFirst().dropLast())), "\(row)")
+            let identity = try #require(base.identity(matricule: matricule), "\(row)")
+            #expect(row[0] == identity.traits.birthName && row[1] == identity.traits.firstNames.joined(separator: " "), "\(row)")
+            #expect(row[2] == identity.traits.sex.rawValue && row[3] == identity.traits.birthDate.text, "\(row)")
+            #expect(row[4] == identity.traits.birthPlace?.code && row[6] == identity.ins.key, "\(row)")
+            #expect(identity.ins.oid.rawValue.hasSuffix(row[7]), "\(row)")
+        }
+        #expect(rows.map { $0[0] }.contains("DE VINCI") && rows.map { $0[0] }.contains("HOUILLES"))
+    }
+
     @Test("born in Paris, Lyon or Marseille: the arrondissement COG, the same five characters as the NIR; never a commune code")
     func bigCities() throws {
         let base = try #require(Self.strict)
