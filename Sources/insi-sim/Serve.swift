@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public-url"), help: "Base URL written in the WSDL when clients reach the simulator through a proxy, e.g. https://insi.example:8443 (env INSI_SIM_PUBLIC_URL).")
     var publicURL: String?
 
-    @Option(help: "Scenarios (fault injection) to load at start-up: a JSON array (env INSI_SIM_SCENARIOS).")
+    @Option(help: "Scenarios (fault injection) to load at start-up: a JSON file, or a built-in set such as cnda (the CNDA's response files) (env INSI_SIM_SCENARIOS).")
     var scenarios: String?
 
     @Option(help: "Append every call to this JSON Lines file (env INSI_SIM_JOURNAL).")
