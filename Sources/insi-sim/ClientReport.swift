@@ -15,6 +15,8 @@ struct ClientReport {
         var label: String?
         var milliseconds: Double
         var error: INSiClientError?
+        /// Why this call probably answered 01 (a postal code sent as birth place...).
+        var advice: String?
     }
 
     /// "00", "01", "02", "fault" or "error".
@@ -32,7 +34,8 @@ struct ClientReport {
         attempts = lookup.attempts.map { attempt in
             Attempt(step: attempt.stepText, traitsText: attempt.traits.description, traits: ClientReport.json(attempt.traits),
                            messageID: attempt.messageID, code: attempt.code, label: attempt.result.label,
-                           milliseconds: attempt.duration.milliseconds, error: attempt.result.error)
+                           milliseconds: attempt.duration.milliseconds, error: attempt.result.error,
+                           advice: attempt.birthPlaceAdvice?.description)
         }
         code = lookup.code
         let count = lookup.attempts.count
@@ -107,6 +110,7 @@ struct ClientReport {
             }
             lines.append("#\(index + 1) \(attempt.step): \(attempt.traitsText) -> \(answer)"
                 + " (\(String(format: "%.1f", attempt.milliseconds)) ms, \(attempt.messageID))")
+            if let advice = attempt.advice { lines.append("   why 01: \(advice)") }
         }
         lines.append(summary)
         if let identity {
@@ -146,6 +150,7 @@ struct ClientReport {
                 ]
                 entry["label"] = attempt.label
                 entry["error"] = attempt.error.map(ClientReport.json)
+                entry["advice"] = attempt.advice
                 return entry
             },
         ]

@@ -122,6 +122,25 @@ struct CLITests {
         #expect(object["identity"] is NSNull)
     }
 
+    @Test("lookup with a postal code as birth place: the 01 of the birth place step says why (text and JSON)")
+    func lookupPostalCode() async throws {
+        let arguments = ["--nom", "DE VINCI", "--prenoms", "LEONARDO", "--sexe", "M", "--naissance", "2014-02-01", "--lieu", "75015"]
+        let (text, json) = try await TestServer.with { endpoint in
+            (try await CLITests.run(["lookup", "--url", endpoint.absoluteString] + arguments),
+             try await CLITests.run(["lookup", "--url", endpoint.absoluteString, "--json"] + arguments))
+        }
+        #expect(text.status == 2)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let placeStep = try #require(lines.firstIndex { $0.hasPrefix("#2 02: add birth place") }, "\(text.stdout)")
+        #expect(lines[placeStep].contains("75015 -> 01"))
+        #expect(lines[placeStep + 1].contains("why 01: LieuNaissance 75015 is the postal code of Paris 15e, not a COG"))
+        #expect(lines[placeStep + 1].contains("75115"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let attempts = try #require(object["attempts"] as? [[String: Any]])
+        #expect(attempts.first?["advice"] == nil)
+        #expect((attempts.last?["advice"] as? String)?.contains("75115") == true)
+    }
+
     @Test("lookup exit code 3: a SOAP fault (unknown approval number), with the fault in the JSON")
     func lookupFault() async throws {
         let run = try await TestServer.with(authorizedIDAMs: ["TESTIDAM0001"]) { endpoint in

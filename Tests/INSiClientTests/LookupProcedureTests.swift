@@ -79,6 +79,18 @@ struct LookupProcedureTests {
         #expect(result.outcome == .several(attempts: 3))
     }
 
+    @Test("A 01 with a postal code or a big city's commune code as birth place explains why")
+    func birthPlaceAdvice() async {
+        #expect(BirthPlaceAdvice(birthPlace: "75015") == .postalCode(sent: "75015", city: .paris, arrondissement: 15, cog: "75115"))
+        #expect(BirthPlaceAdvice(birthPlace: "69123") == .communeCode(sent: "69123", city: .lyon))
+        #expect(BirthPlaceAdvice(birthPlace: "13001")?.description.contains("Marseille 1er") == true)
+        for valid in ["75115", "75116", "63220", "99350", "2A004"] { #expect(BirthPlaceAdvice(birthPlace: valid) == nil, "\(valid)") }
+        let insi = ScriptedINSi(["MARTIN-DURAND/ANNE/-": "02", "MARTIN-DURAND/ANNE MARIE/-": "02"])
+        let result = await LookupProcedure.ans.run(for: local, using: insi)
+        // The 02 attempts have no advice; the one with 75056 answered 01.
+        #expect(result.attempts.map { $0.birthPlaceAdvice } == [nil, nil, .communeCode(sent: "75056", city: .paris)])
+    }
+
     @Test("Steps can be reordered and removed")
     func customOrder() async {
         let insi = ScriptedINSi([:])

@@ -25,6 +25,24 @@ struct RehearsalPackTests {
         #"{"format": "insi-sim-rehearsal", "version": 1, "cases": [\#(cases)]}"#
     }
 
+    static let cndaCases = ["cnda-2.04-cas2-inshisto", "cnda-2.05-nia", "cnda-2.08-cas1-corse", "cnda-2.08-cas2-hermann"]
+
+    @Test("the pack's CNDA cases answer the documents of the cnda scenario set, with its matches")
+    func cndaCasesUseTheSet() throws {
+        let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
+        let set = try JSONSerialization.jsonObject(with: Data(contentsOf: TestServer.repoRoot.appendingPathComponent("Resources/scenarios/cnda.json")))
+        let setScenarios = try #require((set as? [String: Any])?["scenarios"] as? [[String: Any]])
+        let setEffects = setScenarios.compactMap { ($0["effect"] as? [String: Any])?["file"] as? String }
+        let packCases = pack.cases.filter { $0.id.hasPrefix("cnda-") }
+        #expect(packCases.map(\.id) == Self.cndaCases)
+        let packJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: RehearsalTestSupport.defaultPack))
+        let packEffects = try #require((packJSON as? [String: Any])?["cases"] as? [[String: Any]])
+            .filter { ($0["id"] as? String)?.hasPrefix("cnda-") == true }
+            .compactMap { (($0["scenario"] as? [String: Any])?["effect"] as? [String: Any])?["file"] as? String }
+        #expect(packEffects == setEffects)
+        #expect(packCases.allSatisfy { $0.cnda != nil && $0.otherTargets == .skip })
+    }
+
     @Test("the default pack holds every seeded case and the procedure, fault and timeout cases")
     func defaultPack() throws {
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
@@ -36,10 +54,10 @@ struct RehearsalPackTests {
         for id in ["lookup-houilles-not-found", "lookup-tchitchi-ola-catarina", "lookup-de-vinci-by-list", "lookup-de-vinci-by-place",
                    "lookup-de-vinci-unresolved", "lookup-martin-durand-hyphen-retry", "lookup-hermann-invalid-keys",
                    "lookup-provisoire-nia", "lookup-ecetinsi-incoherent-inshisto", "fault-unknown-approval-number",
-                   "fault-upstream-unavailable", "error-timeout"] {
+                   "fault-upstream-unavailable", "error-timeout", "lookup-de-vinci-postal-code", "lookup-de-vinci-commune-code"] {
             #expect(ids.contains(id), "\(id)")
         }
-        #expect(pack.cases.filter { $0.scenario != nil }.map(\.id) == ["fault-unknown-approval-number", "fault-upstream-unavailable", "error-timeout"])
+        #expect(pack.cases.filter { $0.scenario != nil }.map(\.id) == Self.cndaCases + ["fault-unknown-approval-number", "fault-upstream-unavailable", "error-timeout"])
         // A seeded case keeps both modes of cases.json.
         let hyphen = try #require(pack.cases.first { $0.id == "martin-durand-hyphen" })
         #expect(hyphen.expectation.strict.answer == .code("01"))

@@ -56,6 +56,8 @@ struct SeedGenerationTests {
             let place = try #require(traits.birthPlace)
             // The place is the COG unless the order numbers of that place and month ran out.
             #expect(String(value[5...9]) == place.code || value[5...6] == ["9", "9"])
+            // Born in Paris, Lyon or Marseille: an arrondissement, never the commune code.
+            #expect(BigCity.city(ofCommuneCode: place.code) == nil, "\(place)")
             #expect(identity.ins.key == identity.ins.matricule.key)
             #expect(traits.birthDate.year < 2024)
         }
@@ -78,6 +80,7 @@ struct SeedGenerationTests {
         #expect(abs(share { !$0.history.isEmpty } - S.history) < 0.008)
         #expect(share { $0.ins.matricule.department == "2A" || $0.ins.matricule.department == "2B" } > 0.05)
         #expect(share { $0.traits.firstNames.count > 1 } > 0.4)
+        #expect(share { $0.traits.birthPlace.flatMap { BigCity.arrondissement(ofCOG: $0.code) } != nil } > 0.05)
     }
 
     @Test("Vitale families have twins: same birth date, ranks 1 and 2, each found by a Vitale search")

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import INSiSOAP
 
-let sharedConformance = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance")
+/// `Tests/Fixtures/conformance`: the recorded answers, CNDA files and sample requests (see its README).
+let conformanceFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/conformance")
 
 @Suite("Reading INSi requests")
 struct RequestReaderTests {
@@ -97,13 +98,13 @@ struct RequestReaderTests {
         #expect(read.body == vitale.body)
     }
 
-    @Test("the conformance sample requests are read", .enabled(if: FileManager.default.fileExists(atPath: sharedConformance.path), "../shared/conformance not found"))
+    @Test("the conformance sample requests are read")
     func samples() throws {
-        let traits = try INSiRequestReader.read(Array(Data(contentsOf: sharedConformance.appendingPathComponent("requests/traits-adrtrois-dominique.xml"))), contentType: nil).get()
+        let traits = try INSiRequestReader.read(Array(Data(contentsOf: conformanceFixtures.appendingPathComponent("requests/traits-adrtrois-dominique.xml"))), contentType: nil).get()
         #expect(traits.headers.lps?.idam == "TESTIDAM0001")
         #expect(traits.headers.messageID == "uuid:0c9e2a4e-6f8d-4d7b-a1c3-5e7f9b1d3a11")
         #expect(traits.body == .traits(TraitsSearchRequest(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: "F", birthDate: "1997-02-26")))
-        let vitale = try INSiRequestReader.read(Array(Data(contentsOf: sharedConformance.appendingPathComponent("requests/vitale-sample.xml"))), contentType: nil).get()
+        let vitale = try INSiRequestReader.read(Array(Data(contentsOf: conformanceFixtures.appendingPathComponent("requests/vitale-sample.xml"))), contentType: nil).get()
         #expect(vitale.headers.bam?.insuredNumber == "160012B020777")
         #expect(vitale.body == .vitale(VitaleSearchRequest(ouvrantDroit: WireMatricule(number: "160012B020777", key: "13"), birthDate: "1997-02-26", rank: "1")))
     }

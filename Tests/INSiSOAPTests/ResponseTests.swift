@@ -17,7 +17,9 @@ struct ResponseTests {
     func found() throws {
         let bytes = INSiResponseWriter.result(.found, identity: Self.identity)
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains("<NomNaissance>O&apos;&lt;&amp;&gt;</NomNaissance>"))
+        // Only what XML requires is escaped: the apostrophe stays raw, as the real service writes it.
+        #expect(text.contains("<NomNaissance>O'&lt;&amp;&gt;</NomNaissance><ListePrenom>PIERRE-ALAIN MURIEL</ListePrenom>"))
+        #expect(!text.contains("<Prenom>"))
         #expect(text.contains("<INSHISTO><IdIndividu><NumIdentifiant>2090763220834</NumIdentifiant><Cle>39</Cle></IdIndividu><OID>1.2.250.1.213.1.4.8</OID><DateDeb>2019-03-01</DateDeb><DateFin>2019-02-28</DateFin></INSHISTO>"))
         guard case .result(let result) = try INSiResponseReader.read(bytes).get() else { Issue.record("not a result"); return }
         #expect(result.code == "00" && result.label == "OK")
@@ -25,7 +27,7 @@ struct ResponseTests {
         #expect(individual.active == WireINS(matricule: "1090763220834", key: "89", oid: "1.2.250.1.213.1.4.8"))
         #expect(individual.history == [WireINS(matricule: "2090763220834", key: "39", oid: "1.2.250.1.213.1.4.8", dateStart: "2019-03-01", dateEnd: "2019-02-28")])
         #expect(individual.traits.birthName == "O'<&>")
-        #expect(individual.traits.firstName == "PIERRE-ALAIN")
+        #expect(individual.traits.firstName == nil)
         #expect(individual.traits.firstNames == ["PIERRE-ALAIN", "MURIEL"])
         #expect(individual.traits.birthPlace == "63220")
     }
@@ -50,6 +52,38 @@ struct ResponseTests {
         let mismatch = INSiFault.versionMismatch(found: "urn:x")
         guard case .fault(let readMismatch) = try INSiResponseReader.read(INSiResponseWriter.fault(mismatch)).get() else { Issue.record("not a fault"); return }
         #expect(readMismatch.code == .versionMismatch && readMismatch.subcode == nil)
+        #expect(INSiResponseWriter.contentType(of: mismatch) == INSiResponseWriter.contentType)
+    }
+
+    @Test("the fault texts keep raw apostrophes; only the attribute's quote is escaped")
+    func faultEscaping() {
+        let text = String(decoding: INSiResponseWriter.fault(.unknownApprovalNumber(messageID: "uuid:a\"b'c")), as: UTF8.self)
+        #expect(text.contains(">L'accès par ce progiciel au service n'est pas autorisé."))
+        #expect(text.contains(">Numéro d'autorisation du logiciel inconnu.</siram:Erreur>"))
+        #expect(text.contains(#"messageID="uuid:a&quot;b'c""#))
+        #expect(!text.contains("&apos;"))
+    }
+
+    /// SOAP 1.2 Part 1, §5.4.7 and Appendix A: a SOAP 1.1 request gets a SOAP 1.1 VersionMismatch
+    /// fault whose Upgrade header block names the SOAP 1.2 envelope.
+    @Test("VersionMismatch: the Upgrade header names the SOAP 1.2 envelope; in SOAP 1.1 for a SOAP 1.1 request")
+    func versionMismatch() throws {
+        let soap11 = INSiFault.versionMismatch(found: INSiNamespace.soap11)
+        #expect(soap11.envelope == .soap11)
+        #expect(INSiResponseWriter.contentType(of: soap11) == "text/xml; charset=utf-8")
+        let tree = try SafeXMLReader.read(INSiResponseWriter.fault(soap11)).get()
+        #expect(tree.name == "Envelope" && tree.namespace == INSiNamespace.soap11)
+        let upgrade = try #require(tree.child("Header", INSiNamespace.soap11)?.child("Upgrade", INSiNamespace.soap12))
+        let supported = try #require(upgrade.child("SupportedEnvelope", INSiNamespace.soap12))
+        let qname = try #require(supported.attributes["qname"])
+        #expect(qname.hasSuffix(":Envelope"))
+        let fault = try #require(tree.child("Body", INSiNamespace.soap11)?.child("Fault", INSiNamespace.soap11))
+        // SOAP 1.1's fault children are unqualified.
+        #expect(fault.child("faultcode", "")?.value.hasSuffix(":VersionMismatch") == true)
+        #expect(fault.child("faultstring", "")?.value == soap11.reason)
+        // A SOAP 1.2 answer to another envelope carries the same Upgrade block in its Header.
+        let other = try SafeXMLReader.read(INSiResponseWriter.fault(.versionMismatch(found: "urn:x"))).get()
+        #expect(other.child("Header", INSiNamespace.soap12)?.child("Upgrade", INSiNamespace.soap12)?.child("SupportedEnvelope", INSiNamespace.soap12) != nil)
     }
 
     @Test("every invalid field has its own detail code")

@@ -81,9 +81,10 @@ struct SafeXMLReaderTests {
         #expect(read("   ", engine) == .failure(.empty))
     }
 
-    @Test("escaping")
+    @Test("escaping: only &, <, > in text, and the delimiting quote in attributes; apostrophes stay raw")
     func escaping() {
-        #expect(XMLEscaping.escape("A&B <C> \"D\" 'E'") == "A&amp;B &lt;C&gt; &quot;D&quot; &apos;E&apos;")
+        #expect(XMLEscaping.escape("A&B <C> \"D\" 'E'") == "A&amp;B &lt;C&gt; \"D\" 'E'")
+        #expect(XMLEscaping.escape("A&B <C> \"D\" 'E'", for: .attribute) == "A&amp;B &lt;C&gt; &quot;D&quot; 'E'")
         #expect(XMLEscaping.escape("plain") == "plain")
         #expect(XMLEscaping.escape("a\u{1}b") == "a\u{FFFD}b")
     }

@@ -45,14 +45,10 @@ struct XMLEngineAgreementTests {
         let traits = TraitsSearchRequest(birthName: "D'ARC & <FILS>", firstNames: ["JEAN-PIERRE", "ÉLOÏSE"], sex: "M", birthDate: "1978-04-12", birthPlace: "2A004")
         documents.append(("written traits request", INSiRequestWriter.write(INSiRequest(headers: headers, body: .traits(traits)))))
         documents.append(("written fault", INSiResponseWriter.fault(.unknownAction("urn:x", source: "wsa:Action", messageID: "uuid:1"))))
-        if FileManager.default.fileExists(atPath: sharedConformance.path) {
-            for directory in [sharedConformance, sharedConformance.appendingPathComponent("requests")] {
-                for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".xml") {
-                    documents.append((file, try Array(Data(contentsOf: directory.appendingPathComponent(file)))))
-                }
+        for directory in [conformanceFixtures, conformanceFixtures.appendingPathComponent("requests")] {
+            for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".xml") {
+                documents.append((file, try Array(Data(contentsOf: directory.appendingPathComponent(file)))))
             }
-        } else {
-            print("[XML engines] ../shared/conformance not found: comparing on the project's own documents only")
         }
         return documents
     }
@@ -201,11 +197,9 @@ struct XMLEngineAgreementTests {
         var headersValue = SOAPHeaders()
         headersValue.lps = ContexteLPS(idam: "TESTIDAM0001")
         documents.append(("written", INSiRequestWriter.write(INSiRequest(headers: headersValue, body: .vitale(VitaleSearchRequest(ouvrantDroit: WireMatricule(number: "1"), birthDate: "2"))))))
-        if FileManager.default.fileExists(atPath: sharedConformance.path) {
-            let directory = sharedConformance.appendingPathComponent("requests")
-            for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".xml") {
-                documents.append((file, try Array(Data(contentsOf: directory.appendingPathComponent(file)))))
-            }
+        let directory = conformanceFixtures.appendingPathComponent("requests")
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() where file.hasSuffix(".xml") {
+            documents.append((file, try Array(Data(contentsOf: directory.appendingPathComponent(file)))))
         }
         return documents
     }

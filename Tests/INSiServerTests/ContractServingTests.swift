@@ -58,17 +58,31 @@ struct ContractServingTests {
 
 @Suite("The README documents the test plan")
 struct ReadmePlanTests {
-    @Test("every case of Resources/seed/cases.json is in the README table with its strict answer")
+    /// A README answer cell: `00 `matricule` `key``, or the code alone.
+    static func cell(_ expectation: PlanCase.Expectation?) -> String {
+        guard let expectation else { return "?" }
+        guard let matricule = expectation.matricule else { return expectation.code }
+        return "\(expectation.code) `\(matricule)` `\(expectation.key ?? "")`"
+    }
+
+    @Test("every case of Resources/seed/cases.json is in the README table with its strict and relaxed answers, and only those")
     func everyCaseDocumented() throws {
         let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = readme.split(separator: "\n")
         #expect(!PlanCase.all.isEmpty)
         for planCase in PlanCase.all {
-            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(planCase.id)` |") }
+            let row = lines.first { $0.hasPrefix("| `\(planCase.id)` |") }
             #expect(row != nil, "\(planCase.id) is missing from the README")
-            if let row, let strict = planCase.expected["strict"] {
+            if let row {
                 let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-                #expect(cells.count >= 5 && cells[3].hasPrefix(strict.code), "\(planCase.id): README says \(cells.count > 3 ? cells[3] : "?")")
+                #expect(cells.count == 5, "\(planCase.id): \(row)")
+                #expect(cells.count == 5 && cells[3] == Self.cell(planCase.expected["strict"]), "\(planCase.id): README says \(cells.count > 3 ? cells[3] : "?")")
+                #expect(cells.count == 5 && cells[4] == Self.cell(planCase.expected["relaxed"]), "\(planCase.id): README says \(cells.count > 4 ? cells[4] : "?")")
             }
         }
+        // The table holds no case that cases.json lost.
+        let header = try #require(lines.firstIndex { $0.hasPrefix("| id | request | exercises | strict | relaxed |") })
+        let rows = lines[(header + 2)...].prefix { $0.hasPrefix("| `") }
+        #expect(rows.count == PlanCase.all.count)
     }
 }

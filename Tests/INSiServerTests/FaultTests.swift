@@ -65,8 +65,23 @@ struct FaultTests {
         #expect(broken.subcode == "siram_900")
         let soap11 = String(decoding: INSiRequestWriter.write(Requests.traits("A", ["B"], "M", "2000-01-01")), as: UTF8.self)
             .replacingOccurrences(of: INSiNamespace.soap12, with: INSiNamespace.soap11)
-        let mismatch = try fault(await server.post("/lps", body: Array(soap11.utf8), headers: [("Content-Type", "text/xml; charset=utf-8")]))
-        #expect(mismatch.code == .versionMismatch)
+        // SOAP 1.2 Part 1, Appendix A: a SOAP 1.1 request gets a SOAP 1.1 VersionMismatch fault
+        // whose Upgrade header block names the SOAP 1.2 envelope.
+        let mismatch = try await server.post("/lps", body: Array(soap11.utf8), headers: [("Content-Type", "text/xml; charset=utf-8")])
+        #expect(mismatch.status == 500)
+        #expect(mismatch.header("Content-Type") == "text/xml; charset=utf-8")
+        let envelope = try SafeXMLReader.read(mismatch.body).get()
+        #expect(envelope.namespace == INSiNamespace.soap11)
+        let supported = envelope.child("Header", INSiNamespace.soap11)?.child("Upgrade", INSiNamespace.soap12)?
+            .child("SupportedEnvelope", INSiNamespace.soap12)
+        #expect(supported?.attributes["qname"] == "soap12:Envelope" && mismatch.text.contains(#"xmlns:soap12="\#(INSiNamespace.soap12)""#))
+        let soap11Fault = envelope.child("Body", INSiNamespace.soap11)?.child("Fault", INSiNamespace.soap11)
+        #expect(soap11Fault?.value(of: "faultcode", "") == "soap:VersionMismatch")
+        #expect(soap11Fault?.value(of: "faultstring", "")?.hasPrefix("Version SOAP non supportée") == true)
+        // Any other envelope namespace: a SOAP 1.2 VersionMismatch, with the same Upgrade block.
+        let other = soap11.replacingOccurrences(of: INSiNamespace.soap11, with: "urn:not-soap")
+        let otherMismatch = try fault(await server.post("/lps", body: Array(other.utf8), headers: [soapType]))
+        #expect(otherMismatch.code == .versionMismatch)
         let traits = INSiRequestWriter.write(Requests.traits("A", ["B"], "M", "2000-01-01"))
         let unknown = try fault(await server.post("/lps", body: traits, headers: [("Content-Type", "application/soap+xml; action=\"urn:nope\"")]))
         #expect(unknown.detailCode == "insisim_911")

@@ -163,6 +163,61 @@ struct ScenarioTests {
         #expect(server.simulator.state.scenarios.all.isEmpty)
     }
 
+    @Test("a scenario fault names a catalogue entry: its codes and texts, free texts only as overrides")
+    func catalogueFaults() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        // The old form, subcode and detail code, finds the entry of desir_560 (not siram_40's texts).
+        try await add(server, #"{"id": "rights", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "fault", "subcode": "siram_100", "detailCode": "desir_560"}}"#)
+        try await add(server, #"{"id": "idam", "match": {"birthName": "TCHITCHI"}, "effect": {"kind": "fault", "fault": "desir_550"}}"#)
+        try await add(server, #"{"id": "down", "match": {"birthName": "HERMANN"}, "effect": {"kind": "fault", "fault": "insisim_940", "reason": "Autre texte.", "severity": "fatale"}}"#)
+        let client = try Self.client(server)
+        let rights = try #require(await error { _ = try await client.searchByTraits(Self.dominique) }?.fault)
+        let expectedRights = INSiFault.insufficientRights(messageID: rights.messageID)
+        #expect(rights == expectedRights)
+        #expect(rights.detailText == "Vous ne disposez pas des droits suffisants pour accéder à ce service")
+        let idam = try #require(await error {
+            _ = try await client.searchByTraits(SearchTraits(birthName: "TCHITCHI", firstNames: ["CATARINA"], sex: .female, birthDate: "1936-06-21"),
+                                                messageID: "uuid:c1")
+        }?.fault)
+        #expect(idam == INSiFault.unknownApprovalNumber(messageID: "uuid:c1"))
+        let down = try #require(await error {
+            _ = try await client.searchByTraits(SearchTraits(birthName: "HERMANN", firstNames: ["GATIEN"], sex: .male, birthDate: "1981-03-24"))
+        }?.fault)
+        #expect(down.subcode == "siram_40" && down.code == .receiver && down.detailCode == "insisim_940")
+        #expect(down.reason == "Autre texte." && down.detailText == "Service amont indisponible." && down.severity == .fatale)
+        // Read back, the scenario names its entry.
+        let read = try jsonObject(await server.admin("GET", "/admin/scenarios/rights"))
+        #expect((read["effect"] as? [String: Any])?["fault"] as? String == "desir_560")
+    }
+
+    @Test("effect errors in user words: valid kinds, fields of the kind, catalogue entries")
+    func effectErrors() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        func refusal(_ json: String) async throws -> (field: String?, reason: String) {
+            let response = try await server.admin("POST", "/admin/scenarios", json: json)
+            #expect(response.status == 400, "\(json): \(response.text)")
+            let body = try jsonObject(response)
+            return (body["field"] as? String, body["reason"] as? String ?? response.text)
+        }
+        let kind = try await refusal(#"{"effect": {"kind": "explode"}}"#)
+        #expect(kind.field == "effect.kind" && kind.reason.contains("valid kinds: answer, result, fault, http, close, truncated, malformed, document"))
+        let missing = try await refusal(#"{"effect": {}}"#)
+        #expect(missing.field == "effect.kind" && missing.reason.contains("valid kinds"))
+        let misplaced = try await refusal(#"{"effect": {"kind": "result", "code": "01", "subcode": "siram_40"}}"#)
+        #expect(misplaced.field == "effect.subcode" && misplaced.reason.contains("its fields: code, matricule, delayMs"))
+        let matricule = try await refusal(#"{"effect": {"kind": "result", "code": "01", "matricule": "2751263220749"}}"#)
+        #expect(matricule.field == "effect.matricule")
+        let unknownFault = try await refusal(#"{"effect": {"kind": "fault", "fault": "desir_999"}}"#)
+        #expect(unknownFault.field == "effect.fault" && unknownFault.reason.contains("desir_550, desir_560, insisim_940"))
+        let ownFault = try await refusal(#"{"effect": {"kind": "fault", "subcode": "siram_77"}}"#)
+        #expect(ownFault.field == "effect.reason" && ownFault.reason.contains("subcode siram_77 is in no entry"))
+        try await add(server, #"{"effect": {"kind": "fault", "subcode": "siram_77", "detailCode": "x_1", "reason": "Texte libre."}}"#)
+        let type = try await refusal(#"{"effect": {"kind": "http", "status": "502"}}"#)
+        #expect(type.field == "effect.status" && type.reason.contains("whole number"))
+    }
+
     @Test("scenarios load from a file at start-up, and a bad file stops the start with its position")
     func file() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("scenarios-\(UUID().uuidString).json")
@@ -184,7 +239,8 @@ struct ScenarioTests {
             _ = try TestSimulator { $0.scenariosPath = url.path }
             Issue.record("an unknown effect kind was accepted")
         } catch {
-            #expect("\(error)".contains("explode") || "\(error)".contains("field 0.effect.kind"), "\(error)")
+            // Positions count from 1, and the valid kinds are listed.
+            #expect("\(error)".contains("scenario 1 (counted from 1), field effect.kind: 'explode' is not an effect kind; valid kinds: answer, result, fault"), "\(error)")
         }
         try Data(#"{"scenarios": [{"id": "x", "effect": {"kind": "close"}}, {"id": "x", "effect": {"kind": "close"}}]}"#.utf8).write(to: url)
         do {

@@ -97,7 +97,10 @@ public struct SyntheticGenerator: Sendable {
         if place == nil {
             let abroad = rng.chance(Share.bornAbroad)
             let list = abroad ? SyntheticNames.countries : SyntheticNames.communes
-            place = COG(list[rng.below(list.count)])
+            var code = list[rng.below(list.count)]
+            // Born in Paris, Lyon or Marseille: the arrondissement's COG, as INSi registers it.
+            if let city = BigCity.city(ofCommuneCode: code) { code = city.arrondissementCOG(1 + rng.below(city.arrondissementCount)) }
+            place = COG(code)
         }
         for _ in 0..<(1 + rng.below(3)) {
             let candidate = pool[rng.below(pool.count)]
@@ -167,7 +170,7 @@ public struct SyntheticGenerator: Sendable {
         let month = traits.birthDate.month == 0 ? 20 : Int(traits.birthDate.month)
         // A COG is exactly the 5 characters of the matricule's place: department and commune
         // (2A/2B in Corsica), or 99 and the country code for people born abroad.
-        let place = traits.birthPlace?.code ?? "75056"
+        let place = traits.birthPlace?.code ?? BigCity.paris.arrondissementCOG(1)
         var attempts = 0
         while true {
             attempts += 1

@@ -29,7 +29,8 @@ enum SyntheticNames {
         "LUCAS", "HUGO", "LOUIS", "GABRIEL", "ARTHUR", "JULES", "ADAM", "RAPHAEL", "PAUL", "NOAH",
         "JEAN-PIERRE", "JEAN-LUC", "JEAN-MARC", "PIERRE-ALAIN", "MOHAMED", "MAMADOU", "ANTOINE", "HENRI", "ETIENNE", "YVES",
     ]
-    /// Communes (including Corsica) and countries (`99xxx`).
+    /// Communes (including Corsica; Paris, Lyon and Marseille by their commune code, which the
+    /// generator turns into one of their arrondissements) and countries (`99xxx`).
     static let communes = [
         "75056", "13055", "69123", "31555", "06088", "44109", "67482", "34172", "33063", "59350",
         "35238", "51454", "83137", "42218", "76351", "38185", "21231", "49007", "30189", "63113",

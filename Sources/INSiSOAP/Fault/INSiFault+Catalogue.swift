@@ -1,33 +1,113 @@
 import INSiCore
 
-/// Every fault the simulator answers. The first ones are observed on the real service; the
-/// `siram_9xx` / `insisim_9xx` ones are defined by the simulator (no public list exists) and
-/// documented as such in the README.
+/// Every fault the simulator answers, each named by its detail code. The first ones are observed
+/// on the real service; the `siram_9xx` / `insisim_9xx` ones are defined by the simulator (no
+/// public list exists) and documented as such in the README.
 extension INSiFault {
+    /// One fault of the catalogue: its codes, its French reason and a default detail text.
+    public struct CatalogueEntry: Sendable, Hashable, CustomStringConvertible {
+        /// Where the entry comes from.
+        public enum Origin: String, Sendable, Hashable {
+            /// Codes and texts seen in answers of the real service.
+            case observed
+            /// Codes seen on the real or a sibling service, texts written by the simulator.
+            case assumed
+            /// Defined by the simulator (`siram_9xx` / `insisim_9xx`).
+            case simulator
+        }
+
+        /// `siram:Erreur/@code`: the entry's name, e.g. `desir_550`.
+        public let detailCode: String
+        public let code: Code
+        /// `siram_100`, without prefix; nil for a VersionMismatch.
+        public let subcode: String?
+        /// `soap:Reason/soap:Text`, in French.
+        public let reason: String
+        /// The `siram:Erreur` text when nothing more precise is known (a scenario): the
+        /// simulator's own checks write what exactly was wrong.
+        public let detailText: String
+        public let httpStatus: Int
+        public let origin: Origin
+
+        init(_ detailCode: String, _ code: Code, _ subcode: String?, reason: String, detail: String, httpStatus: Int = 500,
+             origin: Origin = .simulator) {
+            self.detailCode = detailCode
+            self.code = code
+            self.subcode = subcode
+            self.reason = reason
+            self.detailText = detail
+            self.httpStatus = httpStatus
+            self.origin = origin
+        }
+
+        public var description: String { "\(subcode ?? code.rawValue)/\(detailCode)" }
+    }
+
+    /// Builds the fault of a catalogue entry; `detailText` replaces the entry's default one.
+    public init(_ entry: CatalogueEntry, messageID: String?, detailText: String? = nil) {
+        self.init(code: entry.code, subcode: entry.subcode, reason: entry.reason, detailCode: entry.detailCode,
+                  messageID: messageID, detailText: detailText ?? entry.detailText, httpStatus: entry.httpStatus)
+    }
+
+    private static let accessRefused = "L'accès par ce progiciel au service n'est pas autorisé. Contactez l'éditeur du progiciel ou votre responsable informatique."
+    private static let notWellFormedReason = "La requête n'est pas un document XML bien formé."
+    private static let forbiddenReason = "La requête contient des constructions XML interdites."
+    private static let tooLargeReason = "La requête dépasse les limites de taille autorisées."
+
+    /// The catalogue, in the order of the README's table.
+    public static let catalogue: [CatalogueEntry] = [
+        CatalogueEntry("desir_550", .sender, "siram_100", reason: accessRefused,
+                       detail: "Numéro d'autorisation du logiciel inconnu.", origin: .observed),
+        CatalogueEntry("desir_560", .sender, "siram_100", reason: accessRefused,
+                       detail: "Vous ne disposez pas des droits suffisants pour accéder à ce service", origin: .assumed),
+        CatalogueEntry("insisim_940", .receiver, "siram_40",
+                       reason: "Le service est momentanément indisponible. Veuillez réessayer ultérieurement.",
+                       detail: "Service amont indisponible.", origin: .assumed),
+        CatalogueEntry("insisim_901", .sender, "siram_900", reason: notWellFormedReason, detail: "the request is not well-formed XML"),
+        CatalogueEntry("insisim_902", .sender, "siram_900", reason: forbiddenReason, detail: "the request holds a DOCTYPE or an entity declaration"),
+        CatalogueEntry("insisim_903", .sender, "siram_900", reason: tooLargeReason, detail: "the request exceeds a limit of depth, elements, attributes or text"),
+        CatalogueEntry("insisim_904", .sender, "siram_900", reason: tooLargeReason, detail: "the request body is too large", httpStatus: 413),
+        CatalogueEntry("insisim_905", .sender, "siram_900", reason: "La requête n'est pas une enveloppe SOAP 1.2 valide.",
+                       detail: "the request is not a SOAP 1.2 envelope with one body element"),
+        CatalogueEntry("insisim_906", .versionMismatch, nil, reason: "Version SOAP non supportée : le service attend une enveloppe SOAP 1.2.",
+                       detail: "the envelope is not a SOAP 1.2 envelope"),
+        CatalogueEntry("insisim_911", .sender, "siram_910", reason: "L'action demandée n'existe pas pour ce service.",
+                       detail: "unknown action"),
+        CatalogueEntry("insisim_912", .sender, "siram_910", reason: "L'action demandée ne correspond pas au contenu de la requête.",
+                       detail: "the actions and the body element name different operations"),
+        CatalogueEntry("insisim_913", .sender, "siram_910", reason: "Le corps de la requête ne correspond à aucune opération du service.",
+                       detail: "the body element is neither RECSANSVITALE nor RECVITALE"),
+    ] + SearchInputError.Field.allCases.map { field in
+        CatalogueEntry(detailCode(for: field), .sender, "siram_920", reason: invalidReason(field, missing: false),
+                       detail: "\(field.rawValue) is invalid")
+    } + [
+        CatalogueEntry("insisim_999", .receiver, "siram_990", reason: "Erreur interne du service.", detail: "internal error"),
+    ]
+
+    /// The entry whose detail code is `detailCode`.
+    public static func catalogueEntry(_ detailCode: String) -> CatalogueEntry? {
+        catalogue.first { $0.detailCode == detailCode }
+    }
+
+    private static func entry(_ detailCode: String) -> CatalogueEntry {
+        guard let entry = catalogueEntry(detailCode) else { preconditionFailure("\(detailCode) is written in the catalogue above") }
+        return entry
+    }
+
     /// Observed: the approval number (IDAM) of the software is not authorised.
     public static func unknownApprovalNumber(messageID: String?) -> INSiFault {
-        INSiFault(
-            code: .sender, subcode: "siram_100",
-            reason: "L'accès par ce progiciel au service n'est pas autorisé. Contactez l'éditeur du progiciel ou votre responsable informatique.",
-            detailCode: "desir_550", messageID: messageID, detailText: "Numéro d'autorisation du logiciel inconnu.")
+        INSiFault(entry("desir_550"), messageID: messageID)
     }
 
     /// Observed code (desir_560): the caller's certificate does not give access. Not raised by
     /// the simulator itself (no mTLS here); available to scenarios.
     public static func insufficientRights(messageID: String?) -> INSiFault {
-        INSiFault(
-            code: .sender, subcode: "siram_100",
-            reason: "L'accès par ce progiciel au service n'est pas autorisé. Contactez l'éditeur du progiciel ou votre responsable informatique.",
-            detailCode: "desir_560", messageID: messageID,
-            detailText: "Vous ne disposez pas des droits suffisants pour accéder à ce service")
+        INSiFault(entry("desir_560"), messageID: messageID)
     }
 
     /// siram_40, seen on sibling CNAM services when an upstream service is unavailable.
     public static func upstreamUnavailable(messageID: String?) -> INSiFault {
-        INSiFault(
-            code: .receiver, subcode: "siram_40",
-            reason: "Le service est momentanément indisponible. Veuillez réessayer ultérieurement.",
-            detailCode: "insisim_940", messageID: messageID, detailText: "Service amont indisponible.")
+        INSiFault(entry("insisim_940"), messageID: messageID)
     }
 
     /// The message is not XML, or not safe XML.
@@ -39,51 +119,44 @@ extension INSiFault {
         case .tooDeep, .tooManyElements, .tooManyAttributes, .textTooLong: detailCode = "insisim_903"
         case .tooLarge: detailCode = "insisim_904"
         }
-        let reason: String
-        switch error {
-        case .notWellFormed, .empty: reason = "La requête n'est pas un document XML bien formé."
-        case .doctypeForbidden, .unsupportedEncoding: reason = "La requête contient des constructions XML interdites."
-        case .tooDeep, .tooManyElements, .tooManyAttributes, .textTooLong, .tooLarge: reason = "La requête dépasse les limites de taille autorisées."
-        }
-        return INSiFault(code: .sender, subcode: "siram_900", reason: reason, detailCode: detailCode,
-                         messageID: messageID, detailText: error.description)
+        // Too large inside the XML reader is still a 500: only the HTTP layer's limit is a 413.
+        var fault = INSiFault(entry(detailCode), messageID: messageID, detailText: error.description)
+        fault.httpStatus = 500
+        return fault
     }
 
     /// The body exceeds the server's limit (HTTP 413).
     public static func bodyTooLarge(limit: Int) -> INSiFault {
-        INSiFault(code: .sender, subcode: "siram_900", reason: "La requête dépasse les limites de taille autorisées.",
-                  detailCode: "insisim_904", detailText: "the request body is larger than \(limit) bytes", httpStatus: 413)
+        INSiFault(entry("insisim_904"), messageID: nil, detailText: "the request body is larger than \(limit) bytes")
     }
 
     /// Well-formed XML that is not a SOAP 1.2 envelope with a body.
     public static func notSOAP(_ detail: String, messageID: String? = nil) -> INSiFault {
-        INSiFault(code: .sender, subcode: "siram_900", reason: "La requête n'est pas une enveloppe SOAP 1.2 valide.",
-                  detailCode: "insisim_905", messageID: messageID, detailText: detail)
+        INSiFault(entry("insisim_905"), messageID: messageID, detailText: detail)
     }
 
-    /// A SOAP 1.1 envelope: INSi speaks SOAP 1.2 only.
+    /// An envelope that is not SOAP 1.2: answered in a SOAP 1.1 envelope when the request was
+    /// SOAP 1.1, so that a SOAP 1.1 client understands it (SOAP 1.2 Part 1, Appendix A).
     public static func versionMismatch(found: String) -> INSiFault {
-        INSiFault(code: .versionMismatch, subcode: nil, reason: "Version SOAP non supportée : le service attend une enveloppe SOAP 1.2.",
-                  detailCode: "insisim_906",
-                  detailText: "envelope namespace \(found); expected \(INSiNamespace.soap12)")
+        var fault = INSiFault(entry("insisim_906"), messageID: nil,
+                              detailText: "envelope namespace \(found); expected \(INSiNamespace.soap12)")
+        if found == INSiNamespace.soap11 { fault.envelope = .soap11 }
+        return fault
     }
 
     /// An action that is not one of the contract's.
     public static func unknownAction(_ action: String, source: String, messageID: String?) -> INSiFault {
-        INSiFault(code: .sender, subcode: "siram_910", reason: "L'action demandée n'existe pas pour ce service.",
-                  detailCode: "insisim_911", messageID: messageID, detailText: "unknown action '\(action)' in \(source)")
+        INSiFault(entry("insisim_911"), messageID: messageID, detailText: "unknown action '\(action)' in \(source)")
     }
 
     /// The Content-Type action, `wsa:Action` and body element do not name the same operation.
     public static func inconsistentAction(_ detail: String, messageID: String?) -> INSiFault {
-        INSiFault(code: .sender, subcode: "siram_910", reason: "L'action demandée ne correspond pas au contenu de la requête.",
-                  detailCode: "insisim_912", messageID: messageID, detailText: detail)
+        INSiFault(entry("insisim_912"), messageID: messageID, detailText: detail)
     }
 
     /// A body element that is not the request of any operation.
     public static func unknownBodyElement(_ name: String, namespace: String, messageID: String?) -> INSiFault {
-        INSiFault(code: .sender, subcode: "siram_910", reason: "Le corps de la requête ne correspond à aucune opération du service.",
-                  detailCode: "insisim_913", messageID: messageID,
+        INSiFault(entry("insisim_913"), messageID: messageID,
                   detailText: "body element {\(namespace)}\(name) is neither RECSANSVITALE nor RECVITALE")
     }
 
@@ -103,20 +176,19 @@ extension INSiFault {
         }
     }
 
+    private static func invalidReason(_ field: SearchInputError.Field, missing: Bool) -> String {
+        "La requête est invalide : le champ \(field.rawValue) est \(missing ? "absent" : "mal formé")."
+    }
+
     /// A missing or malformed trait: its own code and a message naming the field.
     public static func invalidInput(_ error: SearchInputError, messageID: String?) -> INSiFault {
-        let reason: String
-        switch error.problem {
-        case .missing: reason = "La requête est invalide : le champ \(error.field.rawValue) est absent."
-        case .invalid: reason = "La requête est invalide : le champ \(error.field.rawValue) est mal formé."
-        }
-        return INSiFault(code: .sender, subcode: "siram_920", reason: reason, detailCode: detailCode(for: error.field),
-                         messageID: messageID, detailText: error.description)
+        var fault = INSiFault(entry(detailCode(for: error.field)), messageID: messageID, detailText: error.description)
+        if error.problem == .missing { fault.reason = invalidReason(error.field, missing: true) }
+        return fault
     }
 
     /// Something the simulator did not expect: never the client's fault.
     public static func internalError(_ detail: String, messageID: String?) -> INSiFault {
-        INSiFault(code: .receiver, subcode: "siram_990", reason: "Erreur interne du service.",
-                  detailCode: "insisim_999", messageID: messageID, detailText: detail)
+        INSiFault(entry("insisim_999"), messageID: messageID, detailText: detail)
     }
 }

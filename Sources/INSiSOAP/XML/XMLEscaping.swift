@@ -1,16 +1,21 @@
 /// Escaping of text and attribute values for the XML we write.
+///
+/// Only what XML requires is escaped, as the real service does: `&`, `<`, `>` everywhere, and in
+/// an attribute the `"` that delimits it. Apostrophes stay raw (`L'accès…`): some INSi clients
+/// read answers with regular expressions on the raw text and compare whole answers as strings.
 public enum XMLEscaping {
-    /// Escapes `&`, `<`, `>`, and quotes (so the result is safe in attributes too). Characters
-    /// XML 1.0 cannot carry at all (most C0 controls) are replaced by U+FFFD rather than
-    /// producing a document the client cannot parse.
-    public static func escape(_ text: String) -> String {
-        var needsWork = false
-        for byte in text.utf8 where byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) {
-            needsWork = true
-            break
-        }
-        guard needsWork else { return text }
+    /// Where the escaped text goes.
+    public enum Context: Sendable {
+        /// Element content.
+        case text
+        /// An attribute value delimited by `"`.
+        case attribute
+    }
+
+    /// Escapes `text` for `context`. Characters XML 1.0 cannot carry at all (most C0 controls)
+    /// are replaced by U+FFFD rather than producing a document the client cannot parse.
+    public static func escape(_ text: String, for context: Context = .text) -> String {
+        guard text.utf8.contains(where: { needsWork($0, context) }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
@@ -18,13 +23,21 @@ public enum XMLEscaping {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
+            case "\"" where context == .attribute: out += "&quot;"
             case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
             default:
                 if scalar.value < 0x20 { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out
+    }
+
+    private static func needsWork(_ byte: UInt8, _ context: Context) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
+        case UInt8(ascii: "\""): return context == .attribute
+        case 0x09, 0x0A, 0x0D: return false
+        default: return byte < 0x20
+        }
     }
 }

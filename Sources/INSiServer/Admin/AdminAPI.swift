@@ -47,8 +47,12 @@ public struct AdminAPI: Sendable {
         case ("identities", let matricule?, "DELETE"):
             try state.deleteIdentity(matricule: matricule)
             return HTTPResponse(status: 204)
-        case ("scenarios", nil, "GET"): return Self.json(200, ["scenarios": state.scenarios.all])
+        case ("scenarios", nil, "GET"):
+            return Self.json(200, ScenarioPage(scenarios: state.scenarios.all, sets: state.scenarioFiles.setNames))
         case ("scenarios", nil, "POST"):
+            if let set = QueryString(request.query)["set"] {
+                return Self.json(201, ScenarioPage(scenarios: try state.putScenarioSet(set), sets: nil))
+            }
             return Self.json(201, try state.putScenario(try Self.decode(Scenario.self, request.body)))
         case ("scenarios", nil, "DELETE"):
             try state.clearScenarios()
@@ -121,6 +125,12 @@ public struct AdminAPI: Sendable {
         var identities: [IdentityRecord]
     }
 
+    /// `GET /admin/scenarios`: the active scenarios and the built-in sets that can be loaded.
+    struct ScenarioPage: Encodable {
+        var scenarios: [Scenario]
+        var sets: [String]?
+    }
+
     struct JournalPage: Encodable {
         var total: Int
         var calls: [CallRecord]
@@ -129,17 +139,9 @@ public struct AdminAPI: Sendable {
     static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(AdminError) -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(body))
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw .invalid(field: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."), reason: "is missing")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw .invalid(field: context.codingPath.map(\.stringValue).joined(separator: "."), reason: "has the wrong type")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw .invalid(field: context.codingPath.map(\.stringValue).joined(separator: "."), reason: "is null")
-        } catch let DecodingError.dataCorrupted(context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw .invalid(field: path.isEmpty ? "body" : path, reason: "is not valid JSON here (\(context.debugDescription))")
         } catch {
-            throw .invalid(field: "body", reason: "is not valid JSON: \(error.localizedDescription)")
+            let text = DecodingErrorText(error)
+            throw .invalid(field: text.field.isEmpty ? "body" : text.field, reason: text.reason)
         }
     }
 

@@ -42,7 +42,8 @@ public struct CallRecord: Sendable, Codable, Equatable {
         }
         set { traitsSource = .fields(newValue) }
     }
-    /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed".
+    /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed", and for a
+    /// document the CodeCR it holds ("fault" for a SOAP fault, "document" for anything else).
     public var code: String
     /// For faults: the subcode and detail code (`siram_100/desir_550`).
     public var fault: String?

@@ -119,23 +119,21 @@ public struct INSiEndpoint: Sendable {
 
     /// The effect of a scenario, in place of (or around) the normal answer.
     func applying(_ scenario: Scenario, to request: INSiRequest, record: CallRecord) -> Outcome {
-        let effect = scenario.effect
-        let delay = effect.delayMs ?? 0
+        let delay = scenario.delayMs ?? 0
         let messageID = request.headers.messageID
         let label = "scenario \(scenario.id ?? "?")\(scenario.description.map { " (\($0))" } ?? "")"
         var record = record
         var outcome: Outcome
-        switch effect.kind {
+        switch scenario.effect {
         case .answer:
             outcome = normalAnswer(request, record: record)
             outcome.record.reason = "\(label): delayed \(delay) ms; \(outcome.record.reason)"
-        case .result:
-            let code = effect.code.flatMap(INSiResultCode.init(rawValue:)) ?? .notFound
+        case .result(let code, let matricule):
             var identity: Identity?
             if code == .found {
-                identity = effect.matricule.flatMap(Matricule.init).flatMap { state.store.identity(matricule: $0) }
+                identity = matricule.flatMap { state.store.identity(matricule: $0) }
                 guard identity != nil else {
-                    return Self.fault(.internalError("\(label) answers 00 with \(effect.matricule ?? "?"), which is no longer in the base", messageID: messageID),
+                    return Self.fault(.internalError("\(label) answers 00 with \(matricule?.value ?? "?"), which is no longer in the base", messageID: messageID),
                                       record: record)
                 }
             }
@@ -143,26 +141,18 @@ public struct INSiEndpoint: Sendable {
             record.matricule = identity?.ins.matricule.value
             record.reason = "\(label): answers \(code.rawValue)"
             outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record)
-        case .fault:
-            var fault = INSiFault.upstreamUnavailable(messageID: messageID)
-            if let subcode = effect.subcode { fault.subcode = subcode }
-            fault.code = effect.faultCode.flatMap(INSiFault.Code.init(rawValue:)) ?? (fault.subcode == "siram_40" ? .receiver : .sender)
-            if let detailCode = effect.detailCode { fault.detailCode = detailCode }
-            if let reason = effect.reason { fault.reason = reason }
-            if let detail = effect.detail { fault.detailText = detail }
-            if let severity = effect.severity.flatMap(INSiFault.Severity.init(rawValue:)) { fault.severity = severity }
-            fault.httpStatus = effect.status ?? 500
+        case .fault(let spec):
+            let fault = spec.fault(messageID: messageID)
             outcome = Self.fault(fault, record: record)
-            outcome.record.reason = "\(label): fault \(fault.subcode ?? fault.code.rawValue)"
-        case .http:
-            let status = effect.status ?? 502
+            outcome.record.reason = "\(label): fault \(fault.subcode ?? fault.code.rawValue)\(fault.detailCode.map { "/\($0)" } ?? "")"
+        case .http(let status, let body):
             var response = HTTPResponse(status: status)
-            if effect.body == "html" {
+            if body == .html {
                 response.headers.add("Content-Type", "text/html; charset=utf-8")
                 response.body = Array("<html><head><title>\(status) Error</title></head><body><h1>\(status) Error</h1><hr><center>proxy</center></body></html>\n".utf8)
             }
             record.code = "http \(status)"
-            record.reason = "\(label): HTTP \(status) with \(effect.body == "html" ? "an HTML" : "an empty") body"
+            record.reason = "\(label): HTTP \(status) with \(body == .html ? "an HTML" : "an empty") body"
             outcome = Outcome(action: .response(response), delayMs: 0, record: record)
         case .close:
             record.code = "closed"
@@ -181,15 +171,22 @@ public struct INSiEndpoint: Sendable {
             record.code = "malformed"
             record.reason = "\(label): 200 with a body that is not well-formed XML"
             outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record)
+        case .document(let document):
+            guard let bytes = document.bytes(messageID: messageID) else {
+                return Self.fault(.internalError("\(label): its document was never read", messageID: messageID), record: record)
+            }
+            record.code = document.code ?? "document"
+            record.reason = "\(label): document \(document.sourceText), HTTP \(document.httpStatus)"
+            outcome = Outcome(action: .response(Self.soap(document.httpStatus, bytes)), delayMs: 0, record: record)
         }
         outcome.delayMs = delay
         outcome.record.scenario = scenario.id
         return outcome
     }
 
-    static func soap(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+    static func soap(_ status: Int, _ body: [UInt8], contentType: String = INSiResponseWriter.contentType) -> HTTPResponse {
         var headers = HTTPHeaders()
-        headers.add("Content-Type", INSiResponseWriter.contentType)
+        headers.add("Content-Type", contentType)
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 

@@ -6,8 +6,9 @@ import INSiSOAP
 extension INSiFault: HTTPResponseError {
     public var status: Int { httpStatus }
 
-    /// The SOAP 1.2 fault envelope with its status.
+    /// The fault envelope (SOAP 1.2, or 1.1 for a VersionMismatch answered to a SOAP 1.1
+    /// client) with its status and content type.
     public func response() -> HTTPResponse {
-        INSiEndpoint.soap(httpStatus, INSiResponseWriter.fault(self))
+        INSiEndpoint.soap(httpStatus, INSiResponseWriter.fault(self), contentType: INSiResponseWriter.contentType(of: self))
     }
 }

@@ -76,16 +76,17 @@ public final class Simulator: Sendable {
                 throw .adminTokenRequired(host: configuration.host == address.ip ? configuration.host : "\(configuration.host) (\(address.ip))")
             }
         }
+        let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
+        let files = ScenarioFiles(resources: resources.root, dataDirectory: dataDirectory)
         var seedScenarios: [Scenario] = []
         if let path = configuration.scenariosPath {
-            seedScenarios = try Simulator.loadScenarios(path: path, base: base)
+            seedScenarios = try Simulator.loadScenarios(path: path, base: base, files: files)
         }
         let state: SimulatorState
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
-            state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal,
-                                       dataDirectory: configuration.dataDirectory.map { URL(fileURLWithPath: $0) }, logger: logger,
-                                       compactionThreshold: configuration.compactionThreshold)
+            state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
+                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files)
         } catch {
             throw .state("\(error)")
         }
@@ -137,59 +138,34 @@ public final class Simulator: Sendable {
         state.journal.flush()
     }
 
-    /// Reads a scenarios file: a JSON array of scenarios, or an object with a `scenarios` array.
-    static func loadScenarios(path: String, base: ReferenceBase) throws(StartError) -> [Scenario] {
-        struct Wrapped: Decodable { var scenarios: [Scenario] }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .scenarios("cannot read \(path): \(error.localizedDescription)")
-        }
-        // The first character says which of the two shapes it is: decode only that one, so
-        // that an error inside a scenario is reported as such.
-        let first = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+    /// Reads the scenarios of `--scenarios`: the name of a built-in set (`cnda`: a file of
+    /// `Resources/scenarios/`), else the path of a scenarios file.
+    static func loadScenarios(path: String, base: ReferenceBase, files: ScenarioFiles) throws(StartError) -> [Scenario] {
+        let isFile = FileManager.default.fileExists(atPath: path)
+        let url = (isFile ? nil : files.set(named: path)) ?? URL(fileURLWithPath: path)
         let list: [Scenario]
-        do {
-            if first == UInt8(ascii: "{") {
-                list = try JSONDecoder().decode(Wrapped.self, from: data).scenarios
-            } else {
-                list = try JSONDecoder().decode([Scenario].self, from: data)
-            }
+        do throws(ScenarioListError) {
+            list = try ScenarioList.read(url)
         } catch {
-            throw .scenarios("\(path) is not a JSON array of scenarios (nor {\"scenarios\": [...]}): \(Simulator.describe(error) ?? "\(error)")")
+            let sets = files.setNames
+            let hint = isFile || sets.isEmpty ? "" : " (nor the name of a built-in set: \(sets.joined(separator: ", ")))"
+            throw .scenarios(error.description + hint)
         }
         var checked: [Scenario] = []
         var ids: Set<String> = []
         for (index, scenario) in list.enumerated() {
             do throws(ScenarioError) {
-                var valid = try scenario.validated { base.identity(matricule: $0) != nil }
+                var valid = try scenario.validated(identityExists: { base.identity(matricule: $0) != nil }, files: files)
                 if valid.id == nil || valid.id?.isEmpty == true { valid.id = "file-\(index + 1)" }
                 guard ids.insert(valid.id ?? "").inserted else {
                     throw ScenarioError("id", "'\(valid.id ?? "")' is already the id of an earlier scenario of the file")
                 }
                 checked.append(valid)
             } catch {
-                throw .scenarios("\(path), scenario \(index + 1), field \(error.field): \(error.reason)")
+                throw .scenarios("\(url.path), scenario \(index + 1), field \(error.field): \(error.reason)")
             }
         }
         return checked
-    }
-
-    /// "field a.b: reason" for a decoding error, as the admin API words it.
-    static func describe(_ error: any Error) -> String? {
-        guard let decoding = error as? DecodingError else { return nil }
-        switch decoding {
-        case .keyNotFound(let key, let context):
-            return "field \((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type or is null"
-        case .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "\(path.isEmpty ? "" : "field \(path): ")\(context.debugDescription)"
-        @unknown default:
-            return nil
-        }
     }
 }
 

@@ -19,6 +19,8 @@ public final class SimulatorState: Sendable {
     let seed: ReferenceBase
     /// The scenarios of `--scenarios`, for reset.
     let seedScenarios: [Scenario]
+    /// The documents and built-in sets scenarios name.
+    public let scenarioFiles: ScenarioFiles
     let log: ChangeLog?
     let logger: Logger
     /// Compact the change log past this many records.
@@ -27,9 +29,10 @@ public final class SimulatorState: Sendable {
     private let changeLock = Mutex(())
 
     public init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
-                logger: Logger, compactionThreshold: Int = 10_000) throws {
+                logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil) throws {
         self.seed = seed
         self.seedScenarios = seedScenarios
+        self.scenarioFiles = scenarioFiles ?? ScenarioFiles(resources: nil, dataDirectory: dataDirectory)
         self.journal = journal
         self.logger = logger
         self.compactionThreshold = compactionThreshold
@@ -55,7 +58,7 @@ public final class SimulatorState: Sendable {
                 change = try JSONDecoder().decode(StateChange.self, from: record.payload)
             } catch {
                 throw ChangeLogError.corruptFile(path: record.path, offset: record.offset,
-                                                 reason: "the record cannot be read as a change (\(Simulator.describe(error) ?? "\(error)"))")
+                                                 reason: "the record cannot be read as a change (\(Self.words(DecodingErrorText(error))))")
             }
             do {
                 try apply(change)
@@ -68,6 +71,10 @@ public final class SimulatorState: Sendable {
         if replayed > 0 {
             logger.info("data directory \(dataDirectory.path): \(replayed) changes replayed over the seed")
         }
+    }
+
+    private static func words(_ text: DecodingErrorText) -> String {
+        text.field.isEmpty ? text.reason : "\(text.field) \(text.reason)"
     }
 
     // MARK: Calls
@@ -147,18 +154,43 @@ public final class SimulatorState: Sendable {
 
     /// Adds or replaces (same id) a scenario.
     public func putScenario(_ scenario: Scenario) throws(AdminError) -> Scenario {
-        try changeLock.withLock { (_: inout ()) throws(AdminError) -> Scenario in
+        try putScenarios([scenario], position: { _ in "" })[0]
+    }
+
+    /// Adds (or replaces, same ids) every scenario of the built-in set `name` (`cnda`...).
+    public func putScenarioSet(_ name: String) throws(AdminError) -> [Scenario] {
+        guard let url = scenarioFiles.set(named: name) else {
+            let known = scenarioFiles.setNames
+            throw .notFound("no scenario set named '\(name)'; sets: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+        }
+        let list: [Scenario]
+        do throws(ScenarioListError) {
+            list = try ScenarioList.read(url)
+        } catch {
+            throw .invalid(field: "set", reason: error.description)
+        }
+        return try putScenarios(list) { "\(name) scenario \($0 + 1), " }
+    }
+
+    /// Checks every scenario, then logs and applies them all; one invalid scenario adds none.
+    private func putScenarios(_ list: [Scenario], position: (Int) -> String) throws(AdminError) -> [Scenario] {
+        try changeLock.withLock { (_: inout ()) throws(AdminError) -> [Scenario] in
             // Checked under the lock: a 00 scenario's identity cannot be deleted in between.
-            var named: Scenario
-            do throws(ScenarioError) {
-                named = try scenario.validated { store.identity(matricule: $0) != nil }
-            } catch {
-                throw .invalid(field: error.field, reason: error.reason)
+            var checked: [Scenario] = []
+            for (index, scenario) in list.enumerated() {
+                do throws(ScenarioError) {
+                    checked.append(try scenario.validated(identityExists: { store.identity(matricule: $0) != nil }, files: scenarioFiles))
+                } catch {
+                    throw .invalid(field: position(index) + error.field, reason: error.reason)
+                }
             }
-            // The id is chosen before the change is logged, so that the replay gives the same one.
-            if named.id == nil || named.id?.isEmpty == true { named.id = scenarios.newID() }
-            try persistOrFail(.putScenario(named))
-            let stored = scenarios.put(named)
+            var stored: [Scenario] = []
+            for var named in checked {
+                // The id is chosen before the change is logged, so that the replay gives the same one.
+                if named.id == nil || named.id?.isEmpty == true { named.id = scenarios.newID() }
+                try persistOrFail(.putScenario(named))
+                stored.append(scenarios.put(named))
+            }
             compactIfNeeded()
             return stored
         }
@@ -269,7 +301,8 @@ public final class SimulatorState: Sendable {
         case .deleteIdentity(let text):
             if let matricule = Matricule(text) { _ = store.withBase { $0.remove(matricule: matricule) } }
         case .putScenario(let scenario):
-            scenarios.put(scenario)
+            // A document is read again from its file: the log keeps its name, not its bytes.
+            scenarios.put(try scenario.validated(identityExists: { _ in true }, files: scenarioFiles))
         case .deleteScenario(let id):
             scenarios.delete(id)
         case .clearScenarios:

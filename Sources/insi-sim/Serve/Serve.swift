@@ -181,7 +181,12 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let endpoint = simulator.endpointURL
-        logger.info("insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, \(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)", metadata: [
+        // The start line goes to standard output whatever the log level, unbuffered, so that a
+        // script starting `serve --port 0 --log-level warning` can read the port from it.
+        let startLine = "insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, "
+            + "\(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)"
+        FileHandle.standardOutput.write(Data((startLine + "\n").utf8))
+        logger.info("started", metadata: [
             "port": "\(boundPort)", "openFileLimit": "\(openFiles)",
             "authorizedIDAM": .string(configuration.authorizedIDAMs.isEmpty ? "any" : configuration.authorizedIDAMs.sorted().joined(separator: ",")),
             "admin": .string(configuration.adminToken == nil ? "open (loopback)" : "bearer token"),

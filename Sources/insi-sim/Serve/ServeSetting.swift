@@ -86,7 +86,7 @@ enum ServeSetting: String, CaseIterable {
         case .resources: "the Resources folder (contract, default base, scenario sets)"
         case .publicURL: "base URL written in the WSDL when clients come through a proxy"
         case .logLevel: "trace, debug, info, notice, warning, error or critical; info logs one line per call"
-        case .scenarios: "scenarios (fault injection) loaded at start-up: a JSON file"
+        case .scenarios: "scenarios (fault injection) loaded at start-up: a JSON file, or a built-in set such as cnda (the CNDA's response files)"
         case .journal: "append every call to this JSON Lines file"
         case .journalCapacity: "calls kept in memory for GET /admin/journal (the oldest go first)"
         case .dataDir: "keep identities and scenarios changed at run time in this folder, replayed at start"

@@ -5,10 +5,11 @@ import Glibc
 
 /// The real `insi-sim` executable run as a child process, for tests that kill it.
 // @unchecked: the process and pipe are set up in init and then only signalled and waited on by
-// the one test that owns this object; `collected` is only written during init.
+// the one test that owns this object; `collected` and `startLine` are only written during init.
 final class ChildServer: @unchecked Sendable {
     let process = Process()
     let port: Int
+    private let outputPipe = Pipe()
     private let errorPipe = Pipe()
     private var collected = Data()
 
@@ -25,42 +26,62 @@ final class ChildServer: @unchecked Sendable {
         try await offPool { try ChildServer(arguments: arguments) }
     }
 
-    /// Starts `insi-sim serve --port 0 ARGUMENTS` and waits for its start-up line (port).
+    /// The start line `serve` writes to standard output, whatever the log level.
+    private(set) var startLine = ""
+
+    /// Starts `insi-sim serve --port 0 ARGUMENTS` and waits for its start line (port) on
+    /// standard output.
     init(arguments: [String]) throws {
         process.executableURL = Self.executable
         process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
         process.standardError = errorPipe
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = outputPipe
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        let reader = errorPipe.fileHandleForReading
+        let output = outputPipe.fileHandleForReading
         var port: Int?
+        var printed = Data()
         let deadline = Date().addingTimeInterval(20)
         while port == nil {
             guard Date() < deadline, process.isRunning else {
-                throw Failure(description: "the child server did not start: \(String(decoding: collected, as: UTF8.self))")
+                throw Failure(description: "the child server did not start: \(String(decoding: printed, as: UTF8.self)) "
+                              + String(decoding: errorPipe.fileHandleForReading.availableData, as: UTF8.self))
             }
-            let chunk = reader.availableData
+            let chunk = output.availableData
             if chunk.isEmpty { continue }
-            collected.append(chunk)
-            let text = String(decoding: collected, as: UTF8.self)
+            printed.append(chunk)
+            let text = String(decoding: printed, as: UTF8.self)
             if let range = text.range(of: "endpoint http://127.0.0.1:") {
                 port = Int(text[range.upperBound...].prefix { $0.isNumber })
+                startLine = String(text.prefix { $0 != "\n" })
             }
         }
         self.port = port ?? 0
-        // Keep reading what the child logs, so that a full pipe can never block it.
-        Thread {
-            while !reader.availableData.isEmpty {}
-        }.start()
+        // What the child logged before its start line is already in the pipe: read it without waiting.
+        let errors = errorPipe.fileHandleForReading.fileDescriptor
+        let flags = fcntl(errors, F_GETFL)
+        _ = fcntl(errors, F_SETFL, flags | O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(errors, &buffer, buffer.count)
+            guard count > 0 else { break }
+            collected.append(contentsOf: buffer[0..<count])
+        }
+        _ = fcntl(errors, F_SETFL, flags)
+        // Keep reading what the child writes, so that a full pipe can never block it.
+        for handle in [output, errorPipe.fileHandleForReading] {
+            Thread {
+                while !handle.availableData.isEmpty {}
+            }.start()
+        }
     }
 
     /// Signalled by the termination handler. `Process.waitUntilExit` is not used: on Linux it
     /// spins a run loop and was seen never to return for a child killed with SIGKILL.
     private let exited = DispatchSemaphore(value: 0)
 
-    /// Everything the child wrote to stderr so far (after start-up: what was read while waiting).
+    /// What the child logged to stderr before its start line.
     var startupLog: String { String(decoding: collected, as: UTF8.self) }
 
     /// SIGKILL, then waits (bounded) for the end to be seen. A SIGKILLed process is gone even

@@ -4,14 +4,16 @@ import INSiServer
 import INSiSOAP
 import Logging
 
-/// Paths of the repository and of `../shared`, found from this file.
+/// Paths of the repository, its fixtures and of `../shared`, found from this file.
 enum TestPaths {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let resources = repository.appendingPathComponent("Resources")
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
-    static let conformance = shared.appendingPathComponent("conformance")
-    static var hasShared: Bool { FileManager.default.fileExists(atPath: conformance.path) }
+    /// The recorded answers, CNDA files and sample requests, copied into the repository.
+    static let conformance = repository.appendingPathComponent("Tests/Fixtures/conformance")
+    /// The originals of the fixtures, beside the repository for developers and CI (not in a clone).
+    static let sharedConformance = repository.deletingLastPathComponent().appendingPathComponent("shared/conformance")
+    static var hasSharedConformance: Bool { FileManager.default.fileExists(atPath: sharedConformance.path) }
 }
 
 /// A real simulator on an ephemeral port, for one test.
