@@ -110,6 +110,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
             compactIfNeeded()
+            logChange("identity added", ["matricule": "\(identity.ins.matricule)", "birthName": "\(identity.traits.birthName)"])
             return identity
         }
     }
@@ -126,6 +127,8 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
             compactIfNeeded()
+            logChange("identity replaced", ["matricule": "\(matricule)", "newMatricule": "\(identity.ins.matricule)",
+                                            "birthName": "\(identity.traits.birthName)"])
             return identity
         }
     }
@@ -138,6 +141,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.deleteIdentity(matricule: matricule.value))
             _ = store.withBase { $0.remove(matricule: matricule) }
             compactIfNeeded()
+            logChange("identity deleted", ["matricule": "\(matricule)"])
         }
     }
 
@@ -156,6 +160,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.putScenario(named))
             let stored = scenarios.put(named)
             compactIfNeeded()
+            logChange("scenario set", ["scenario": "\(stored.id ?? "-")"])
             return stored
         }
     }
@@ -166,6 +171,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.deleteScenario(id: id))
             scenarios.delete(id)
             compactIfNeeded()
+            logChange("scenario deleted", ["scenario": "\(id)"])
         }
     }
 
@@ -174,6 +180,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.clearScenarios)
             scenarios.clear()
             compactIfNeeded()
+            logChange("scenarios cleared", [:])
         }
     }
 
@@ -184,10 +191,16 @@ public final class SimulatorState: Sendable {
                 do { try log.compact(state: []) } catch { throw .storage("\(error)") }
             }
             try? apply(.reset)
+            logChange("reset to the seed", ["identities": "\(store.count)", "scenarios": "\(scenarios.all.count)"])
         }
     }
 
     // MARK: Inside
+
+    /// Run-time changes are logged at info, like calls: who changed the base shows in the log.
+    private func logChange(_ change: String, _ metadata: Logger.Metadata) {
+        logger.info("admin: \(change)", metadata: metadata)
+    }
 
     private static func validated(_ record: IdentityRecord) throws(AdminError) -> Identity {
         do {
