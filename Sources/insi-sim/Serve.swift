@@ -59,7 +59,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env INSI_SIM_LOG_LEVEL). Default info.")
     var logLevel: String?
 
-    func run() async throws {
+    /// Checked here rather than in `run()`, so that a bad value shows `serve`'s usage, not the
+    /// root command's.
+    func validate() throws {
+        _ = try settings()
+    }
+
+    /// The configuration: each option, else its environment variable, else the default.
+    private func settings() throws -> (configuration: SimulatorConfiguration, level: Logger.Level) {
         let environment = ProcessInfo.processInfo.environment
         let settings = try EnvironmentSettings(environment)
         var configuration = SimulatorConfiguration()
@@ -91,6 +98,11 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(levelName)'")
         }
+        return (configuration, level)
+    }
+
+    func run() async throws {
+        let (configuration, level) = try settings()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
