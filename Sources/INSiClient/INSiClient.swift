@@ -12,18 +12,24 @@ import INSiSOAP
 /// let client = INSiClient(configuration: INSiClientConfiguration(
 ///     endpoint: URL(string: "http://127.0.0.1:8080/lps")!,
 ///     software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0.0", name: "urn:lps:exemple:1.0.0"),
-///     emitter: "810000000001", timeout: .seconds(10)))
+///     emitter: ProfessionalID.example, timeout: .seconds(10)))
 /// let answer = try await client.searchByTraits(
 ///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
 /// ```
 public final class INSiClient: INSiTraitsSearching, Sendable {
     public let configuration: INSiClientConfiguration
     private let session: URLSession
+    /// The time of the deadline and of the durations reported.
+    private let clock: ClientClock
 
     /// A client with its own ephemeral `URLSession`: no cookie, cache or credential shared with
     /// other clients. Keep one per endpoint and reuse it; it is safe to share between tasks.
-    public init(configuration: INSiClientConfiguration) {
+    ///
+    /// - Parameter clock: measures the deadline of each call and the durations of the answers.
+    ///   The default is the system's continuous clock; a test passes a clock it advances itself.
+    public init(configuration: INSiClientConfiguration, clock: some Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        self.clock = ClientClock(clock)
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         // Foundation on Linux truncates these to whole seconds (0.5 s times out at once), so the
         // deadline that counts is enforced in `exchange`; URLSession's is a backstop just after it.
@@ -83,9 +89,9 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
             urlRequest.setValue(value, forHTTPHeaderField: name)
         }
         urlRequest.setValue(INSiRequestWriter.contentType(for: request.operation), forHTTPHeaderField: "Content-Type")
-        let started = ContinuousClock.now
+        let elapsed = clock.stopwatch()
         let exchange = try await self.exchange(urlRequest)
-        let duration = ContinuousClock.now - started
+        let duration = elapsed()
         let result = try INSiClient.interpret(status: exchange.status, contentType: exchange.contentType, body: exchange.body)
         let outcome: INSiOutcome
         switch result.code {
@@ -137,11 +143,12 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
 
     private struct DeadlineReached: Error {}
 
-    /// The HTTP exchange, raced against the configured timeout: the losing request is cancelled,
-    /// so a silent server costs the timeout and not a second more.
+    /// The HTTP exchange, raced against the configured timeout on the client's clock: the losing
+    /// request is cancelled, so a silent server costs the timeout and not a second more.
     private func exchange(_ request: URLRequest) async throws(INSiClientError) -> Exchange {
         let session = self.session
         let timeout = configuration.timeout
+        let clock = self.clock
         do {
             return try await withThrowingTaskGroup(of: Race.self) { group in
                 group.addTask {
@@ -153,7 +160,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
                                             body: [UInt8](data)))
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try await clock.sleep(timeout)
                     return .deadline
                 }
                 defer { group.cancelAll() }
@@ -181,5 +188,22 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
+    }
+}
+
+/// What the client needs of a clock, captured from any `Clock<Duration>` so that the client
+/// itself is not generic.
+struct ClientClock: Sendable {
+    /// Sleeps on the clock; throws when cancelled.
+    let sleep: @Sendable (Duration) async throws -> Void
+    /// Starts measuring: the closure returned gives the time elapsed since.
+    let stopwatch: @Sendable () -> @Sendable () -> Duration
+
+    init<C: Clock>(_ clock: C) where C.Duration == Duration {
+        sleep = { duration in try await clock.sleep(for: duration) }
+        stopwatch = {
+            let start = clock.now
+            return { start.duration(to: clock.now) }
+        }
     }
 }
