@@ -51,7 +51,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
     }
 
     /// One `rechercherInsAvecTraitsIdentite` call. Warnings of a found identity compare the
-    /// returned traits with `traits`.
+    /// returned traits with `traits`, taken as the local identity.
     public func searchByTraits(_ traits: SearchTraits, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let request = INSiRequest(headers: headers(messageID: messageID, bam: ContexteBAM()), body: .traits(traits.wireRequest))
         return try await call(request, messageID: messageID, expected: traits.expected)
@@ -59,11 +59,16 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
 
     /// One `rechercherInsAvecCarteVitale` call; `ContexteBAM/COUVERTURE` carries the card's
     /// ouvrant droit (ASSURE) and the beneficiary's birth date and rank (BENEFICIAIRE).
-    public func searchByVitale(_ search: VitaleSearch, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
+    ///
+    /// - Parameter local: the local identity of the patient, when the software holds one: every
+    ///   trait it holds is compared with the answer. Without it only the card's data (birth date,
+    ///   and birth name when sent) are compared.
+    public func searchByVitale(_ search: VitaleSearch, local: SearchTraits? = nil,
+                               messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let coverage = ContexteBAM(insuredNumber: search.ouvrantDroit, beneficiaryBirthDate: search.birthDate,
                                    beneficiaryRank: String(search.rank ?? 1))
         let request = INSiRequest(headers: headers(messageID: messageID, bam: coverage), body: .vitale(search.wireRequest))
-        return try await call(request, messageID: messageID, expected: search.expected)
+        return try await call(request, messageID: messageID, expected: local?.expected ?? search.expected)
     }
 
     // MARK: - One call

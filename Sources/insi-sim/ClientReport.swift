@@ -212,7 +212,7 @@ struct ClientReport {
             object["dateEnd"] = end
             object["inHistory"] = inHistory
         case .traitsDiffer(let differences):
-            object["fields"] = differences.map { ["field": $0.field.rawValue, "searched": $0.searched, "returned": $0.returned] }
+            object["fields"] = differences.map { ["field": $0.field.rawValue, "local": $0.local, "returned": $0.returned] }
         }
         return object
     }
