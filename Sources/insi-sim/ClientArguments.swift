@@ -81,6 +81,11 @@ struct TraitsOptions: ParsableArguments {
     }
 
     func traits() throws -> SearchTraits {
+        try TraitsOptions.traits(nom: nom, prenoms: prenoms, sexe: sexe, naissance: naissance, lieu: lieu)
+    }
+
+    /// The traits as typed, checked; the message names the option to fix.
+    static func traits(nom: String, prenoms: String, sexe: Sex, naissance: String, lieu: String?) throws -> SearchTraits {
         do {
             return try SearchTraits.validated(birthName: nom, firstNames: [prenoms], sex: sexe.rawValue, birthDate: naissance,
                                               birthPlace: lieu)

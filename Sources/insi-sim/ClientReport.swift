@@ -128,7 +128,7 @@ struct ClientReport {
     /// A 00 whose INS must not be used ends with its own exit code and says so.
     private mutating func markUnusable() {
         guard case .notUsable(let warnings) = assessment.ins else { return }
-        summary += " But the INS is not usable (\(Set(warnings.map(\.kind)).sorted().joined(separator: ", "))): do not store it."
+        summary += " But the INS is not usable (\(IdentityWarning.kinds(warnings))): do not store it."
         exitCode = ClientExitCode.notUsable
     }
 
@@ -182,12 +182,7 @@ struct ClientReport {
                 lines.append("Verification: OK")
             }
         }
-        var status = "Status: \(assessment.status.description)"
-        switch assessment.ins {
-        case .usable: status += "; INS usable"
-        case .notUsable(let warnings): status += "; INS not usable (\(Set(warnings.map(\.kind)).sorted().joined(separator: ", ")))"
-        case .none: status += "; no INS"
-        }
+        var status = "Status: \(assessment.status.description); \(assessment.ins)"
         if assessment.isWaitingNumber { status += "; the INS is a waiting number (NIA)" }
         lines.append(status)
         if !assessment.nextSteps.isEmpty {

@@ -75,12 +75,7 @@ struct Vitale: AsyncParsableCommand {
         guard let nom, let prenoms, let sexe else {
             throw ValidationError("to compare the answer with the local identity, give --nom, --prenoms and --sexe (and --lieu when known)")
         }
-        do {
-            return try SearchTraits.validated(birthName: nom, firstNames: [prenoms], sex: sexe.rawValue, birthDate: naissance,
-                                              birthPlace: lieu)
-        } catch {
-            throw ValidationError(LookupArgumentText.message(error))
-        }
+        return try TraitsOptions.traits(nom: nom, prenoms: prenoms, sexe: sexe, naissance: naissance, lieu: lieu)
     }
 
     func run() async throws {

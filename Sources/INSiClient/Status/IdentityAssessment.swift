@@ -64,7 +64,7 @@ public struct IdentityAssessment: Sendable, Hashable {
 }
 
 /// Whether an answer holds an INS the software may store with the identity.
-public enum INSUse: Sendable, Hashable {
+public enum INSUse: Sendable, Hashable, CustomStringConvertible {
     /// No INS in the answer (01, 02, no answer, a verification KO).
     case none
     /// The INS may be stored; INSi's traits replace the local ones once the identity is qualified.
@@ -78,6 +78,15 @@ public enum INSUse: Sendable, Hashable {
         case .none: return "none"
         case .usable: return "usable"
         case .notUsable: return "notUsable"
+        }
+    }
+
+    /// `no INS`, `INS usable`, `INS not usable (invalidKey)`.
+    public var description: String {
+        switch self {
+        case .none: return "no INS"
+        case .usable: return "INS usable"
+        case .notUsable(let warnings): return "INS not usable (\(IdentityWarning.kinds(warnings)))"
         }
     }
 }
@@ -144,6 +153,11 @@ public enum NextStep: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension IdentityWarning {
+    /// The kinds of `warnings`, each once, sorted: `incoherentDates, invalidKey`.
+    public static func kinds(_ warnings: [IdentityWarning]) -> String {
+        Set(warnings.map(\.kind)).sorted().joined(separator: ", ")
+    }
+
     /// True for the warnings that make an INS unusable: a key that fails the key rule, an OID
     /// that is no INS OID, incoherent dates. A NIA or different traits do not.
     public var makesINSUnusable: Bool {

@@ -42,7 +42,7 @@ public enum VerificationReason: Sendable, Equatable, CustomStringConvertible {
             let list = differences.map { "\($0.field.wireName) held '\($0.local)', INSi '\($0.returned)'" }.joined(separator: "; ")
             return "the traits differ: \(list)"
         case .unusableAnswer(let warnings):
-            return "the answer's INS is not usable (\(Set(warnings.map(\.kind)).sorted().joined(separator: ", ")))"
+            return "the answer's \(INSUse.notUsable(warnings))"
         }
     }
 }
