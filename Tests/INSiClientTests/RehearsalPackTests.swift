@@ -59,6 +59,18 @@ struct RehearsalPackTests {
         #expect(qualified.expectation.strict.status == .qualified)
     }
 
+    @Test("the README lists every case the default pack defines itself, and its count")
+    func readmeListsPackCases() throws {
+        let readme = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
+        let own = pack.cases.filter { $0.source == RehearsalTestSupport.defaultPack.standardizedFileURL.path }
+        #expect(!own.isEmpty)
+        for rehearsalCase in own {
+            #expect(readme.contains("| `\(rehearsalCase.id)` |"), "\(rehearsalCase.id) is not in the README's table of the default pack")
+        }
+        #expect(readme.contains("`Resources/rehearsal/default-pack.json` holds \(pack.cases.count) cases."))
+    }
+
     @Test("malformed packs are refused with the case and the field", arguments: [
         (#"{"id": "x", "kind": "traits", "request": \#(traits), "expect": {"code": "03"}}"#, "x", "expect.code"),
         (#"{"id": "x", "kind": "traits", "request": {"birthName": "A", "firstNames": ["B"], "birthDate": "2000-01-01"}, "expect": {"code": "01"}}"#,
