@@ -12,18 +12,24 @@ import INSiSOAP
 /// let client = INSiClient(configuration: INSiClientConfiguration(
 ///     endpoint: URL(string: "http://127.0.0.1:8080/lps")!,
 ///     software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0.0", name: "urn:lps:exemple:1.0.0"),
-///     emitter: "810000000001", timeout: .seconds(10)))
+///     emitter: ProfessionalID.example, timeout: .seconds(10)))
 /// let answer = try await client.searchByTraits(
 ///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
 /// ```
 public final class INSiClient: INSiTraitsSearching, Sendable {
     public let configuration: INSiClientConfiguration
     private let session: URLSession
+    /// The time of the deadline and of the durations reported.
+    private let clock: ClientClock
 
     /// A client with its own ephemeral `URLSession`: no cookie, cache or credential shared with
     /// other clients. Keep one per endpoint and reuse it; it is safe to share between tasks.
-    public init(configuration: INSiClientConfiguration) {
+    ///
+    /// - Parameter clock: measures the deadline of each call and the durations of the answers.
+    ///   The default is the system's continuous clock; a test passes a clock it advances itself.
+    public init(configuration: INSiClientConfiguration, clock: some Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        self.clock = ClientClock(clock)
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         // Foundation on Linux truncates these to whole seconds (0.5 s times out at once), so the
         // deadline that counts is enforced in `exchange`; URLSession's is a backstop just after it.
@@ -45,7 +51,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
     }
 
     /// One `rechercherInsAvecTraitsIdentite` call. Warnings of a found identity compare the
-    /// returned traits with `traits`.
+    /// returned traits with `traits`, taken as the local identity.
     public func searchByTraits(_ traits: SearchTraits, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let request = INSiRequest(headers: headers(messageID: messageID, bam: ContexteBAM()), body: .traits(traits.wireRequest))
         return try await call(request, messageID: messageID, expected: traits.expected)
@@ -53,11 +59,16 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
 
     /// One `rechercherInsAvecCarteVitale` call; `ContexteBAM/COUVERTURE` carries the card's
     /// ouvrant droit (ASSURE) and the beneficiary's birth date and rank (BENEFICIAIRE).
-    public func searchByVitale(_ search: VitaleSearch, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
+    ///
+    /// - Parameter local: the local identity of the patient, when the software holds one: every
+    ///   trait it holds is compared with the answer. Without it only the card's data (birth date,
+    ///   and birth name when sent) are compared.
+    public func searchByVitale(_ search: VitaleSearch, local: SearchTraits? = nil,
+                               messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let coverage = ContexteBAM(insuredNumber: search.ouvrantDroit, beneficiaryBirthDate: search.birthDate,
                                    beneficiaryRank: String(search.rank ?? 1))
         let request = INSiRequest(headers: headers(messageID: messageID, bam: coverage), body: .vitale(search.wireRequest))
-        return try await call(request, messageID: messageID, expected: search.expected)
+        return try await call(request, messageID: messageID, expected: local?.expected ?? search.expected)
     }
 
     // MARK: - One call
@@ -83,9 +94,9 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
             urlRequest.setValue(value, forHTTPHeaderField: name)
         }
         urlRequest.setValue(INSiRequestWriter.contentType(for: request.operation), forHTTPHeaderField: "Content-Type")
-        let started = ContinuousClock.now
+        let elapsed = clock.stopwatch()
         let exchange = try await self.exchange(urlRequest)
-        let duration = ContinuousClock.now - started
+        let duration = elapsed()
         let result = try INSiClient.interpret(status: exchange.status, contentType: exchange.contentType, body: exchange.body)
         let outcome: INSiOutcome
         switch result.code {
@@ -137,11 +148,12 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
 
     private struct DeadlineReached: Error {}
 
-    /// The HTTP exchange, raced against the configured timeout: the losing request is cancelled,
-    /// so a silent server costs the timeout and not a second more.
+    /// The HTTP exchange, raced against the configured timeout on the client's clock: the losing
+    /// request is cancelled, so a silent server costs the timeout and not a second more.
     private func exchange(_ request: URLRequest) async throws(INSiClientError) -> Exchange {
         let session = self.session
         let timeout = configuration.timeout
+        let clock = self.clock
         do {
             return try await withThrowingTaskGroup(of: Race.self) { group in
                 group.addTask {
@@ -153,7 +165,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
                                             body: [UInt8](data)))
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try await clock.sleep(timeout)
                     return .deadline
                 }
                 defer { group.cancelAll() }
@@ -181,5 +193,22 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: Date())
+    }
+}
+
+/// What the client needs of a clock, captured from any `Clock<Duration>` so that the client
+/// itself is not generic.
+struct ClientClock: Sendable {
+    /// Sleeps on the clock; throws when cancelled.
+    let sleep: @Sendable (Duration) async throws -> Void
+    /// Starts measuring: the closure returned gives the time elapsed since.
+    let stopwatch: @Sendable () -> @Sendable () -> Duration
+
+    init<C: Clock>(_ clock: C) where C.Duration == Duration {
+        sleep = { duration in try await clock.sleep(for: duration) }
+        stopwatch = {
+            let start = clock.now
+            return { start.duration(to: clock.now) }
+        }
     }
 }

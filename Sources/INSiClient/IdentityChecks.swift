@@ -1,7 +1,8 @@
 import INSiCore
 import INSiSOAP
 
-/// The traits a found identity is compared with; nil fields were not searched.
+/// The local traits a found identity is compared with; nil fields are not held locally (or, for
+/// a Vitale call without a local identity, not on the card).
 struct ExpectedTraits: Sendable, Hashable {
     var birthName: String?
     var firstNames: [String]?
@@ -12,10 +13,10 @@ struct ExpectedTraits: Sendable, Hashable {
 
 /// The checks the CNDA expects a client to make on a 00 answer.
 public enum IdentityChecks {
-    /// Every warning about `individual`, the traits comparison made against `searched`
+    /// Every warning about `individual`, the traits compared with the local identity `local`
     /// (a lookup passes the local identity, so that a name found through a variant is reported).
-    public static func warnings(for individual: WireIndividual, searched: SearchTraits) -> [IdentityWarning] {
-        warnings(for: individual, expected: searched.expected)
+    public static func warnings(for individual: WireIndividual, local: SearchTraits) -> [IdentityWarning] {
+        warnings(for: individual, expected: local.expected)
     }
 
     static func warnings(for individual: WireIndividual, expected: ExpectedTraits) -> [IdentityWarning] {
@@ -51,22 +52,25 @@ public enum IdentityChecks {
         }
     }
 
+    /// Every trait the local identity holds, compared with INSi's: the birth name, the whole
+    /// first-name list (a local list shorter than INSi's is a difference, even when INSi matched
+    /// on the first first name), sex, birth date and birth place. Case is ignored; a trait the
+    /// local identity does not hold is not compared.
     private static func differences(_ returned: WireTraits, _ expected: ExpectedTraits) -> [TraitDifference] {
         var differences: [TraitDifference] = []
-        func compare(_ field: TraitField, _ searched: String?, _ received: String?) {
-            guard let searched, !searched.isEmpty else { return }
-            if searched.uppercased() != (received ?? "").uppercased() {
-                differences.append(TraitDifference(field: field, searched: searched, returned: received ?? ""))
+        func compare(_ field: TraitField, _ local: String?, _ received: String?) {
+            guard let local, !local.isEmpty else { return }
+            if local.uppercased() != (received ?? "").uppercased() {
+                differences.append(TraitDifference(field: field, local: local, returned: received ?? ""))
             }
         }
         compare(.birthName, expected.birthName, returned.birthName)
         if let names = expected.firstNames, !names.isEmpty {
-            // INSi's own rule: the first first name alone, or the complete list.
-            let sent = names.map { $0.uppercased() }
-            let reference = returned.firstNames.map { $0.uppercased() }
-            let matches = sent == reference || (sent.count == 1 && sent.first == reference.first)
-            if !matches {
-                differences.append(TraitDifference(field: .firstNames, searched: names.joined(separator: " "),
+            // Names are compared one by one: one element holding "A B" is the list A, B.
+            let local = names.flatMap { $0.split(separator: " ").map { $0.uppercased() } }
+            let reference = returned.firstNames.flatMap { $0.split(separator: " ").map { $0.uppercased() } }
+            if local != reference {
+                differences.append(TraitDifference(field: .firstNames, local: names.joined(separator: " "),
                                                    returned: returned.firstNames.joined(separator: " ")))
             }
         }

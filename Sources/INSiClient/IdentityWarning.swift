@@ -14,16 +14,17 @@ public enum TraitField: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// One trait whose returned value differs from the value searched.
+/// One trait whose value in the answer differs from the local identity's.
 public struct TraitDifference: Sendable, Hashable, Codable {
     public var field: TraitField
-    public var searched: String
-    /// Empty when INSi returned nothing for this trait.
+    /// As held locally (for first names, the whole list separated by spaces).
+    public var local: String
+    /// As INSi returned it; empty when INSi returned nothing for this trait.
     public var returned: String
 
-    public init(field: TraitField, searched: String, returned: String) {
+    public init(field: TraitField, local: String, returned: String) {
         self.field = field
-        self.searched = searched
+        self.local = local
         self.returned = returned
     }
 }
@@ -40,7 +41,7 @@ public enum IdentityWarning: Sendable, Hashable, Codable, CustomStringConvertibl
     case unknownOID(matricule: String, oid: String, inHistory: Bool)
     /// `DateDeb` is after `DateFin` (CNDA 2.04 cas 2), or a date is not a date.
     case incoherentDates(matricule: String, dateStart: String?, dateEnd: String?, inHistory: Bool)
-    /// The returned traits differ from the ones searched.
+    /// The returned traits differ from the local identity's (every trait it holds is compared).
     case traitsDiffer([TraitDifference])
 
     /// A stable name of the case, for JSON and filters.
@@ -73,10 +74,10 @@ public enum IdentityWarning: Sendable, Hashable, Codable, CustomStringConvertibl
             return "\(inHistory ? "INSHISTO" : "INSACTIF") \(matricule): DateDeb \(start ?? "-") and DateFin \(end ?? "-") are incoherent "
                 + "(start after end, or not a date): do not rely on this period (CNDA 2.04)"
         case .traitsDiffer(let differences):
-            let list = differences.map { "\($0.field.wireName) searched '\($0.searched)', returned '\($0.returned)'" }
+            let list = differences.map { "\($0.field.wireName) local '\($0.local)', INSi '\($0.returned)'" }
                 .joined(separator: "; ")
-            return "returned traits differ from the ones searched: \(list). Check an identity document before qualifying; "
-                + "the INSi traits replace the local ones"
+            return "INSi's traits differ from the local identity: \(list). Check a high-trust identity document: "
+                + "INSi's traits replace the local ones once the identity is qualified"
         }
     }
 }

@@ -26,10 +26,15 @@ public struct SearchTraits: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     /// Traits checked the way INSi checks them, so that a typing mistake is reported before any
-    /// call. `firstNames` may hold several names separated by spaces.
+    /// call. `firstNames` may hold several names separated by spaces; a comma is refused (INSi
+    /// would take `CATARINA,BELLA` as one first name and answer 01).
     public static func validated(
         birthName: String, firstNames: [String], sex: String, birthDate: String, birthPlace: String?
     ) throws(SearchInputError) -> SearchTraits {
+        if let listed = firstNames.first(where: { $0.contains(",") }) {
+            let spaced = listed.split(whereSeparator: { $0 == "," || $0 == " " }).joined(separator: " ")
+            throw .invalid(.firstName, listed, "first names are separated by spaces, not commas: \"\(spaced)\"")
+        }
         let query = try TraitsQuery.validate(
             birthName: birthName, firstNames: firstNames, sex: sex, birthDate: birthDate, birthPlace: birthPlace)
         return SearchTraits(birthName: query.birthName.uppercased(), firstNames: query.firstNames.map { $0.uppercased() },

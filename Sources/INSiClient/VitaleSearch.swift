@@ -1,3 +1,4 @@
+import INSiCore
 import INSiSOAP
 
 /// A search with the data read from a Vitale card (`RECVITALE`).
@@ -34,8 +35,50 @@ public struct VitaleSearch: Sendable, Hashable, Codable {
             birthName: birthName, birthDate: birthDate, rank: rank.map(String.init))
     }
 
-    /// Only what the card says about the beneficiary can be compared with the answer.
+    /// Without a local identity, only what the card says about the beneficiary can be compared
+    /// with the answer.
     var expected: ExpectedTraits {
         ExpectedTraits(birthName: birthName, firstNames: nil, sex: nil, birthDate: birthDate, birthPlace: nil)
+    }
+
+    /// The keys sent that fail the key rule of their matricule. INSi finds no card with a wrong
+    /// key and answers a plain 01: this says why before (or after) the call.
+    public var keyMismatches: [KeyMismatch] {
+        var mismatches: [KeyMismatch] = []
+        func check(_ field: KeyMismatch.Field, _ number: String?, _ key: String?) {
+            guard let number, let key, let matricule = Matricule(number), !matricule.isValidKey(key) else { return }
+            mismatches.append(KeyMismatch(field: field, matricule: number, key: key, expected: matricule.key))
+        }
+        check(.ouvrantDroit, ouvrantDroit, ouvrantDroitKey)
+        check(.beneficiary, beneficiaryMatricule, beneficiaryKey)
+        return mismatches
+    }
+}
+
+/// A key sent with a matricule that fails the key rule (97 − matricule mod 97).
+public struct KeyMismatch: Sendable, Hashable, CustomStringConvertible {
+    public enum Field: String, Sendable, Hashable {
+        /// `MatriculeOD/Cle`.
+        case ouvrantDroit
+        /// `MatriculeIndividu/Cle`.
+        case beneficiary
+    }
+
+    public var field: Field
+    public var matricule: String
+    public var key: String
+    /// The key the rule gives.
+    public var expected: String
+
+    public init(field: Field, matricule: String, key: String, expected: String) {
+        self.field = field
+        self.matricule = matricule
+        self.key = key
+        self.expected = expected
+    }
+
+    public var description: String {
+        let whose = field == .ouvrantDroit ? "the ouvrant droit's matricule" : "the beneficiary's matricule"
+        return "the key \(key) of \(whose) \(matricule) does not follow the key rule (expected \(expected))"
     }
 }

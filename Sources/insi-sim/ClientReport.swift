@@ -3,8 +3,9 @@ import INSiClient
 import INSiCore
 import INSiSOAP
 
-/// What `lookup` and `vitale` print: the trail of calls, then the identity (or why none) with its
-/// warnings; as text for a person, or as one JSON object for a script or a bug report.
+/// What `lookup`, `vitale` and `verify` print: the trail of calls, then the identity (or why none)
+/// with its warnings, the status the identity may take and what to do next; as text for a person,
+/// or as one JSON object for a script or a bug report.
 struct ClientReport {
     struct Attempt {
         var step: String
@@ -27,17 +28,24 @@ struct ClientReport {
     /// One sentence on how it ended.
     var summary: String
     var exitCode: Int32
+    /// What the INS rules allow now.
+    var assessment: IdentityAssessment
+    /// `verify` only.
+    var verification: VerificationResult?
+    /// `vitale` only: keys sent that fail the key rule.
+    var keyMismatches: [KeyMismatch] = []
 
     // MARK: - Building
 
-    init(lookup: LookupResult) {
+    init(lookup: LookupResult, document: HighTrustDocument) {
         attempts = lookup.attempts.map { attempt in
             Attempt(step: attempt.stepText, traitsText: attempt.traits.description, traits: ClientReport.json(attempt.traits),
-                           messageID: attempt.messageID, code: attempt.code, label: attempt.result.label,
-                           milliseconds: attempt.duration.milliseconds, error: attempt.result.error,
-                           advice: attempt.birthPlaceAdvice?.description)
+                    messageID: attempt.messageID, code: attempt.code, label: attempt.result.label,
+                    milliseconds: attempt.duration.milliseconds, error: attempt.result.error,
+                    advice: attempt.birthPlaceAdvice?.description)
         }
         code = lookup.code
+        assessment = lookup.assessment(document: document)
         let count = lookup.attempts.count
         switch lookup.outcome {
         case .found(let identity):
@@ -57,9 +65,11 @@ struct ClientReport {
             summary = "Stopped: \(error.description)"
             exitCode = ClientExitCode.of(error)
         }
+        markUnusable()
     }
 
-    init(vitale: VitaleSearch, messageID: String, result: Result<INSiAnswer, INSiClientError>, duration: Duration) {
+    init(vitale: VitaleSearch, messageID: String, result: Result<INSiAnswer, INSiClientError>, duration: Duration,
+         document: HighTrustDocument) {
         var traits: [String: Any] = ["ouvrantDroit": vitale.ouvrantDroit, "birthDate": vitale.birthDate, "rank": vitale.rank ?? 1]
         traits["ouvrantDroitKey"] = vitale.ouvrantDroitKey
         traits["matricule"] = vitale.beneficiaryMatricule
@@ -69,15 +79,23 @@ struct ClientReport {
         attempts = [Attempt(step: "vitale", traitsText: vitale.trailText, traits: traits, messageID: messageID, code: code,
                             label: result.label, milliseconds: duration.milliseconds, error: result.error)]
         self.code = code
+        keyMismatches = vitale.keyMismatches
         switch result {
         case .success(let answer):
+            assessment = answer.assessment(document: document)
             switch answer.outcome {
             case .found(let identity):
                 self.identity = identity
                 summary = "Found."
                 exitCode = ClientExitCode.found
             case .notFound:
-                summary = "No identity: no beneficiary of this card has this birth date and rank. Check the card data."
+                if keyMismatches.isEmpty {
+                    summary = "No identity: no beneficiary of this card has this birth date and rank. Check the card data."
+                } else {
+                    // INSi answers a plain 01 to a wrong key: say the cause the client can see.
+                    summary = "No identity: " + keyMismatches.map(\.description).joined(separator: "; ")
+                        + ", and INSi finds no card with a wrong key. Check the key on the card."
+                }
                 exitCode = ClientExitCode.notFound
             case .several:
                 summary = "Several identities: add the beneficiary's rank or own matricule."
@@ -85,9 +103,36 @@ struct ClientReport {
             }
         case .failure(let error):
             self.error = error
+            assessment = .noAnswer(status: IdentityStatus(hasINS: false, document: document))
             summary = "Stopped: \(error.description)"
             exitCode = ClientExitCode.of(error)
         }
+        markUnusable()
+    }
+
+    init(verification: VerificationResult, document: HighTrustDocument) {
+        self.init(lookup: verification.search, document: document)
+        self.verification = verification
+        assessment = verification.assessment(document: document)
+        switch verification.outcome {
+        case .ok:
+            summary = "Verification OK: INSi returns the held INS with the held traits (\(ClientReport.attempts(attempts.count)))."
+            exitCode = ClientExitCode.found
+        case .ko(let reasons, _):
+            summary = "Verification KO: " + reasons.map(\.description).joined(separator: "; ")
+                + ". Put the identity in the work list."
+            exitCode = ClientExitCode.verificationKO
+        case .failed(let error):
+            summary = "Verification not made: \(error.description)"
+            exitCode = ClientExitCode.of(error)
+        }
+    }
+
+    /// A 00 whose INS must not be used ends with its own exit code and says so.
+    private mutating func markUnusable() {
+        guard case .notUsable(let warnings) = assessment.ins else { return }
+        summary += " But the INS is not usable (\(IdentityWarning.kinds(warnings))): do not store it."
+        exitCode = ClientExitCode.notUsable
     }
 
     static func attempts(_ count: Int) -> String {
@@ -132,6 +177,22 @@ struct ClientReport {
                 for warning in identity.warnings { lines.append("  - \(warning.description)") }
             }
         }
+        if let verification {
+            lines.append("Held INS: \(verification.held.ins)")
+            if case .ko(let reasons, _) = verification.outcome {
+                lines.append("Verification: KO, the identity goes to the work list:")
+                for reason in reasons { lines.append("  - \(reason.description)") }
+            } else if verification.verdict == "OK" {
+                lines.append("Verification: OK")
+            }
+        }
+        var status = "Status: \(assessment.status.description); \(assessment.ins)"
+        if assessment.isWaitingNumber { status += "; the INS is a waiting number (NIA)" }
+        lines.append(status)
+        if !assessment.nextSteps.isEmpty {
+            lines.append("Next:")
+            for step in assessment.nextSteps { lines.append("  - \(step.description)") }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -155,6 +216,27 @@ struct ClientReport {
             },
         ]
         object["error"] = error.map(ClientReport.json)
+        object["status"] = assessment.status.rawValue
+        object["statusName"] = assessment.status.frenchName
+        object["ins"] = assessment.ins.kind
+        object["waitingNumber"] = assessment.isWaitingNumber
+        object["workList"] = assessment.workList
+        object["nextSteps"] = assessment.nextSteps.map(ClientReport.json)
+        if let verification {
+            var held = ClientReport.json(verification.held.traits)
+            held["matricule"] = verification.held.ins.matricule
+            held["key"] = verification.held.ins.key
+            held["oid"] = verification.held.ins.oid
+            object["verification"] = [
+                "result": verification.verdict ?? NSNull(), "held": held, "reasons": verification.reasons.map(ClientReport.json),
+            ] as [String: Any]
+        }
+        if !keyMismatches.isEmpty {
+            object["keyMismatches"] = keyMismatches.map { mismatch -> [String: Any] in
+                ["field": mismatch.field.rawValue, "matricule": mismatch.matricule, "key": mismatch.key, "expectedKey": mismatch.expected,
+                 "message": mismatch.description]
+            }
+        }
         let options: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: options) else {
             // Only strings, numbers, arrays and dictionaries go in: serialisation cannot fail.
@@ -217,7 +299,33 @@ struct ClientReport {
             object["dateEnd"] = end
             object["inHistory"] = inHistory
         case .traitsDiffer(let differences):
-            object["fields"] = differences.map { ["field": $0.field.rawValue, "searched": $0.searched, "returned": $0.returned] }
+            object["fields"] = differences.map(json)
+        }
+        return object
+    }
+
+    static func json(_ difference: TraitDifference) -> [String: Any] {
+        ["field": difference.field.rawValue, "local": difference.local, "returned": difference.returned]
+    }
+
+    static func json(_ step: NextStep) -> [String: Any] {
+        var object: [String: Any] = ["kind": step.kind, "message": step.description]
+        if case .replaceLocalTraits(let differences, _) = step { object["fields"] = differences.map(json) }
+        return object
+    }
+
+    static func json(_ reason: VerificationReason) -> [String: Any] {
+        var object: [String: Any] = ["kind": reason.kind, "message": reason.description]
+        switch reason {
+        case .notFound, .several:
+            break
+        case .differentINS(_, let returned, let inHistory):
+            object["returned"] = json(returned)
+            object["heldInHistory"] = inHistory
+        case .differentTraits(let differences):
+            object["fields"] = differences.map(json)
+        case .unusableAnswer(let warnings):
+            object["warnings"] = warnings.map(json)
         }
         return object
     }

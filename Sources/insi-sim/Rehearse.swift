@@ -14,13 +14,14 @@ struct Rehearse: AsyncParsableCommand {
         case, then "N passed, M failed, K skipped". Against insi-sim (detected through GET /health and its admin \
         API) the faults and the timeout are set up with scenarios, and the expectations follow its name-matching \
         mode; against another INSi the cases that need a scenario are skipped and the expectations are strict.
+        The target is asked once first: when nothing answers there, the rehearsal stops with one line.
         Exit codes: 0 no failure, 1 at least one case failed, 2 the pack could not be read or a report not \
-        written, 64 bad arguments.
+        written, 4 nothing answers at the URL, 64 bad arguments (an unknown --only id included).
         """
     )
 
     @Option(help: "INSi: the endpoint (http://127.0.0.1:8080/lps) or the base URL (http://127.0.0.1:8080).")
-    var url: String
+    var url: EndpointURL
 
     @Option(help: "Write the Markdown report (expected versus obtained, trail of every call) to this file.")
     var report: String?
@@ -34,30 +35,31 @@ struct Rehearse: AsyncParsableCommand {
     @Option(help: "Software approval number (IDAM) sent in ContexteLPS (a case may send another).")
     var idam: String = "TESTIDAM0001"
 
-    @Option(help: "Emitter (Emetteur) sent in ContexteLPS and ContexteBAM.")
-    var emitter: String = "810000000001"
+    @Option(help: "Emitter (Emetteur) sent in ContexteLPS and ContexteBAM: free text, sent as given. The default is a well-formed national professional id (8 + an RPPS number).")
+    var emitter: String = ProfessionalID.example
 
     @Option(name: .customLong("admin-token"), help: "insi-sim's admin token, when it has one (default: INSI_SIM_ADMIN_TOKEN).")
     var adminToken: String?
 
-    @Option(help: "Seconds to wait for each call (a case may set its own).")
-    var timeout: Double = 10
+    @Option(help: "Seconds to wait for each call, above 0 and at most 3600 (a case may set its own).")
+    var timeout = Seconds(10)
 
     @Option(help: "auto: ask the target whether it is insi-sim; insi-sim or other: take it as such.")
-    var target: String = RehearsalTarget.Detection.auto.rawValue
+    var target: RehearsalTarget.Detection = .auto
 
     @Option(parsing: .upToNextOption, help: "Run only these cases (ids, separated by spaces).")
     var only: [String] = []
 
     func validate() throws {
-        guard INSiClientConfiguration.endpoint(from: url) != nil else {
-            throw ValidationError("--url must be an http(s) URL such as http://127.0.0.1:8080 or http://127.0.0.1:8080/lps, not '\(url)'")
-        }
-        guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be a number of seconds above 0 and at most 3600, not \(timeout)")
-        }
-        guard RehearsalTarget.Detection(rawValue: target) != nil else {
-            throw ValidationError("--target must be auto, insi-sim or other, not '\(target)'")
+        try timeout.check("--timeout")
+        guard !only.isEmpty else { return }
+        // An unknown id is a bad argument (64, with this command's usage), which only the pack can
+        // tell; a pack that cannot be read is left to run, which says so with exit 2.
+        guard let pack = try? RehearsalPack.load(from: try packURL()) else { return }
+        do {
+            _ = try pack.selecting(only)
+        } catch {
+            throw ValidationError("--only: \(error.description)")
         }
     }
 
@@ -66,7 +68,7 @@ struct Rehearse: AsyncParsableCommand {
             try await rehearse()
         } catch let failure as RehearseFailure {
             FileHandle.standardError.write(Data("insi-sim rehearse: \(failure.description)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(failure.exitCode)
         }
     }
 
@@ -76,15 +78,21 @@ struct Rehearse: AsyncParsableCommand {
             loaded = try RehearsalPack.load(from: try packURL()).selecting(only)
         } catch let error as RehearsalPackError {
             throw RehearseFailure(error.description)
+        } catch let error as UnknownCaseIDs {
+            // Checked by validate(); the pack changed in between.
+            throw RehearseFailure("--only: \(error.description)")
         }
-        guard let endpoint = INSiClientConfiguration.endpoint(from: url),
-              let detection = RehearsalTarget.Detection(rawValue: target) else { throw ValidationError("--url or --target is invalid") }
         let software = SoftwareContext(idam: idam, version: SimulatorVersion.current, name: "urn:lps:insi-sim:rehearse")
         let runner = RehearsalRunner(configuration: RehearsalConfiguration(
-            endpoint: endpoint, software: software, emitter: emitter, timeout: .milliseconds(Int64((timeout * 1000).rounded())),
-            adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"], detection: detection))
-        // Written at once rather than through print's buffer, so that a slow target shows progress in CI logs.
-        let result = await runner.run(loaded) { Rehearse.emit($0.line) }
+            endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration,
+            adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"], detection: target))
+        let result: RehearsalReport
+        do {
+            // Written at once rather than through print's buffer, so that a slow target shows progress in CI logs.
+            result = try await runner.run(loaded) { Rehearse.emit($0.line) }
+        } catch {
+            throw RehearseFailure(error.description, exitCode: ClientExitCode.noAnswer)
+        }
         if let report { try write(RehearsalMarkdownReport.render(result), to: report) }
         if let junit { try write(RehearsalJUnitReport.render(result), to: junit) }
         Rehearse.emit("Target: \(result.target.detail).")
@@ -114,11 +122,14 @@ struct Rehearse: AsyncParsableCommand {
     }
 }
 
-/// A rehearsal that could not be made: printed on standard error, exit 2 (1 means a case failed).
+/// A rehearsal that could not be made: printed on standard error, exit 2 (1 means a case failed),
+/// or 4 when nothing answers at the target (as `lookup` for a transport failure).
 struct RehearseFailure: Error, CustomStringConvertible {
     let description: String
+    let exitCode: Int32
 
-    init(_ description: String) {
+    init(_ description: String, exitCode: Int32 = 2) {
         self.description = description
+        self.exitCode = exitCode
     }
 }

@@ -53,17 +53,40 @@ struct ErrorTests {
         #expect(result.attempts.first?.code == "fault")
     }
 
-    @Test("A server that accepts and never answers gives the typed timeout, at about the configured time")
+    @Test("A server that accepts and never answers gives the typed timeout when the deadline passes on the client's clock")
     func timeout() async throws {
         let listener = try RawListener(.silent)
         defer { listener.stop() }
-        let client = TestServer.client(listener.endpoint, timeout: .milliseconds(500))
-        let started = ContinuousClock.now
-        let error = await #expect(throws: INSiClientError.self) { try await client.searchByTraits(traits) }
-        let elapsed = ContinuousClock.now - started
-        #expect(error == .timeout(after: .milliseconds(500)))
-        #expect(elapsed >= .milliseconds(450))
-        #expect(elapsed < .seconds(5))
+        let clock = ManualClock()
+        let client = TestServer.client(listener.endpoint, timeout: .seconds(30), clock: clock)
+        let traits = traits
+        let call = Task { () async -> INSiClientError? in
+            do throws(INSiClientError) {
+                _ = try await client.searchByTraits(traits)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        await clock.waitForSleepers()
+        // One second short of the deadline, the call still waits.
+        clock.advance(by: .seconds(29))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .seconds(1))
+        let error = await call.value
+        #expect(error == INSiClientError.timeout(after: .seconds(30)))
+    }
+
+    @Test("An answer's duration is measured on the client's clock; the deadline's sleep ends with the answer")
+    func durationOnClientClock() async throws {
+        let clock = ManualClock()
+        let answer = try await TestServer.with { endpoint in
+            try await TestServer.client(endpoint, clock: clock).searchByTraits(traits)
+        }
+        #expect(answer.code == "00")
+        // The clock never moved: whatever the wall time, the call took no time on it.
+        #expect(answer.duration == .zero)
+        #expect(clock.sleeperCount == 0)
     }
 
     @Test("A timeout ends the lookup with the typed error, not with 'none'")

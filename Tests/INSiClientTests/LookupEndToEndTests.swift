@@ -47,7 +47,7 @@ struct LookupEndToEndTests {
         #expect(identity.active.oid == "1.2.250.1.213.1.4.8")
         #expect(identity.traits.firstNames == ["CATARINA", "BELLA"])
         // The local list (OLA CATARINA) is not the reference one: the software must look.
-        #expect(identity.warnings == [.traitsDiffer([TraitDifference(field: .firstNames, searched: "OLA CATARINA", returned: "CATARINA BELLA")])])
+        #expect(identity.warnings == [.traitsDiffer([TraitDifference(field: .firstNames, local: "OLA CATARINA", returned: "CATARINA BELLA")])])
     }
 
     // MARK: Multiple match
@@ -123,7 +123,7 @@ struct LookupEndToEndTests {
         let identity = try #require(result.identity)
         #expect(identity.active.matricule == example.matricule)
         // Found under another name than the local one: reported.
-        let expectedDifference = TraitDifference(field: .birthName, searched: example.local, returned: example.sent.last?.0 ?? "")
+        let expectedDifference = TraitDifference(field: .birthName, local: example.local, returned: example.sent.last?.0 ?? "")
         #expect(identity.warnings == [.traitsDiffer([expectedDifference])])
     }
 

@@ -114,9 +114,9 @@ struct LookupProcedureTests {
         let insi = ScriptedINSi(["MARTIN DURAND/ANNE/-": "00"])
         let result = await LookupProcedure.ans.run(for: local, using: insi)
         #expect(result.identity?.warnings == [.traitsDiffer([
-            TraitDifference(field: .birthName, searched: "MARTIN-DURAND", returned: "MARTIN DURAND"),
-            TraitDifference(field: .firstNames, searched: "ANNE MARIE", returned: "ANNE"),
-            TraitDifference(field: .birthPlace, searched: "75056", returned: ""),
+            TraitDifference(field: .birthName, local: "MARTIN-DURAND", returned: "MARTIN DURAND"),
+            TraitDifference(field: .firstNames, local: "ANNE MARIE", returned: "ANNE"),
+            TraitDifference(field: .birthPlace, local: "75056", returned: ""),
         ])])
     }
 }

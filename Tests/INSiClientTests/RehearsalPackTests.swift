@@ -50,11 +50,13 @@ struct RehearsalPackTests {
         let seededIDs = try #require(seeded as? [[String: Any]]).compactMap { $0["id"] as? String }
         let ids = pack.cases.map(\.id)
         #expect(Array(ids.prefix(seededIDs.count)) == seededIDs)
-        #expect(Set(pack.cases.map(\.kind)) == [.traits, .vitale, .lookup])
+        #expect(Set(pack.cases.map(\.kind)) == [.traits, .vitale, .lookup, .verify])
         for id in ["lookup-houilles-not-found", "lookup-tchitchi-ola-catarina", "lookup-de-vinci-by-list", "lookup-de-vinci-by-place",
                    "lookup-de-vinci-unresolved", "lookup-martin-durand-hyphen-retry", "lookup-hermann-invalid-keys",
                    "lookup-provisoire-nia", "lookup-ecetinsi-incoherent-inshisto", "fault-unknown-approval-number",
-                   "fault-upstream-unavailable", "error-timeout", "lookup-de-vinci-postal-code", "lookup-de-vinci-commune-code"] {
+                   "fault-upstream-unavailable", "error-timeout", "lookup-de-vinci-postal-code", "lookup-de-vinci-commune-code",
+                   "status-hermann-not-usable", "status-adrtrois-qualified",
+                   "verify-adrtrois-ok", "verify-adrtrois-other-ins", "verify-tchitchi-first-names"] {
             #expect(ids.contains(id), "\(id)")
         }
         #expect(pack.cases.filter { $0.scenario != nil }.map(\.id) == Self.cndaCases + ["fault-unknown-approval-number", "fault-upstream-unavailable", "error-timeout"])
@@ -64,6 +66,28 @@ struct RehearsalPackTests {
         #expect(hyphen.expectation.relaxed.answer == .code("00"))
         #expect(hyphen.expectation.relaxed.matricule == "2850433063114")
         #expect(try pack.selecting(["error-timeout"]).cases.map(\.id) == ["error-timeout"])
+        #expect(throws: UnknownCaseIDs(ids: ["nope"], pack: RehearsalTestSupport.defaultPack.path)) { try pack.selecting(["error-timeout", "nope"]) }
+        // A verify case holds an INS and the traits; a status case its high-trust document.
+        let verify = try #require(pack.cases.first { $0.id == "verify-adrtrois-ok" })
+        #expect(verify.request == .held(HeldIdentity(
+            ins: HeldINS(matricule: "297022A020778", key: "78", oid: "1.2.250.1.213.1.4.8"),
+            traits: SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26", birthPlace: "2A020"))))
+        #expect(verify.expectation.strict.verification == "OK")
+        let qualified = try #require(pack.cases.first { $0.id == "status-adrtrois-qualified" })
+        #expect(qualified.document == .checked)
+        #expect(qualified.expectation.strict.status == .qualified)
+    }
+
+    @Test("the README lists every case the default pack defines itself, and its count")
+    func readmeListsPackCases() throws {
+        let readme = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
+        let own = pack.cases.filter { $0.source == RehearsalTestSupport.defaultPack.standardizedFileURL.path }
+        #expect(!own.isEmpty)
+        for rehearsalCase in own {
+            #expect(readme.contains("| `\(rehearsalCase.id)` |"), "\(rehearsalCase.id) is not in the README's table of the default pack")
+        }
+        #expect(readme.contains("`Resources/rehearsal/default-pack.json` holds \(pack.cases.count) cases."))
     }
 
     @Test("malformed packs are refused with the case and the field", arguments: [
@@ -84,6 +108,20 @@ struct RehearsalPackTests {
         (#"{"id": "x", "kind": "traits", "request": \#(traits), "scenario": {"effect": {}}, "expect": {"code": "01"}}"#, "x", "scenario.effect.kind"),
         (#"{"id": "x", "kind": "traits", "request": \#(traits), "timeout": 0, "expect": {"code": "01"}}"#, "x", "timeout"),
         (#"{"kind": "traits", "request": \#(traits), "expect": {"code": "01"}}"#, "#1 (no id)", "id"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "expect": {"code": "00"}}"#, "x", "ins"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "ins": {"key": "12"}, "expect": {"code": "00"}}"#, "x", "ins.matricule"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "ins": {"matricule": "1", "cle": "12"}, "expect": {"code": "00"}}"#, "x", "ins.cle"),
+        (#"{"id": "x", "kind": "lookup", "identity": \#(traits), "ins": {"matricule": "1"}, "expect": {"code": "00"}}"#, "x", "ins"),
+        (#"{"id": "x", "kind": "lookup", "identity": \#(traits), "expect": {"code": "00", "verification": "OK"}}"#, "x", "expect.verification"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "ins": {"matricule": "1"}, "expect": {"code": "00", "verification": "MAYBE"}}"#,
+         "x", "expect.verification"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "ins": {"matricule": "1"}, "expect": {"code": "00", "verification": "OK", "reasons": ["notFound"]}}"#,
+         "x", "expect.reasons"),
+        (#"{"id": "x", "kind": "verify", "identity": \#(traits), "ins": {"matricule": "1"}, "expect": {"code": "01", "verification": "KO", "reasons": ["gone"]}}"#,
+         "x", "expect.reasons"),
+        (#"{"id": "x", "kind": "lookup", "identity": \#(traits), "expect": {"code": "00", "status": "certified"}}"#, "x", "expect.status"),
+        (#"{"id": "x", "kind": "lookup", "identity": \#(traits), "expect": {"code": "00", "ins": "maybe"}}"#, "x", "expect.ins"),
+        (#"{"id": "x", "kind": "lookup", "identity": \#(traits), "documentChecked": "yes", "expect": {"code": "00"}}"#, "x", "documentChecked"),
     ])
     func malformedCase(text: String, caseID: String, field: String) throws {
         guard case .failure(let error) = try load(pack(text)) else {

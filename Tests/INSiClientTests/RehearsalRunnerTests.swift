@@ -21,7 +21,7 @@ struct RehearsalRunnerTests {
         defer { listener.stop() }
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
             .selecting(["fault-upstream-unavailable", "error-timeout", "adrtrois-dominique"])
-        let report = await RehearsalRunner(configuration: configuration(listener.endpoint)).run(pack)
+        let report = try await RehearsalRunner(configuration: configuration(listener.endpoint)).run(pack)
         #expect(report.target.isSimulator == false)
         #expect(report.target.nameMatching == .strict)
         #expect(report.target.detail.contains("GET /health answered HTTP 404"))
@@ -37,12 +37,26 @@ struct RehearsalRunnerTests {
         #expect(junit.contains("<skipped message=\"needs an insi-sim scenario"))
     }
 
+    @Test("nothing answers at the endpoint: the runner stops before any case with why", arguments: RehearsalTarget.Detection.allCases)
+    func unreachable(_ detection: RehearsalTarget.Detection) async throws {
+        let port = try RawListener.closedPort()
+        let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)/lps"))
+        let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
+        let error = await #expect(throws: RehearsalUnreachable.self) {
+            try await RehearsalRunner(configuration: configuration(endpoint, detection: detection)).run(pack) { result in
+                Issue.record("a case ran: \(result.line)")
+            }
+        }
+        #expect(error?.endpoint == endpoint)
+        #expect(error?.description.hasPrefix("nothing answers at \(endpoint.absoluteString)") == true)
+    }
+
     @Test("the runner reports insi-sim, its mode, and posts then deletes each scenario")
     func scenariosAreRemoved() async throws {
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
             .selecting(["fault-unknown-approval-number", "fault-upstream-unavailable", "adrtrois-dominique"])
         let (report, remaining) = try await RehearsalTestSupport.withSimulator(nameMatching: .relaxed) { endpoint in
-            let report = await RehearsalRunner(configuration: configuration(endpoint)).run(pack)
+            let report = try await RehearsalRunner(configuration: configuration(endpoint)).run(pack)
             let url = endpoint.deletingLastPathComponent().appendingPathComponent("admin/scenarios")
             let (data, _) = try await URLSession.shared.data(from: url)
             return (report, try JSONSerialization.jsonObject(with: data) as? [String: Any])

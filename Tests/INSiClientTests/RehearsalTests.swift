@@ -101,7 +101,7 @@ struct RehearsalTests {
         let (withToken, withoutToken) = try await RehearsalTestSupport.withSimulator(nameMatching: .relaxed, adminToken: "s3cret") { endpoint in
             let with = try await CLITests.run(["rehearse", "--url", endpoint.absoluteString, "--admin-token", "s3cret"])
             let without = try await CLITests.run(["rehearse", "--url", endpoint.absoluteString, "--only", "fault-upstream-unavailable",
-                                                  "lookup-martin-durand-hyphen-retry"])
+                                                  "fault-unknown-approval-number", "lookup-martin-durand-hyphen-retry"])
             return (with, without)
         }
         #expect(withToken.status == 0, "\(withToken.stdout)\(withToken.stderr)")
@@ -109,10 +109,12 @@ struct RehearsalTests {
         #expect(withToken.stdout.contains("PASS lookup-martin-durand-hyphen-retry: 00 2850433063114 key 82; warnings traitsDiffer; 1 attempt"))
         #expect(withToken.stdout.hasSuffix("\(pack.cases.count) passed, 0 failed, 0 skipped\n"))
         // Without the token the admin API answers 401: no scenario, but the mode still comes from /health.
+        // insi-sim does not refuse an approval number by itself: that case is skipped too, not run and failed.
         #expect(withoutToken.status == 0, "\(withoutToken.stdout)\(withoutToken.stderr)")
-        #expect(withoutToken.stdout.contains("SKIP fault-upstream-unavailable"))
-        #expect(withoutToken.stdout.contains("answered 401: give the admin token (--admin-token)"))
-        #expect(withoutToken.stdout.hasSuffix("1 passed, 0 failed, 1 skipped\n"))
+        #expect(withoutToken.stdout.contains("SKIP fault-upstream-unavailable: needs an insi-sim scenario, but its admin API answered 401: "
+            + "give the admin token (--admin-token)"))
+        #expect(withoutToken.stdout.contains("SKIP fault-unknown-approval-number: needs an insi-sim scenario, but its admin API answered 401"))
+        #expect(withoutToken.stdout.hasSuffix("1 passed, 0 failed, 2 skipped\n"))
     }
 
     @Test("a malformed pack is refused before any call, naming the case and the field; exit 2")
@@ -135,9 +137,24 @@ struct RehearsalTests {
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("case bad-code, field expect.code: '03' is not 00, 01 or 02"), "\(run.stderr)")
 
+        // An unknown id is a bad argument, not a bad pack.
         let unknown = try await CLITests.run(["rehearse", "--url", "http://127.0.0.1:\(port)", "--pack", RehearsalTestSupport.defaultPack.path,
                                                 "--only", "error-timeout", "nope"])
-        #expect(unknown.status == 2)
-        #expect(unknown.stderr.contains("no case has the id nope"))
+        #expect(unknown.status == 64)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr.contains("--only: no case of \(RehearsalTestSupport.defaultPack.path) has the id nope"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("Usage: insi-sim rehearse"))
+    }
+
+    @Test("nothing listens at the URL: one clear line and exit 4, no case run", arguments: ["auto", "other"])
+    func unreachableTarget(_ target: String) async throws {
+        let port = try RawListener.closedPort()
+        let run = try await CLITests.run(["rehearse", "--url", "http://127.0.0.1:\(port)", "--target", target])
+        #expect(run.status == 4)
+        #expect(run.stdout.isEmpty, "\(run.stdout)")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.stderr)")
+        #expect(lines.first?.hasPrefix("insi-sim rehearse: nothing answers at http://127.0.0.1:\(port)/lps (") == true, "\(run.stderr)")
+        #expect(lines.first?.hasSuffix("check the URL and that the service is up; no case was run") == true)
     }
 }

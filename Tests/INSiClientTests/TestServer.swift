@@ -36,10 +36,11 @@ enum TestServer {
         }
     }
 
-    static func client(_ endpoint: URL, idam: String = "TESTIDAM0001", timeout: Duration = .seconds(10)) -> INSiClient {
+    static func client(_ endpoint: URL, idam: String = "TESTIDAM0001", timeout: Duration = .seconds(10),
+                       clock: some Clock<Duration> = ContinuousClock()) -> INSiClient {
         INSiClient(configuration: INSiClientConfiguration(
             endpoint: endpoint,
             software: SoftwareContext(idam: idam, version: "1.0.0", name: "urn:lps:insi-client-tests:1.0.0", instance: "tests"),
-            emitter: "810000000001", timeout: timeout))
+            emitter: "810000000001", timeout: timeout), clock: clock)
     }
 }

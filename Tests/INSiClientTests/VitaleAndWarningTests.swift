@@ -53,6 +53,22 @@ struct VitaleTests {
         }
         #expect(answer.outcome.identity?.warnings == [])
     }
+
+    @Test("With the local identity every trait is compared: the whole first-name list, sex, birth place")
+    func vitaleComparesLocalIdentity() async throws {
+        let local = SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE", "MARIE"], sex: .male, birthDate: "1997-02-26",
+                                 birthPlace: "2A004")
+        let answer = try await TestServer.with { endpoint in
+            try await TestServer.client(endpoint).searchByVitale(
+                VitaleSearch(ouvrantDroit: "160012B020777", birthDate: "1997-02-26", rank: 1), local: local)
+        }
+        #expect(answer.outcome.identity?.warnings == [.traitsDiffer([
+            TraitDifference(field: .firstNames, local: "DOMINIQUE MARIE", returned: "DOMINIQUE"),
+            TraitDifference(field: .sex, local: "M", returned: "F"),
+            TraitDifference(field: .birthPlace, local: "2A004", returned: "2A020"),
+        ])])
+        #expect(answer.assessment(document: .notChecked).status == .retrieved)
+    }
 }
 
 @Suite("Warnings on a found identity, end to end")
@@ -89,6 +105,26 @@ struct WarningTests {
         #expect(identity.warnings == [
             .incoherentDates(matricule: "2090763220834", dateStart: "2019-03-01", dateEnd: "2019-02-28", inHistory: true),
         ])
+    }
+
+    @Test("TCHITCHI held as CATARINA, INSi holds CATARINA BELLA: the shorter local list is a difference")
+    func shorterFirstNameList() async throws {
+        let identity = try await found("TCHITCHI", ["CATARINA"], .female, "1936-06-21")
+        #expect(identity.warnings == [.traitsDiffer([TraitDifference(field: .firstNames, local: "CATARINA", returned: "CATARINA BELLA")])])
+    }
+
+    @Test("Statuses from real answers: HERMANN not usable, PROVISOIRE a waiting number, ADRTROIS récupérée or qualifiée")
+    func statuses() async throws {
+        let hermann = IdentityAssessment.found(try await found("HERMANN", ["GATIEN"], .male, "1981-03-24"), document: .notChecked)
+        #expect(hermann.status == .provisional)
+        #expect(hermann.ins.kind == "notUsable")
+        let nia = IdentityAssessment.found(try await found("PROVISOIRE", ["MATRICULE"], .male, "2009-07-01"), document: .notChecked)
+        #expect(nia.status == .retrieved)
+        #expect(nia.isWaitingNumber)
+        #expect(nia.nextSteps.contains(.verifyLater))
+        let dominique = try await found("ADRTROIS", ["DOMINIQUE"], .female, "1997-02-26")
+        #expect(IdentityAssessment.found(dominique, document: .notChecked).status == .retrieved)
+        #expect(IdentityAssessment.found(dominique, document: .checked).status == .qualified)
     }
 
     @Test("ADRTROIS DOMINIQUE and CORSE ANTHONY (history equal to the active INS): no warning")

@@ -134,6 +134,44 @@ struct AdminAPITests {
         #expect(lines.first?.contains("\"messageID\":\"uuid:journal-1\"") == true)
     }
 
+    @Test("the journal's total counts the calls that match the filters, before the limit")
+    func journalTotal() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        _ = try await server.call(Requests.traits("TCHITCHI", ["OLA"], "F", "1936-06-21"))
+        _ = try await server.call(Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21"))
+        _ = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
+        let all = try jsonObject(await server.admin("GET", "/admin/journal"))
+        #expect(all["total"] as? Int == 3)
+        let tchitchi = try jsonObject(await server.admin("GET", "/admin/journal?birthName=TCH&limit=1"))
+        #expect(tchitchi["total"] as? Int == 2)
+        #expect((tchitchi["calls"] as? [Any])?.count == 1)
+        let found = try jsonObject(await server.admin("GET", "/admin/journal?code=00"))
+        #expect(found["total"] as? Int == 2)
+        let none = try jsonObject(await server.admin("GET", "/admin/journal?birthName=NOBODY"))
+        #expect(none["total"] as? Int == 0)
+    }
+
+    @Test("identities and scenarios changed through the admin API are logged at info")
+    func adminChangesLogged() async throws {
+        let store = RecordingLogHandler.Store()
+        let server = try TestSimulator(logger: RecordingLogHandler.logger(store))
+        defer { Task { await server.stop() } }
+        #expect(try await server.admin("POST", "/admin/identities", json: Self.newIdentity).status == 201)
+        #expect(try await server.admin("DELETE", "/admin/identities/2900575056123").status == 204)
+        let scenario = #"{"id": "logged", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "01"}}"#
+        #expect(try await server.admin("POST", "/admin/scenarios", json: scenario).status == 201)
+        #expect(try await server.admin("DELETE", "/admin/scenarios/logged").status == 204)
+        #expect(try await server.admin("POST", "/admin/reset").status == 200)
+        let changes = store.all.filter { $0.message.hasPrefix("admin: ") }
+        #expect(changes.map(\.message) == ["admin: identity added", "admin: identity deleted", "admin: scenario set",
+                                           "admin: scenario deleted", "admin: reset to the seed"])
+        #expect(changes.allSatisfy { $0.level == .info })
+        #expect(changes.first?.metadata["matricule"] == "2900575056123")
+        #expect(changes.first?.metadata["birthName"] == "NOUVEAU")
+        #expect(changes[2].metadata["scenario"] == "logged")
+    }
+
     @Test("metrics count calls by operation and code, faults, latency, connections and identities")
     func metrics() async throws {
         let server = try TestSimulator()

@@ -75,7 +75,7 @@ public struct LookupProcedure: Sendable, Hashable {
             // Compared with the local identity, so that a name found through a variant is reported.
             var checked = found
             let individual = WireIndividual(active: found.active, history: found.history, traits: found.traits)
-            checked.warnings = IdentityChecks.warnings(for: individual, searched: identity)
+            checked.warnings = IdentityChecks.warnings(for: individual, local: identity)
             outcome = .found(checked)
         case .failed(let error):
             outcome = .failed(error)

@@ -9,6 +9,12 @@ public enum RehearsalCaseKind: String, Sendable, Hashable, CaseIterable {
     case vitale
     /// The ANS lookup procedure (``LookupProcedure/ans``) for a local identity: several calls.
     case lookup
+    /// The verification of a held INS (``INSiTraitsSearching/verify(held:procedure:)``): the
+    /// lookup with the held traits, then the comparison with the held INS and traits.
+    case verify
+
+    /// A lookup or a verification: a trail of calls rather than one.
+    public var makesSeveralCalls: Bool { self == .lookup || self == .verify }
 }
 
 /// What a case sends: the traits of one call, the local identity of a lookup, or card data.
@@ -17,6 +23,8 @@ public enum RehearsalRequest: Sendable, Hashable {
     case traits(SearchTraits)
     /// The data read from a Vitale card.
     case vitale(VitaleSearch)
+    /// The INS and traits held, to verify.
+    case held(HeldIdentity)
 }
 
 /// What to do with a case that needs a scenario when the target is not insi-sim.
@@ -48,6 +56,8 @@ public struct RehearsalCase: Sendable, Hashable {
     public var scenario: RehearsalJSON?
     /// What to do with the case, when it has a scenario, against a target that is not insi-sim.
     public var otherTargets: RehearsalOtherTargets
+    /// Whether a high-trust document was checked, for the status the case expects.
+    public var document: HighTrustDocument
     /// What must come back, by name-matching mode of the target.
     public var expectation: RehearsalExpectations
     /// The file the case was read from (the pack itself or an included file).
@@ -55,7 +65,8 @@ public struct RehearsalCase: Sendable, Hashable {
 
     public init(id: String, title: String, exercises: String, cnda: String? = nil, kind: RehearsalCaseKind,
                 request: RehearsalRequest, idam: String? = nil, timeout: Duration? = nil, scenario: RehearsalJSON? = nil,
-                otherTargets: RehearsalOtherTargets = .skip, expectation: RehearsalExpectations, source: String) {
+                otherTargets: RehearsalOtherTargets = .skip, document: HighTrustDocument = .notChecked,
+                expectation: RehearsalExpectations, source: String) {
         self.id = id
         self.title = title
         self.exercises = exercises
@@ -66,6 +77,7 @@ public struct RehearsalCase: Sendable, Hashable {
         self.timeout = timeout
         self.scenario = scenario
         self.otherTargets = otherTargets
+        self.document = document
         self.expectation = expectation
         self.source = source
     }
@@ -77,6 +89,8 @@ public struct RehearsalCase: Sendable, Hashable {
             return kind == .lookup ? "local identity \(traits.description)" : traits.description
         case .vitale(let search):
             return search.trailText
+        case .held(let held):
+            return "held INS \(held.ins) / \(held.traits.description)"
         }
     }
 }

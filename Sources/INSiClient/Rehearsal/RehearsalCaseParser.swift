@@ -25,7 +25,7 @@ struct RehearsalCaseParser {
             throw fail("id", "use letters, digits, '-', '_' or '.' (it names the case in reports and --only)")
         }
         if let unknown = object.keys.sorted().first(where: { !RehearsalPackLoader.caseKeys.contains($0) }) {
-            throw fail(unknown, "unknown field (a case has id, title, exercises, cnda, kind, request or identity, idam, timeout, scenario, otherTargets, expect)")
+            throw fail(unknown, "unknown field (a case has id, title, exercises, cnda, kind, request or identity, ins, documentChecked, idam, timeout, scenario, otherTargets, expect)")
         }
         let title = try string(object, "title") ?? id
         let exercises = try string(object, "exercises") ?? ""
@@ -33,12 +33,17 @@ struct RehearsalCaseParser {
         // `operation` and `expected` are the names of Resources/seed/cases.json, read as they are.
         let kindName = try alias(object, "kind", "operation")
         guard let kindText = try string(kindName.value, field: kindName.field) else {
-            throw fail("kind", "required: traits, vitale or lookup")
+            throw fail("kind", "required: traits, vitale, lookup or verify")
         }
         guard let kind = RehearsalCaseKind(rawValue: kindText) else {
-            throw fail(kindName.field, "'\(kindText)' is not traits, vitale or lookup")
+            throw fail(kindName.field, "'\(kindText)' is not traits, vitale, lookup or verify")
         }
         let request = try self.request(object, kind: kind)
+        var document = HighTrustDocument.notChecked
+        if let value = object["documentChecked"] {
+            guard case .bool(let checked) = value else { throw fail("documentChecked", "must be true or false") }
+            document = checked ? .checked : .notChecked
+        }
         let idam = try string(object, "idam")
         if let idam, idam.isEmpty { throw fail("idam", "must not be empty (omit it to send the rehearsal's approval number)") }
         var timeout: Duration?
@@ -67,25 +72,45 @@ struct RehearsalCaseParser {
         guard let expectValue = expectName.value else { throw fail("expect", "required: what must come back (code, fault or error)") }
         let expectation = try expectations(expectValue, field: expectName.field, kind: kind)
         return RehearsalCase(id: id, title: title, exercises: exercises, cnda: cnda, kind: kind, request: request, idam: idam,
-                             timeout: timeout, scenario: scenario, otherTargets: otherTargets, expectation: expectation, source: file)
+                             timeout: timeout, scenario: scenario, otherTargets: otherTargets, document: document,
+                             expectation: expectation, source: file)
     }
 
     // MARK: - Request
 
     private func request(_ object: [String: RehearsalJSON], kind: RehearsalCaseKind) throws(RehearsalPackError) -> RehearsalRequest {
-        // A lookup starts from the local identity; `request` is accepted too.
-        let names = kind == .lookup ? ["identity", "request"] : ["request"]
+        // A lookup starts from the local identity, a verification from the held one; `request`
+        // is accepted too.
+        let fromIdentity = kind == .lookup || kind == .verify
+        let names = fromIdentity ? ["identity", "request"] : ["request"]
         guard let name = names.first(where: { object[$0] != nil }), let value = object[name] else {
-            throw fail(names[0], kind == .lookup ? "required: the local identity the lookup starts from" : "required: what the call sends")
+            throw fail(names[0], fromIdentity ? "required: the local identity the \(kind.rawValue) starts from" : "required: what the call sends")
         }
-        if kind != .lookup, object["identity"] != nil { throw fail("identity", "only a lookup case has an identity; a \(kind.rawValue) case has a request") }
+        if !fromIdentity, object["identity"] != nil {
+            throw fail("identity", "only a lookup or verify case has an identity; a \(kind.rawValue) case has a request")
+        }
+        if kind != .verify, object["ins"] != nil { throw fail("ins", "only a verify case holds an INS") }
         guard case .object(let fields) = value else { throw fail(name, "must be an object") }
         switch kind {
         case .traits, .lookup:
             return .traits(try traits(fields, field: name, kind: kind))
         case .vitale:
             return .vitale(try vitale(fields, field: name))
+        case .verify:
+            return .held(HeldIdentity(ins: try heldINS(object["ins"]), traits: try traits(fields, field: name, kind: kind)))
         }
+    }
+
+    private func heldINS(_ value: RehearsalJSON?) throws(RehearsalPackError) -> HeldINS {
+        guard let value else { throw fail("ins", "required: the INS held, {\"matricule\": …, \"key\": …, \"oid\": …}") }
+        guard case .object(let fields) = value else { throw fail("ins", "must be an object with matricule, key and oid") }
+        if let unknown = fields.keys.sorted().first(where: { !RehearsalPackLoader.heldINSKeys.contains($0) }) {
+            throw fail("ins.\(unknown)", "unknown field (an INS has matricule, key, oid)")
+        }
+        guard let matricule = try string(fields, "matricule", in: "ins"), !matricule.isEmpty else {
+            throw fail("ins.matricule", "required: the 13-character matricule held")
+        }
+        return HeldINS(matricule: matricule, key: try string(fields, "key", in: "ins"), oid: try string(fields, "oid", in: "ins"))
     }
 
     private func traits(_ fields: [String: RehearsalJSON], field: String, kind: RehearsalCaseKind) throws(RehearsalPackError) -> SearchTraits {
@@ -164,7 +189,7 @@ struct RehearsalCaseParser {
 
     private func expectation(_ object: [String: RehearsalJSON], field: String, kind: RehearsalCaseKind) throws(RehearsalPackError) -> RehearsalExpectation {
         if let unknown = object.keys.sorted().first(where: { !RehearsalPackLoader.expectationKeys.contains($0) }) {
-            throw fail("\(field).\(unknown)", "unknown field (an expectation has code, matricule, key, warnings, attempts, trail, fault, error)")
+            throw fail("\(field).\(unknown)", "unknown field (an expectation has code, matricule, key, warnings, attempts, trail, fault, error, status, ins, verification, reasons)")
         }
         let given = ["code", "fault", "error"].filter { object[$0] != nil }
         guard given.count == 1 else {
@@ -214,10 +239,34 @@ struct RehearsalCaseParser {
                 throw fail("\(field).attempts", "\(attempts) does not match the \(trail.count) codes of trail")
             }
         }
-        if kind != .lookup, let count = attempts ?? trail?.count, count != 1 {
+        if !kind.makesSeveralCalls, let count = attempts ?? trail?.count, count != 1 {
             throw fail("\(field).\(attempts != nil ? "attempts" : "trail")", "a \(kind.rawValue) case makes exactly one call")
         }
-        return RehearsalExpectation(answer: answer, matricule: matricule, key: key, warnings: warnings, attempts: attempts, trail: trail)
+        var status: IdentityStatus?
+        if let text = try string(object, "status", in: field) {
+            guard let parsed = IdentityStatus(rawValue: text) else {
+                throw fail("\(field).status", "'\(text)' is not one of \(IdentityStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = parsed
+        }
+        let ins = try string(object, "ins", in: field)
+        if let ins, !RehearsalPackLoader.insUses.contains(ins) {
+            throw fail("\(field).ins", "'\(ins)' is not one of \(RehearsalPackLoader.insUses.sorted().joined(separator: ", "))")
+        }
+        let verification = try string(object, "verification", in: field)
+        let reasons = try strings(object, "reasons", in: field)
+        if verification != nil || reasons != nil, kind != .verify {
+            throw fail("\(field).\(verification != nil ? "verification" : "reasons")", "only a verify case has a verification and reasons")
+        }
+        if let verification, verification != "OK", verification != "KO" { throw fail("\(field).verification", "'\(verification)' is not OK or KO") }
+        if let reasons {
+            if let bad = reasons.first(where: { !VerificationReason.kinds.contains($0) }) {
+                throw fail("\(field).reasons", "'\(bad)' is not one of \(VerificationReason.kinds.sorted().joined(separator: ", "))")
+            }
+            if !reasons.isEmpty, verification != "KO" { throw fail("\(field).reasons", "only a KO has reasons (give verification KO)") }
+        }
+        return RehearsalExpectation(answer: answer, matricule: matricule, key: key, warnings: warnings, attempts: attempts, trail: trail,
+                                    status: status, ins: ins, verification: verification, reasons: reasons)
     }
 
     // MARK: - Fields

@@ -51,8 +51,12 @@ public struct RehearsalCaseResult: Sendable {
         let obtained = RehearsalExpectation(
             answer: observation.answer, matricule: observation.matricule, key: observation.key,
             warnings: expected.warnings != nil || !observation.warnings.isEmpty ? observation.warnings : nil,
-            attempts: expected.attempts != nil || rehearsalCase.kind == .lookup ? attempts.count : nil,
-            trail: expected.trail != nil || rehearsalCase.kind == .lookup ? attempts.map(\.code) : nil)
+            attempts: expected.attempts != nil || rehearsalCase.kind.makesSeveralCalls ? attempts.count : nil,
+            trail: expected.trail != nil || rehearsalCase.kind.makesSeveralCalls ? attempts.map(\.code) : nil,
+            status: expected.status != nil ? observation.assessment?.status : nil,
+            ins: expected.ins != nil ? observation.assessment?.ins.kind : nil,
+            verification: observation.verification,
+            reasons: observation.verification != nil ? observation.reasons : nil)
         return obtained.text
     }
 

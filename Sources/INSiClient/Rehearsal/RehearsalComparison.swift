@@ -1,15 +1,39 @@
 /// Turns answers into observations and compares them with expectations.
 enum RehearsalComparison {
-    static func observation(_ identity: INSiIdentity) -> RehearsalObservation {
+    static func observation(_ identity: INSiIdentity, document: HighTrustDocument) -> RehearsalObservation {
         RehearsalObservation(answer: .code("00"), matricule: identity.active.matricule, key: identity.active.key,
-                             warnings: identity.warnings.map(\.kind))
+                             warnings: identity.warnings.map(\.kind), assessment: .found(identity, document: document))
     }
 
-    static func observation(_ error: INSiClientError) -> RehearsalObservation {
+    /// A failure; `status` is the identity's, which a failed call does not change.
+    static func observation(_ error: INSiClientError, status: IdentityStatus) -> RehearsalObservation {
+        let assessment = IdentityAssessment.noAnswer(status: status)
         if let fault = error.fault {
-            return RehearsalObservation(answer: .fault(subcode: fault.subcode, detailCode: fault.detailCode), errorMessage: error.description)
+            return RehearsalObservation(answer: .fault(subcode: fault.subcode, detailCode: fault.detailCode), errorMessage: error.description,
+                                        assessment: assessment)
         }
-        return RehearsalObservation(answer: .error(error.kind), errorMessage: error.description)
+        return RehearsalObservation(answer: .error(error.kind), errorMessage: error.description, assessment: assessment)
+    }
+
+    /// The outcome of a lookup (the search of a verification too).
+    static func observation(_ result: LookupResult, document: HighTrustDocument) -> RehearsalObservation {
+        switch result.outcome {
+        case .found(let identity):
+            return observation(identity, document: document)
+        case .notFound, .several:
+            return RehearsalObservation(answer: .code(result.code), assessment: .noIdentity(document: document))
+        case .failed(let error):
+            return observation(error, status: IdentityStatus(hasINS: false, document: document))
+        }
+    }
+
+    /// A verification: the search's answer, the verdict and its reasons, the assessment after it.
+    static func observation(_ result: VerificationResult, document: HighTrustDocument) -> RehearsalObservation {
+        var observed = observation(result.search, document: document)
+        observed.verification = result.verdict
+        observed.reasons = result.reasons.map(\.kind)
+        observed.assessment = result.assessment(document: document)
+        return observed
     }
 
     /// Every way the observation differs from the expectation; empty when the case passes.
@@ -46,6 +70,18 @@ enum RehearsalComparison {
         }
         if let trail = expected.trail, trail != attempts.map(\.code) {
             differences.append("trail: expected \(trail.joined(separator: " → ")), obtained \(attempts.map(\.code).joined(separator: " → "))")
+        }
+        if let status = expected.status, status != observation.assessment?.status {
+            differences.append("status: expected \(status.rawValue), obtained \(observation.assessment?.status.rawValue ?? "none")")
+        }
+        if let ins = expected.ins, ins != observation.assessment?.ins.kind {
+            differences.append("INS: expected \(ins), obtained \(observation.assessment?.ins.kind ?? "none")")
+        }
+        if let verification = expected.verification, verification != observation.verification {
+            differences.append("verification: expected \(verification), obtained \(observation.verification ?? "none (no answer)")")
+        }
+        if let reasons = expected.reasons, Set(reasons) != Set(observation.reasons) {
+            differences.append("reasons: expected \(list(Set(reasons).sorted())), obtained \(list(Set(observation.reasons).sorted()))")
         }
         return differences
     }

@@ -13,7 +13,7 @@ public struct RehearsalConfiguration: Sendable {
     public var adminToken: String?
     public var detection: RehearsalTarget.Detection
 
-    public init(endpoint: URL, software: SoftwareContext, emitter: String = "810000000001", timeout: Duration = .seconds(30),
+    public init(endpoint: URL, software: SoftwareContext, emitter: String = ProfessionalID.example, timeout: Duration = .seconds(30),
                 adminToken: String? = nil, detection: RehearsalTarget.Detection = .auto) {
         self.endpoint = endpoint
         self.software = software

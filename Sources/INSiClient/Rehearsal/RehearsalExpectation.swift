@@ -24,18 +24,32 @@ public struct RehearsalExpectation: Sendable, Hashable {
     public var attempts: Int?
     /// The code of each call, in order (`00`, `01`, `02`, `fault`, `error`).
     public var trail: [String]?
+    /// The status of the identity afterwards (``IdentityAssessment/status``), with the case's
+    /// high-trust document.
+    public var status: IdentityStatus?
+    /// Whether the answer's INS may be stored: ``INSUse/kind`` (`usable`, `notUsable`, `none`).
+    public var ins: String?
+    /// A verify case: `OK` or `KO`.
+    public var verification: String?
+    /// A verify case: the kinds of ``VerificationReason``, compared as a set.
+    public var reasons: [String]?
 
     public init(answer: Answer, matricule: String? = nil, key: String? = nil, warnings: [String]? = nil,
-                attempts: Int? = nil, trail: [String]? = nil) {
+                attempts: Int? = nil, trail: [String]? = nil, status: IdentityStatus? = nil, ins: String? = nil,
+                verification: String? = nil, reasons: [String]? = nil) {
         self.answer = answer
         self.matricule = matricule
         self.key = key
         self.warnings = warnings
         self.attempts = attempts
         self.trail = trail
+        self.status = status
+        self.ins = ins
+        self.verification = verification
+        self.reasons = reasons
     }
 
-    /// One line: `00 297022A020778 key 78; warnings invalidKey; trail 01 → 00`.
+    /// One line: `00 297022A020778 key 78; warnings invalidKey; trail 01 → 00; status retrieved`.
     public var text: String {
         var parts: [String]
         switch answer {
@@ -52,6 +66,13 @@ public struct RehearsalExpectation: Sendable, Hashable {
         if let warnings { parts.append("warnings " + (warnings.isEmpty ? "none" : warnings.joined(separator: ", "))) }
         if let attempts { parts.append(attempts == 1 ? "1 attempt" : "\(attempts) attempts") }
         if let trail { parts.append("trail " + trail.joined(separator: " → ")) }
+        if let status { parts.append("status \(status.rawValue)") }
+        if let ins { parts.append("INS \(ins)") }
+        if let verification {
+            var text = "verification \(verification)"
+            if let reasons, !reasons.isEmpty { text += " (\(reasons.joined(separator: ", ")))" }
+            parts.append(text)
+        }
         return parts.joined(separator: "; ")
     }
 }

@@ -8,13 +8,23 @@ public struct RehearsalObservation: Sendable, Hashable {
     public var warnings: [String]
     /// The message of the error, when there is one.
     public var errorMessage: String?
+    /// What the INS rules allow afterwards, with the case's high-trust document.
+    public var assessment: IdentityAssessment?
+    /// A verify case: `OK`, `KO`, or nil when it could not be made.
+    public var verification: String?
+    /// A verify case: the kinds of the KO reasons.
+    public var reasons: [String]
 
     public init(answer: RehearsalExpectation.Answer, matricule: String? = nil, key: String? = nil, warnings: [String] = [],
-                errorMessage: String? = nil) {
+                errorMessage: String? = nil, assessment: IdentityAssessment? = nil, verification: String? = nil,
+                reasons: [String] = []) {
         self.answer = answer
         self.matricule = matricule
         self.key = key
         self.warnings = warnings
         self.errorMessage = errorMessage
+        self.assessment = assessment
+        self.verification = verification
+        self.reasons = reasons
     }
 }

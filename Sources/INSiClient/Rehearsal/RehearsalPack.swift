@@ -46,17 +46,31 @@ public struct RehearsalPack: Sendable {
     }
 
     /// The pack reduced to these cases, in pack order; an unknown id is refused (a typo would
-    /// otherwise pass silently).
-    public func selecting(_ ids: [String]) throws(RehearsalPackError) -> RehearsalPack {
+    /// otherwise pass silently). That is a wrong selection, not a wrong pack: its own error.
+    public func selecting(_ ids: [String]) throws(UnknownCaseIDs) -> RehearsalPack {
         guard !ids.isEmpty else { return self }
         let known = Set(cases.map(\.id))
         let unknown = ids.filter { !known.contains($0) }
-        guard unknown.isEmpty else {
-            throw RehearsalPackError(file: source.path, field: "--only", reason: "no case has the id \(unknown.joined(separator: ", "))")
-        }
+        guard unknown.isEmpty else { throw UnknownCaseIDs(ids: unknown, pack: source.path) }
         let wanted = Set(ids)
         var copy = self
         copy.cases = cases.filter { wanted.contains($0.id) }
         return copy
+    }
+}
+
+/// Case ids asked for that no case of the pack has.
+public struct UnknownCaseIDs: Error, Sendable, Equatable, CustomStringConvertible {
+    public var ids: [String]
+    /// The pack file.
+    public var pack: String
+
+    public init(ids: [String], pack: String) {
+        self.ids = ids
+        self.pack = pack
+    }
+
+    public var description: String {
+        "no case of \(pack) has the id \(ids.joined(separator: ", ")) (the ids are in the pack, and in every report)"
     }
 }

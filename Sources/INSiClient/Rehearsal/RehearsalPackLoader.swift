@@ -11,10 +11,14 @@ struct RehearsalPackLoader {
 
     static let caseKeys: Set<String> = [
         "id", "title", "exercises", "cnda", "kind", "operation", "request", "identity", "idam", "timeout", "scenario",
-        "otherTargets", "expect", "expected", "note",
+        "otherTargets", "expect", "expected", "note", "ins", "documentChecked",
     ]
     static let packKeys: Set<String> = ["format", "version", "title", "description", "include", "cases"]
-    static let expectationKeys: Set<String> = ["code", "matricule", "key", "warnings", "attempts", "trail", "fault", "error"]
+    static let expectationKeys: Set<String> = [
+        "code", "matricule", "key", "warnings", "attempts", "trail", "fault", "error", "status", "ins", "verification", "reasons",
+    ]
+    static let heldINSKeys: Set<String> = ["matricule", "key", "oid"]
+    static let insUses: Set<String> = ["usable", "notUsable", "none"]
     static let traitsKeys: Set<String> = ["birthName", "firstNames", "firstNamesAsOneValue", "sex", "birthDate", "birthPlace"]
     static let vitaleKeys: Set<String> = [
         "ouvrantDroit", "ouvrantDroitKey", "birthDate", "rank", "beneficiaryMatricule", "beneficiaryKey", "birthName",

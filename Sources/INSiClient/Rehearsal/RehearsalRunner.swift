@@ -7,7 +7,7 @@ import INSiCore
 /// ```swift
 /// let pack = try RehearsalPack.load(from: URL(fileURLWithPath: "Resources/rehearsal/default-pack.json"))
 /// let runner = RehearsalRunner(configuration: RehearsalConfiguration(endpoint: endpoint, software: software))
-/// let report = await runner.run(pack) { print($0.line) }
+/// let report = try await runner.run(pack) { print($0.line) }   // throws when nothing answers at the endpoint
 /// try RehearsalMarkdownReport.render(report).write(toFile: "report.md", atomically: true, encoding: .utf8)
 /// ```
 public struct RehearsalRunner: Sendable {
@@ -17,20 +17,22 @@ public struct RehearsalRunner: Sendable {
         self.configuration = configuration
     }
 
-    /// Asks the target whether it is insi-sim and how it matches names.
-    public func detectTarget() async -> RehearsalTarget {
+    /// Asks the target whether it is insi-sim and how it matches names; throws when nothing
+    /// answers at its address.
+    public func detectTarget() async throws(RehearsalUnreachable) -> RehearsalTarget {
         let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
         defer { http.invalidate() }
-        return await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
+        return try await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
     }
 
-    /// Runs every case of the pack; `progress` sees each result as soon as it is known.
-    public func run(_ pack: RehearsalPack, progress: @Sendable (RehearsalCaseResult) -> Void = { _ in }) async -> RehearsalReport {
+    /// Runs every case of the pack; `progress` sees each result as soon as it is known. The
+    /// target is asked once first: when nothing answers there, no case runs.
+    public func run(_ pack: RehearsalPack, progress: @Sendable (RehearsalCaseResult) -> Void = { _ in }) async throws(RehearsalUnreachable) -> RehearsalReport {
         let started = Date()
         let clock = ContinuousClock.now
         let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
         defer { http.invalidate() }
-        let target = await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
+        let target = try await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
         let shared = client(idam: nil, timeout: nil)
         var results: [RehearsalCaseResult] = []
         for rehearsalCase in pack.cases {
@@ -67,7 +69,10 @@ public struct RehearsalRunner: Sendable {
                                 duration: ContinuousClock.now - started)
         }
         if let scenario = rehearsalCase.scenario {
-            if target.isSimulator {
+            if case .refused(let reason) = target.scenarios {
+                return ended(.skipped, skip: "needs an insi-sim scenario, but \(reason)")
+            }
+            if target.scenarios == .available {
                 let admin = RehearsalScenarios(base: RehearsalTarget.base(of: target.endpoint), http: http)
                 let prepared = RehearsalScenarios.prepare(scenario, caseID: rehearsalCase.id, idam: client.configuration.software.idam)
                 do {
@@ -98,33 +103,33 @@ public struct RehearsalRunner: Sendable {
     }
 
     private func execute(_ rehearsalCase: RehearsalCase, client: INSiClient) async -> (RehearsalObservation, [RehearsalAttempt]) {
+        let document = rehearsalCase.document
         switch (rehearsalCase.kind, rehearsalCase.request) {
         case (.lookup, .traits(let identity)):
             let result = await LookupProcedure.ans.run(for: identity, using: client)
-            let attempts = result.attempts.map { attempt in
-                RehearsalAttempt(step: attempt.stepText, sent: attempt.traits.description, messageID: attempt.messageID,
-                                 code: attempt.code, answer: attempt.result.answerText, milliseconds: attempt.duration.milliseconds)
-            }
-            let observation: RehearsalObservation
-            switch result.outcome {
-            case .found(let identity): observation = RehearsalComparison.observation(identity)
-            case .notFound: observation = RehearsalObservation(answer: .code("01"))
-            case .several: observation = RehearsalObservation(answer: .code("02"))
-            case .failed(let error): observation = RehearsalComparison.observation(error)
-            }
-            return (observation, attempts)
+            return (RehearsalComparison.observation(result, document: document), trail(result))
+        case (_, .held(let held)):
+            let result = await client.verify(held: held)
+            return (RehearsalComparison.observation(result, document: document), trail(result.search))
         case (_, .traits(let traits)):
-            return await single("traits call", sent: traits.description) { messageID async throws(INSiClientError) in
+            return await single("traits call", sent: traits.description, document: document) { messageID async throws(INSiClientError) in
                 try await client.searchByTraits(traits, messageID: messageID)
             }
         case (_, .vitale(let search)):
-            return await single("vitale call", sent: search.trailText) { messageID async throws(INSiClientError) in
+            return await single("vitale call", sent: search.trailText, document: document) { messageID async throws(INSiClientError) in
                 try await client.searchByVitale(search, messageID: messageID)
             }
         }
     }
 
-    private func single(_ step: String, sent: String,
+    private func trail(_ result: LookupResult) -> [RehearsalAttempt] {
+        result.attempts.map { attempt in
+            RehearsalAttempt(step: attempt.stepText, sent: attempt.traits.description, messageID: attempt.messageID,
+                             code: attempt.code, answer: attempt.result.answerText, milliseconds: attempt.duration.milliseconds)
+        }
+    }
+
+    private func single(_ step: String, sent: String, document: HighTrustDocument,
                         _ call: (String) async throws(INSiClientError) -> INSiAnswer) async -> (RehearsalObservation, [RehearsalAttempt]) {
         let messageID = INSiClient.newMessageID()
         let started = ContinuousClock.now
@@ -139,12 +144,12 @@ public struct RehearsalRunner: Sendable {
         switch result {
         case .success(let answer):
             if let identity = answer.outcome.identity {
-                observation = RehearsalComparison.observation(identity)
+                observation = RehearsalComparison.observation(identity, document: document)
             } else {
-                observation = RehearsalObservation(answer: .code(answer.code))
+                observation = RehearsalObservation(answer: .code(answer.code), assessment: .noIdentity(document: document))
             }
         case .failure(let error):
-            observation = RehearsalComparison.observation(error)
+            observation = RehearsalComparison.observation(error, status: IdentityStatus(hasINS: false, document: document))
         }
         let attempt = RehearsalAttempt(step: step, sent: sent, messageID: messageID, code: result.code,
                                        answer: result.answerText, milliseconds: duration.milliseconds)

@@ -16,21 +16,36 @@ public struct RehearsalTarget: Sendable, Equatable {
         case other
     }
 
+    /// Whether scenarios can shape the target's answers.
+    public enum Scenarios: Sendable, Equatable {
+        /// insi-sim with its admin API reachable: a case's scenario is posted before it.
+        case available
+        /// insi-sim whose admin API refused (the reason): scenario cases are skipped, since
+        /// insi-sim does not behave that way by itself.
+        case refused(String)
+        /// Another INSi: scenario cases are skipped, or run as is (``RehearsalOtherTargets``).
+        case unsupported
+    }
+
     /// The SOAP endpoint called.
     public var endpoint: URL
+    /// True when the target answers as insi-sim (or is taken as such).
     public var isSimulator: Bool
     /// insi-sim's version, from `/health`.
     public var version: String?
     /// The mode whose expectations apply.
     public var nameMatching: NameMatching
+    public var scenarios: Scenarios
     /// How the decision was made, or why the target is not taken as insi-sim.
     public var detail: String
 
-    public init(endpoint: URL, isSimulator: Bool, version: String?, nameMatching: NameMatching, detail: String) {
+    public init(endpoint: URL, isSimulator: Bool, version: String?, nameMatching: NameMatching, scenarios: Scenarios? = nil,
+                detail: String) {
         self.endpoint = endpoint
         self.isSimulator = isSimulator
         self.version = version
         self.nameMatching = nameMatching
+        self.scenarios = scenarios ?? (isSimulator ? .available : .unsupported)
         self.detail = detail
     }
 
@@ -39,9 +54,16 @@ public struct RehearsalTarget: Sendable, Equatable {
         endpoint.lastPathComponent == "lps" ? endpoint.deletingLastPathComponent() : endpoint
     }
 
-    /// Asks the target what it is.
-    static func detect(endpoint: URL, detection: Detection, http: RehearsalHTTP) async -> RehearsalTarget {
+    /// Asks the target what it is. Throws when nothing answers at its address (no HTTP answer
+    /// at all): every case would fail the same way.
+    static func detect(endpoint: URL, detection: Detection, http: RehearsalHTTP) async throws(RehearsalUnreachable) -> RehearsalTarget {
         if detection == .other {
+            // Any HTTP answer will do: the question is only whether something answers.
+            do {
+                _ = try await http.send("GET", endpoint)
+            } catch {
+                throw RehearsalUnreachable(endpoint: endpoint, reason: error.description)
+            }
             return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: nil, nameMatching: .strict,
                                    detail: "taken as another INSi (detection: other): strict name matching, no scenario")
         }
@@ -49,18 +71,19 @@ public struct RehearsalTarget: Sendable, Equatable {
         var version: String?
         var mode: NameMatching?
         var healthProblem: String?
+        let reply: RehearsalHTTP.Reply
         do {
-            let reply = try await http.send("GET", base.appendingPathComponent("health"))
-            if reply.status == 200, case .object(let object)? = try? JSONDecoder().decode(RehearsalJSON.self, from: reply.body),
-               case .string(let text)? = object["version"], case .string(let matching)? = object["nameMatching"],
-               let parsed = NameMatching(rawValue: matching) {
-                version = text
-                mode = parsed
-            } else {
-                healthProblem = "GET /health answered HTTP \(reply.status) without insi-sim's version and nameMatching"
-            }
+            reply = try await http.send("GET", base.appendingPathComponent("health"))
         } catch {
-            healthProblem = "GET /health failed: \(error.description)"
+            throw RehearsalUnreachable(endpoint: endpoint, reason: "GET /health: \(error.description)")
+        }
+        if reply.status == 200, case .object(let object)? = try? JSONDecoder().decode(RehearsalJSON.self, from: reply.body),
+           case .string(let text)? = object["version"], case .string(let matching)? = object["nameMatching"],
+           let parsed = NameMatching(rawValue: matching) {
+            version = text
+            mode = parsed
+        } else {
+            healthProblem = "GET /health answered HTTP \(reply.status) without insi-sim's version and nameMatching"
         }
         if detection == .simulator {
             return RehearsalTarget(endpoint: endpoint, isSimulator: true, version: version, nameMatching: mode ?? .strict,
@@ -82,11 +105,27 @@ public struct RehearsalTarget: Sendable, Equatable {
             adminProblem = "GET /admin/scenarios failed: \(error.description)"
         }
         if let adminProblem {
-            return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: version, nameMatching: mode,
-                                   detail: "insi-sim \(version) answers /health but \(adminProblem); taken as another INSi "
-                                       + "(its \(mode.rawValue) name matching applies, no scenario)")
+            return RehearsalTarget(endpoint: endpoint, isSimulator: true, version: version, nameMatching: mode,
+                                   scenarios: .refused(adminProblem),
+                                   detail: "insi-sim \(version) (GET /health), \(mode.rawValue) name matching, but \(adminProblem); "
+                                       + "the scenario cases are skipped")
         }
         return RehearsalTarget(endpoint: endpoint, isSimulator: true, version: version, nameMatching: mode,
                                detail: "insi-sim \(version) (GET /health), \(mode.rawValue) name matching, admin API reachable")
+    }
+}
+
+/// Nothing answers at the target's address: the rehearsal stops before its first case.
+public struct RehearsalUnreachable: Error, Sendable, Equatable, CustomStringConvertible {
+    public var endpoint: URL
+    public var reason: String
+
+    public init(endpoint: URL, reason: String) {
+        self.endpoint = endpoint
+        self.reason = reason
+    }
+
+    public var description: String {
+        "nothing answers at \(endpoint.absoluteString) (\(reason)): check the URL and that the service is up; no case was run"
     }
 }

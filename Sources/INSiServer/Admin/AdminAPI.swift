@@ -114,8 +114,8 @@ public struct AdminAPI: Sendable {
             }
         }
         filter.limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
-        let calls = state.journal.calls(filter)
-        return Self.json(200, JournalPage(total: state.journal.total, calls: calls))
+        let page = state.journal.calls(filter)
+        return Self.json(200, JournalPage(total: page.total, calls: page.calls))
     }
 
     struct IdentityPage: Encodable {
@@ -132,6 +132,7 @@ public struct AdminAPI: Sendable {
     }
 
     struct JournalPage: Encodable {
+        /// The calls held in memory that match the filters, before `limit`.
         var total: Int
         var calls: [CallRecord]
     }

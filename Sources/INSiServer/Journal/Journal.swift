@@ -67,10 +67,12 @@ public final class Journal: Sendable {
         file?.append(call)
     }
 
-    /// Matching calls, oldest first, at most `filter.limit` (the newest ones).
-    public func calls(_ filter: Filter) -> [CallRecord] {
+    /// Matching calls, oldest first, at most `filter.limit` (the newest ones), and how many calls
+    /// held in memory match the filter (before the limit).
+    public func calls(_ filter: Filter) -> (total: Int, calls: [CallRecord]) {
         let snapshot = ring.withLock { ring in Array(ring.records[ring.start...] + ring.records[..<ring.start]) }
-        return Array(snapshot.filter(filter.accepts).suffix(max(0, filter.limit)))
+        let matching = snapshot.filter(filter.accepts)
+        return (matching.count, Array(matching.suffix(max(0, filter.limit))))
     }
 
     /// Calls recorded since start, including those the ring no longer holds.

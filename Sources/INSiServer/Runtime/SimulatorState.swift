@@ -121,6 +121,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
             compactIfNeeded()
+            logChange("identity added", ["matricule": "\(identity.ins.matricule)", "birthName": "\(identity.traits.birthName)"])
             return identity
         }
     }
@@ -137,6 +138,8 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
             try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
             compactIfNeeded()
+            logChange("identity replaced", ["matricule": "\(matricule)", "newMatricule": "\(identity.ins.matricule)",
+                                            "birthName": "\(identity.traits.birthName)"])
             return identity
         }
     }
@@ -149,6 +152,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.deleteIdentity(matricule: matricule.value))
             _ = store.withBase { $0.remove(matricule: matricule) }
             compactIfNeeded()
+            logChange("identity deleted", ["matricule": "\(matricule)"])
         }
     }
 
@@ -192,6 +196,7 @@ public final class SimulatorState: Sendable {
                 stored.append(scenarios.put(named))
             }
             compactIfNeeded()
+            for scenario in stored { logChange("scenario set", ["scenario": "\(scenario.id ?? "-")"]) }
             return stored
         }
     }
@@ -202,6 +207,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.deleteScenario(id: id))
             scenarios.delete(id)
             compactIfNeeded()
+            logChange("scenario deleted", ["scenario": "\(id)"])
         }
     }
 
@@ -210,6 +216,7 @@ public final class SimulatorState: Sendable {
             try persistOrFail(.clearScenarios)
             scenarios.clear()
             compactIfNeeded()
+            logChange("scenarios cleared", [:])
         }
     }
 
@@ -220,10 +227,16 @@ public final class SimulatorState: Sendable {
                 do { try log.compact(state: []) } catch { throw .storage("\(error)") }
             }
             try? apply(.reset)
+            logChange("reset to the seed", ["identities": "\(store.count)", "scenarios": "\(scenarios.all.count)"])
         }
     }
 
     // MARK: Inside
+
+    /// Run-time changes are logged at info, like calls: who changed the base shows in the log.
+    private func logChange(_ change: String, _ metadata: Logger.Metadata) {
+        logger.info("admin: \(change)", metadata: metadata)
+    }
 
     private static func validated(_ record: IdentityRecord) throws(AdminError) -> Identity {
         do {

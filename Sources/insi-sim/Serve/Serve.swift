@@ -106,11 +106,11 @@ struct Serve: AsyncParsableCommand {
         if let adminToken, adminToken.isEmpty {
             throw ValidationError("--admin-token is empty: give a token, or leave the option out (only allowed on a loopback address)")
         }
-        if let idleTimeout, idleTimeout.duration <= .zero {
-            throw ValidationError("--idle-timeout must be more than 0 seconds")
+        for case let (setting, seconds?) in [(ServeSetting.requestTimeout, requestTimeout), (.idleTimeout, idleTimeout)] where seconds.value <= 0 {
+            throw ValidationError("\(setting.option) must be more than 0 seconds, not \(seconds)")
         }
-        if let requestTimeout, requestTimeout.duration <= .zero {
-            throw ValidationError("--request-timeout must be more than 0 seconds")
+        if let lingerTimeout, lingerTimeout.value < 0 {
+            throw ValidationError("--linger-timeout must be 0 seconds or more, not \(lingerTimeout)")
         }
     }
 
@@ -212,18 +212,6 @@ enum LogLevel: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension NameMatching: ExpressibleByArgument {}
-
-/// A duration given in seconds, decimals allowed ("0.5").
-struct Seconds: ExpressibleByArgument, Equatable {
-    let duration: Duration
-
-    init?(argument: String) {
-        guard let value = Double(argument), value.isFinite, value >= 0, value <= 86_400 else { return nil }
-        duration = .milliseconds(Int64((value * 1000).rounded()))
-    }
-
-    static var defaultCompletionKind: CompletionKind { .default }
-}
 
 /// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
 /// counts as unset.

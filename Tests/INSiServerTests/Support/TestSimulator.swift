@@ -21,7 +21,7 @@ struct TestSimulator {
     let simulator: Simulator
     let port: Int
 
-    init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20,
+    init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20, logger: Logger? = nil,
          configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
@@ -31,9 +31,9 @@ struct TestSimulator {
         configuration.limits.maxBodyBytes = maxBodyBytes
         configuration.eventLoopCount = 2
         configure(&configuration)
-        var logger = Logger(label: "insi-sim-test")
-        logger.logLevel = .warning
-        simulator = try Simulator(configuration: configuration, logger: logger)
+        var quiet = Logger(label: "insi-sim-test")
+        quiet.logLevel = .warning
+        simulator = try Simulator(configuration: configuration, logger: logger ?? quiet)
         port = try simulator.start()
     }
 
