@@ -53,7 +53,7 @@ public final class Simulator: Sendable {
         let seedPath = configuration.seedPath ?? resources.defaultSeed.path
         let base: ReferenceBase
         do {
-            base = try SeedFile.load(path: seedPath, nameMatching: configuration.nameMatching)
+            base = try SeedFile.load(path: seedPath, nameMatching: configuration.nameMatching, progress: configuration.seedProgress)
         } catch {
             throw .seed(error)
         }

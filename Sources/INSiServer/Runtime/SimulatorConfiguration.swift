@@ -9,6 +9,8 @@ public struct SimulatorConfiguration: Sendable {
     public var port: Int = 8080
     /// The seed base; the default base of the resources folder when nil.
     public var seedPath: String?
+    /// Told how the seed loads (a million identities take seconds); nothing by default.
+    public var seedProgress: SeedLoadProgress = .none
     public var nameMatching: NameMatching = .strict
     /// Empty: every approval number is accepted.
     public var authorizedIDAMs: Set<String> = []

@@ -60,7 +60,7 @@ struct Serve: AsyncParsableCommand {
     /// Fills what the command line left out from the environment, then checks every value, so
     /// that a mistake is reported with this command's usage before anything starts.
     mutating func validate() throws {
-        var reader = EnvironmentReader(environment: environment)
+        let reader = EnvironmentReader(environment: environment)
         try reader.fill(&host, .host)
         try reader.fill(&port, .port)
         try reader.fill(&seed, .seed)
@@ -120,6 +120,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host ?? configuration.host
         configuration.port = port ?? configuration.port
         configuration.seedPath = seed
+        configuration.seedProgress = .terminal
         configuration.nameMatching = nameMatching ?? configuration.nameMatching
         configuration.authorizedIDAMs = Set(authorizedIDAM)
         configuration.resourcesPath = resources
