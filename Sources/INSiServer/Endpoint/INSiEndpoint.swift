@@ -26,12 +26,23 @@ public struct INSiEndpoint: Sendable {
         var action: HTTPReplyAction
         var delayMs: Int
         var record: CallRecord
+        /// A scenario whose count this call used: the new count is made durable (off the event
+        /// loop) before the answer goes out.
+        var countedScenario: String?
     }
 
-    /// Answers one call, now or after a scenario's delay.
+    /// Answers one call, now or later: after a scenario's new count is saved, after its delay.
     public func handle(_ request: HTTPRequest, reply: HTTPReply) {
         let started = ContinuousClock.now
         let outcome = answer(request)
+        if let id = outcome.countedScenario {
+            state.saveScenarioCount(id: id) { [self] in send(outcome, started: started, reply: reply) }
+        } else {
+            send(outcome, started: started, reply: reply)
+        }
+    }
+
+    private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply) {
         if outcome.delayMs > 0 {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
                 finish(outcome, started: started, reply: reply)
@@ -67,9 +78,11 @@ public struct INSiEndpoint: Sendable {
         record.emitter = CallRecord.capped(headers.lps?.emitter)
         record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
-        if let scenario = state.takeScenario(for: request) {
+        if let (scenario, counted) = state.takeScenario(for: request) {
             record.scenario = scenario.id
-            return applying(scenario, to: request, record: record)
+            var outcome = applying(scenario, to: request, record: record)
+            if counted { outcome.countedScenario = scenario.id }
+            return outcome
         }
         return normalAnswer(request, record: record)
     }

@@ -41,7 +41,11 @@ public final class Simulator: Sendable {
     /// Loads the base and the contract files; does not listen yet.
     /// - Parameter clock: the time HTTP timeouts are judged by (tests move it by hand); the
     ///   monotonic clock when nil.
-    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
+    public convenience init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
+        try self.init(configuration: configuration, logger: logger, clock: clock, stateHooks: SimulatorState.Hooks())
+    }
+
+    init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)?, stateHooks: SimulatorState.Hooks) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -86,7 +90,7 @@ public final class Simulator: Sendable {
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
             state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
-                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files)
+                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files, hooks: stateHooks)
         } catch {
             throw .state("\(error)")
         }

@@ -32,14 +32,20 @@ public struct SimulatorApplication: HTTPResponder {
     public func respond(to request: HTTPRequest, reply: HTTPReply) {
         if request.path == "/lps" && request.method == "POST" {
             endpoint.handle(request, reply: reply)
+        } else if Self.isAdmin(request.path) {
+            admin.respond(to: request, reply: reply)
         } else {
             reply.send(answer(request))
         }
     }
 
-    /// Answers every route but the SOAP calls.
+    static func isAdmin(_ path: String) -> Bool {
+        path == "/admin" || path.hasPrefix("/admin/")
+    }
+
+    /// Answers every route but the SOAP calls, on the calling thread (the admin API's included).
     public func answer(_ request: HTTPRequest) -> HTTPResponse {
-        if request.path == "/admin" || request.path.hasPrefix("/admin/") { return admin.respond(to: request) }
+        if Self.isAdmin(request.path) { return admin.respond(to: request) }
         switch request.path {
         case "/lps":
             guard request.method == "GET" || request.method == "HEAD" else {
