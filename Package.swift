@@ -21,7 +21,9 @@ let package = Package(
         // libxml2 through its C API: the same library FoundationXML links, read without the
         // per-element bridging of XMLParser (see SAXTreeReader).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2"]),
+        // XML signatures of CPx card assertions: xmlsec1 on libxml2 and OpenSSL.
+        .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
+        .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2", "CXMLSec"]),
         // epoll, eventfd and accept4, which Swift's Glibc module does not export.
         .target(name: "CSystemLinux"),
         .target(name: "HTTPServer", dependencies: ["CSystemLinux", .product(name: "Logging", package: "swift-log")]),
