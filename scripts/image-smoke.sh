@@ -101,7 +101,9 @@ instructions() {
 act() {  # runs its command, unless --check
     [ "$dry_run" -eq 1 ] || "$@"
 }
-act mkdir -p "$log_dir" "$build_root"
+# The log folder even with --check: the Dockerfile walk below logs into it (a fresh clone has none).
+mkdir -p "$log_dir"
+act mkdir -p "$build_root"
 act scripts/setup.sh build image-smoke
 
 # --- the image's file system -------------------------------------------------------------
