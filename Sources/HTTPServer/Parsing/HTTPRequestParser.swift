@@ -162,7 +162,9 @@ struct HTTPRequestParser {
             position = lf + 1
         }
         guard let headEnd, let lineEnd else {
-            if lineEnd == nil && count > limits.maxRequestLineBytes {
+            // A CR last may be the first half of the line's CRLF: not counted, or the verdict
+            // would depend on where the reads split the bytes.
+            if lineEnd == nil && count - (base[count - 1] == ASCII.cr ? 1 : 0) > limits.maxRequestLineBytes {
                 return fail(requestLineTooLong(base, count: count), nil)
             }
             if count > limits.maxHeaderBytes {
