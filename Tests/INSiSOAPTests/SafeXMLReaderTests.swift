@@ -86,5 +86,7 @@ struct SafeXMLReaderTests {
         #expect(XMLEscaping.escape("A&B <C> \"D\" 'E'") == "A&amp;B &lt;C&gt; &quot;D&quot; &apos;E&apos;")
         #expect(XMLEscaping.escape("plain") == "plain")
         #expect(XMLEscaping.escape("a\u{1}b") == "a\u{FFFD}b")
+        #expect(XMLEscaping.escape("a\r\n\tb") == "a&#13;\n\tb")
+        #expect(XMLEscaping.escapeAttribute("a\r\n\tb") == "a&#13;&#10;&#9;b")
     }
 }

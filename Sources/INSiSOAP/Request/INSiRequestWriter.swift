@@ -32,7 +32,7 @@ public enum INSiRequestWriter {
             xml += element("ctxlps:Id", lps.id) + element("ctxlps:Temps", lps.time) + element("ctxlps:Emetteur", lps.emitter)
             xml += "<ctxlps:LPS>"
             if let idam = lps.idam {
-                xml += "<ctxlps:IDAM R=\"\(XMLEscaping.escape(lps.idamR ?? "4"))\">\(XMLEscaping.escape(idam))</ctxlps:IDAM>"
+                xml += "<ctxlps:IDAM R=\"\(XMLEscaping.escapeAttribute(lps.idamR ?? "4"))\">\(XMLEscaping.escape(idam))</ctxlps:IDAM>"
             }
             xml += element("ctxlps:Version", lps.version) + element("ctxlps:Instance", lps.instance) + element("ctxlps:Nom", lps.name)
             xml += "</ctxlps:LPS></ctxlps:ContexteLPS>"

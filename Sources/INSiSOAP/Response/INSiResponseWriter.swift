@@ -92,8 +92,8 @@ public enum INSiResponseWriter {
         xml += "</soap:Code><soap:Reason><soap:Text xml:lang=\"fr\">\(XMLEscaping.escape(fault.reason))</soap:Text></soap:Reason>"
         if fault.detailCode != nil || fault.detailText != nil {
             xml += "<soap:Detail><siram:Erreur"
-            if let code = fault.detailCode { xml += " code=\"\(XMLEscaping.escape(code))\"" }
-            if let messageID = fault.messageID { xml += " messageID=\"\(XMLEscaping.escape(messageID))\"" }
+            if let code = fault.detailCode { xml += " code=\"\(XMLEscaping.escapeAttribute(code))\"" }
+            if let messageID = fault.messageID { xml += " messageID=\"\(XMLEscaping.escapeAttribute(messageID))\"" }
             xml += " severite=\"\(fault.severity.rawValue)\" xmlns:siram=\"urn:siram\">"
             xml += XMLEscaping.escape(fault.detailText ?? "")
             xml += "</siram:Erreur></soap:Detail>"
