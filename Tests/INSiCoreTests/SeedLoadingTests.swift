@@ -93,6 +93,22 @@ struct SeedLoadingTests {
         }
     }
 
+    /// Found by fuzz-seed: a byte that is not UTF-8 in an unknown key (`"hist\u{8C}ry"`) was
+    /// skipped with the key, where JSONDecoder refuses the file.
+    @Test("a key that is not UTF-8 is refused as JSONDecoder refuses it")
+    func keyNotUTF8() {
+        var json = Array(#"{"format": "insi-sim-base", "version": 1, "identities": [{"birthName": "A", "hist"#.utf8)
+        json += [0x8C] + Array(#"ry": []}]}"#.utf8)
+        #expect(Self.message { try Self.decoded(Data(json)) } != nil)
+        do {
+            _ = try SeedFile.load(data: Data(json), progress: .none)
+            Issue.record("accepted a key that is not UTF-8")
+        } catch {
+            guard case .malformedJSON(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("not valid UTF-8"))
+        }
+    }
+
     @Test("error precedence: JSON errors, then the header, then the first invalid record, duplicates in file order")
     func precedence() {
         let good = { (name: String, matricule: String) in

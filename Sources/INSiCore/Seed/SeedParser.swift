@@ -222,8 +222,14 @@ final class SeedParser {
     private func keyIndex(_ keys: KeySet) throws(SeedParseError) -> Key {
         guard let quote = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard quote == UInt8(ascii: "\"") else { throw unexpected(quote) }
-        if let (start, stop, _) = try plainString() {
-            let index = keys.index(of: reader.bytes(from: start, to: stop))
+        if let (start, stop, ascii) = try plainString() {
+            let bytes = reader.bytes(from: start, to: stop)
+            let index = keys.index(of: bytes)
+            // Known keys are ASCII; any other key is checked as a string value would be, so that
+            // the file is refused as JSON whatever key holds the bad byte.
+            if index == nil && !ascii && String(validating: bytes, as: UTF8.self) == nil {
+                throw .syntax("a key is not valid UTF-8 at \(reader.location)")
+            }
             reader.advance(by: stop + 1 - reader.position)
             return index.map(Key.known) ?? .other
         }
