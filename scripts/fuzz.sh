@@ -88,9 +88,9 @@ for name in "${HARNESSES[@]}"; do
     log="$SCRATCH/logs/$name.log"
     status=$(cat "$SCRATCH/logs/$name.status" 2>/dev/null || echo "?")
     last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' \
+    execs=$(grep -o 'stat::number_of_executed_units:[[:space:]]*[0-9]*' "$log" | grep -o '[0-9]*$' \
         || grep -o '^#[0-9]*' <<< "$last" | tr -d '#' || echo "?")
-    rate=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+    rate=$(grep -o 'stat::average_exec_per_sec:[[:space:]]*[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     cov=$(grep -o 'cov: [0-9]*' <<< "$last" | grep -o '[0-9]*$' || echo "?")
     ft=$(grep -o 'ft: [0-9]*' <<< "$last" | grep -o '[0-9]*$' || echo "?")
     corpus=$(grep -o 'corp: [0-9]*' <<< "$last" | grep -o '[0-9]*$' || echo "?")
