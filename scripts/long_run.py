@@ -217,8 +217,14 @@ def main():
         match = re.search(r"endpoint http://127\.0\.0\.1:(\d+)", line)
         if match:
             port = int(match.group(1))
-    # Keep reading the server's log (a full pipe would block it), keeping the last lines.
-    threading.Thread(target=lambda: [log.append(l.decode(errors="replace")) for l in process.stdout], daemon=True).start()
+    # Keep reading the server's log (a full pipe would block it), keeping the last lines other
+    # than the one-per-call ones.
+    def drain():
+        for raw in process.stdout:
+            line = raw.decode(errors="replace")
+            if "] call" not in line:
+                log.append(line)
+    threading.Thread(target=drain, daemon=True).start()
     print(f"server pid {process.pid} on port {port}; {args.requests:,} requests in blocks of {args.block:,}", flush=True)
 
     driver = Driver(port, process, args.corpus)
@@ -240,7 +246,7 @@ def main():
             print(f"  {done:>9,} requests  {seconds:7.1f} s  {count / seconds:8.0f} req/s  "
                   f"RSS {rows[-1][2] / 1024:7.1f} MiB  HTTP-layer errors so far {errors_answered:,}", flush=True)
     except ServerDied as error:
-        died = f"the server died after {done + (driver.sent.total() - done):,} requests sent ({error})"
+        died = f"the server died after {driver.sent.total():,} requests sent, {sum(driver.sent[k] for k in HTTP_LAYER_ERRORS):,} of them HTTP-layer errors ({error})"
     finally:
         total = time.monotonic() - started
 
@@ -260,7 +266,8 @@ def main():
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        failures.append(f"exit status {process.returncode}; last log lines:\n" + "".join(log))
+        failures.append(f"exit status {process.returncode} (negative: killed by that signal); last log lines "
+                        "(one-per-call lines left out):\n" + "".join(log))
     elif process.poll() is not None:
         failures.append(f"the server exited ({process.returncode}) during the run")
     if driver.unexpected:

@@ -8,4 +8,7 @@
 /// command line and fuzzes `callback`. Only linked with `-sanitize=fuzzer`.
 int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
 
+/// Defined by each harness (`@_cdecl`): libFuzzer's callback for one input.
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 #endif
