@@ -147,7 +147,9 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
 }
 #endif
 #else
+import FuzzSupport
+
 @main enum Main {
-    static func main() { print("fuzz-chunked-body: built in release without FUZZING; use a debug build or scripts/fuzz.sh") }
+    static func main() { FuzzMain.notBuilt("fuzz-chunked-body") }
 }
 #endif

@@ -46,6 +46,13 @@ public enum FuzzMain {
         #endif
     }
 
+    /// A release build without FUZZING has no harness: internal API is only visible to
+    /// `@testable import` in debug builds or with `-enable-testing`.
+    public static func notBuilt(_ name: String) -> Never {
+        fuzzPrintError("\(name): no harness in a release build without FUZZING; use a debug build (swift build) or scripts/fuzz.sh")
+        exit(2)
+    }
+
     /// The regular files under `path` (itself when it is one), sorted.
     static func files(at path: String) -> [String] {
         guard let directory = opendir(path) else { return [path] }
