@@ -16,7 +16,8 @@ import FuzzSupport
 /// 2. the byte reader and JSONDecoder agree: both load, with the same identities and cards, or
 ///    both refuse (except where JSONDecoder loads a document with an error in a value it skips:
 ///    then JSONSerialization, which reads every value, must refuse it too, or it must hold a
-///    trailing comma, which both Foundation readers accept and RFC 8259 does not);
+///    trailing comma, which both Foundation readers accept and RFC 8259 does not; a key twice
+///    in one object is refused on purpose);
 /// 3. a loaded base written by `SeedWriter` loads again to the same identities and cards.
 enum SeedHarness {
     static let scratchPath: String = {
@@ -59,7 +60,8 @@ enum SeedHarness {
             // bytes that are not UTF-8 or raw control characters, which RFC 8259 makes invalid
             // JSON. JSONSerialization, which reads every value, settles it, except for trailing
             // commas, which both accept and RFC 8259 does not.
-            fuzzCheck(!isWellFormedJSON(data) || hasTrailingComma(data),
+            // A key twice in one object is refused on purpose (JSONDecoder keeps the first).
+            fuzzCheck(!isWellFormedJSON(data) || hasTrailingComma(data) || error.description.contains("appears twice"),
                       "refused (\(error)) what JSONDecoder loads and JSONSerialization reads: \(text)")
         }
     }

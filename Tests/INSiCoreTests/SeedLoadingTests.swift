@@ -109,6 +109,23 @@ struct SeedLoadingTests {
         }
     }
 
+    /// Found by fuzz-seed: with a key twice in a record, JSONDecoder kept the first value and
+    /// this reader the last, silently.
+    @Test("a key twice in one object is refused, naming it", arguments: [
+        #"{"format": "insi-sim-base", "version": 1, "identities": [{"birthName": "A", "birthDate": "1990-01-01", "birthDate": "1991-01-01"}]}"#,
+        #"{"format": "insi-sim-base", "format": "insi-sim-base", "version": 1}"#,
+        #"{"format": "insi-sim-base", "version": 1, "vitaleCards": [{"ouvrantDroit": {"matricule": "1", "matricule": "2"}}]}"#,
+    ])
+    func duplicateKey(json: String) {
+        do {
+            _ = try SeedFile.load(data: Data(json.utf8), progress: .none)
+            Issue.record("accepted \(json)")
+        } catch {
+            guard case .malformedJSON(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("appears twice"), "\(reason)")
+        }
+    }
+
     @Test("error precedence: JSON errors, then the header, then the first invalid record, duplicates in file order")
     func precedence() {
         let good = { (name: String, matricule: String) in

@@ -167,6 +167,9 @@ final class SeedParser {
             reader.advance()
             return
         }
+        // Known keys already read: a second one is refused rather than one of the two values
+        // silently winning (JSONDecoder kept the first, this reader would keep the last).
+        var seen: UInt32 = 0
         while true {
             let key = try keyIndex(keys)
             guard let colon = try reader.peekNonWhitespace() else { throw endOfFile() }
@@ -174,6 +177,10 @@ final class SeedParser {
             reader.advance()
             switch key {
             case .known(let index):
+                guard seen & (1 << index) == 0 else {
+                    throw .syntax("the key \"\(keys.names[index])\" appears twice in one object at \(reader.location)")
+                }
+                seen |= 1 << index
                 do {
                     try member(index)
                 } catch {
