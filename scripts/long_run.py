@@ -198,6 +198,9 @@ def main():
     parser.add_argument("--block", type=int, default=100_000)
     parser.add_argument("--rss-tolerance-mib", type=float, default=16.0)
     parser.add_argument("--time-ratio", type=float, default=1.5)
+    parser.add_argument("--without-http-layer-errors", action="store_true",
+                        help="diagnostic: send fragmented calls in place of the requests the HTTP layer answers with an error, "
+                             "to tell a defect of that path from one of the rest")
     args = parser.parse_args()
 
     process = subprocess.Popen(
@@ -228,6 +231,8 @@ def main():
     print(f"server pid {process.pid} on port {port}; {args.requests:,} requests in blocks of {args.block:,}", flush=True)
 
     driver = Driver(port, process, args.corpus)
+    if args.without_http_layer_errors:
+        MIX[:] = ["fragmented" if kind in HTTP_LAYER_ERRORS else kind for kind in MIX]
     rows = []
     died = None
     done = 0
