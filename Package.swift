@@ -43,6 +43,15 @@ let package = Package(
         .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
         .executableTarget(name: "insi-sim-xml-bench", dependencies: ["INSiSOAP"], path: "Benchmarks/XMLRead"),
         .executableTarget(name: "insi-sim-seed-bench", dependencies: ["INSiCore"], path: "Benchmarks/SeedLoad"),
+        // Fuzz harnesses (Fuzz/, see scripts/fuzz.sh): built with `-sanitize=fuzzer,address -DFUZZING`
+        // they are libFuzzer targets; built plainly they replay the corpus files given as arguments.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-http-parser", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/HTTPParser"),
+        .executableTarget(name: "fuzz-chunked-body", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/ChunkedBody"),
+        .executableTarget(name: "fuzz-soap-request", dependencies: ["FuzzSupport", "INSiSOAP"], path: "Fuzz/SOAPRequest"),
+        .executableTarget(name: "fuzz-seed", dependencies: ["FuzzSupport", "INSiCore"], path: "Fuzz/Seed"),
+        .executableTarget(name: "fuzz-change-log", dependencies: ["FuzzSupport", "INSiServer"], path: "Fuzz/ChangeLog"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

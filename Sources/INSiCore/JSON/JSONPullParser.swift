@@ -30,12 +30,19 @@ final class JSONPullParser {
             reader.advance()
             return
         }
+        // Known keys already read: a second one is refused rather than one of the two values
+        // silently winning (JSONDecoder kept the first, this reader would keep the last).
+        var seen: UInt32 = 0
         while true {
-            let key: Key? = try knownKey()
+            let known: (key: Key, index: Int)? = try knownKey()
             guard let colon = try reader.peekNonWhitespace() else { throw endOfFile() }
             guard colon == UInt8(ascii: ":") else { throw unexpected(colon) }
             reader.advance()
-            if let key {
+            if let (key, index) = known {
+                guard seen & (1 << index) == 0 else {
+                    throw .syntax("the key \"\(key.rawValue)\" appears twice in one object at \(reader.location)")
+                }
+                seen |= 1 << index
                 do {
                     try member(key)
                 } catch {
@@ -76,14 +83,21 @@ final class JSONPullParser {
         }
     }
 
-    /// The key the reader is on, if it is one of `Key`'s; consumed either way.
-    private func knownKey<Key: JSONKey>() throws(SeedParseError) -> Key? {
+    /// The key the reader is on and its position among `Key`'s cases, if it is one of them;
+    /// consumed either way.
+    private func knownKey<Key: JSONKey>() throws(SeedParseError) -> (key: Key, index: Int)? {
         guard let quote = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard quote == UInt8(ascii: "\"") else { throw unexpected(quote) }
-        if let (start, stop, _) = try plainString() {
-            let key = Key.matching(reader.bytes(from: start, to: stop))
+        if let (start, stop, ascii) = try plainString() {
+            let bytes = reader.bytes(from: start, to: stop)
+            let known = Key.matching(bytes)
+            // Known keys are ASCII; any other key is checked as a string value would be, so that
+            // the file is refused as JSON whatever key holds the bad byte.
+            if known == nil && !ascii && String(validating: bytes, as: UTF8.self) == nil {
+                throw .syntax("a key is not valid UTF-8 at \(reader.location)")
+            }
             reader.advance(by: stop + 1 - reader.position)
-            return key
+            return known
         }
         let text = try escapedString()
         var bytes = Array(text.utf8)
@@ -391,15 +405,16 @@ protocol JSONKey: RawRepresentable<String>, CaseIterable {
 }
 
 extension JSONKey {
-    static func matching(_ bytes: UnsafeBufferPointer<UInt8>) -> Self? {
-        for (key, candidate) in utf8Keys where candidate.count == bytes.count {
+    /// The case whose raw value is `bytes`, and its position in `utf8Keys`.
+    static func matching(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: Self, index: Int)? {
+        for (index, (key, candidate)) in utf8Keys.enumerated() where candidate.count == bytes.count {
             // Keys are a few bytes: a plain loop beats a call to memcmp.
             var same = true
             for position in 0..<candidate.count where candidate[position] != bytes[position] {
                 same = false
                 break
             }
-            if same { return key }
+            if same { return (key, index) }
         }
         return nil
     }

@@ -27,7 +27,7 @@ final class INSiRequestEventReader: SAXHandler {
                                   attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
         guard let parent = open.last else {
             parts.rootName = String(cString: localName)
-            parts.rootNamespace = uri.map { String(cString: $0) } ?? ""
+            parts.rootNamespace = uri.map(namespaceURI) ?? ""
             open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
             return
         }
@@ -234,7 +234,7 @@ extension INSiRequestEventReader {
         /// Past 32 URIs (never in a real request) they are read every time rather than
         /// searched in an ever longer list.
         private mutating func add(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
-            let uri = String(cString: pointer)
+            let uri = namespaceURI(pointer)
             let namespace = KnownNamespace(uri: uri)
             if addresses.count < 32 {
                 addresses.append(pointer)
