@@ -64,7 +64,8 @@ struct TLSOptions: ParsableArguments {
         case .fileUnreadable(_, let role, _), .fileInvalid(_, let role, _):
             switch role {
             case .clientCertificate: return "--cert"
-            case .privateKey: return "--key"
+            // Without --key, the key was looked for in the --cert file.
+            case .privateKey: return key == nil ? "--cert" : "--key"
             case .certificateAuthorities: return "--cacert"
             }
         default:

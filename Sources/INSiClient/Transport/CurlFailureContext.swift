@@ -9,7 +9,7 @@ struct CurlFailureContext: Sendable {
 
     private var host: String { url.host ?? url.absoluteString }
 
-    func failure(code: CURLcode, message: String, verifyResult: Int) -> TransportFailure {
+    func failure(code: CURLcode, message: String) -> TransportFailure {
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut
@@ -20,12 +20,10 @@ struct CurlFailureContext: Sendable {
         case CURLE_SSL_CACERT_BADFILE:
             return .tls(.fileInvalid(path: caFile ?? "(system store)", role: .certificateAuthorities, reason: message))
         case CURLE_PEER_FAILED_VERIFICATION:
-            // OpenSSL's chain verification failed (its result is kept), or libcurl's own name
-            // check did, after a chain verified.
-            if verifyResult != 0 || !CurlFailureContext.isNameMismatch(message) {
-                return .tls(.serverNotTrusted(host: host, reason: CurlFailureContext.verificationReason(message), caFile: caFile))
-            }
-            return .tls(.nameMismatch(host: host, detail: message))
+            // libcurl's own name check runs once OpenSSL verified the chain; the result code is
+            // the same, its words tell them apart (CURLINFO_SSL_VERIFYRESULT is not set then).
+            if CurlFailureContext.isNameMismatch(message) { return .tls(.nameMismatch(host: host, detail: message)) }
+            return .tls(.serverNotTrusted(host: host, reason: CurlFailureContext.verificationReason(message), caFile: caFile))
         case CURLE_SSL_CLIENTCERT:
             return .tls(.clientCertificateRequired(host: host, alert: message))
         case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR:
@@ -93,7 +91,7 @@ struct CurlFailureContext: Sendable {
         return nil
     }
 
-    /// libcurl's own name check fails with these words (OpenSSL's hostname check is not used).
+    /// libcurl's own name check fails with these words (7.x and 8.x alike).
     static func isNameMismatch(_ message: String) -> Bool {
         message.contains("subject name") || message.contains("does not match target host")
     }

@@ -109,11 +109,8 @@ final class CurlTransfer: @unchecked Sendable {
                     "the answer from \(context.url.absoluteString) is larger than \(CurlTransfer.answerLimit >> 20) MiB: it is not an INSi answer")))
                 return
             }
-            var verifyResult = 0
-            _ = insi_curl_get_long(handle, CURLINFO_SSL_VERIFYRESULT, &verifyResult)
             let message = String(cString: errorBuffer)
-            finish(.failure(context.failure(code: code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message,
-                                            verifyResult: verifyResult)))
+            finish(.failure(context.failure(code: code, message: message.isEmpty ? String(cString: curl_easy_strerror(code)) : message)))
             return
         }
         var status = 0
