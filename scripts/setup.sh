@@ -15,9 +15,10 @@ packages() {
     cat <<'EOF'
 build        pkg-config            SwiftPM finds the C libraries' headers with it
 build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
-build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
+build        libcurl4-openssl-dev  INSiClient calls INSi through libcurl (HTTPS with client certificates)
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
-runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
+test         openssl               the throwaway PKI of the client's TLS tests (Tests/tls: python3's ssl serves it)
+runtime      libcurl4              INSiClient's transport loads it (the client commands: lookup, vitale, verify, rehearse)
 runtime      libxml2               INSiSOAP and FoundationXML load it
 runtime      ca-certificates       HTTPS from the client commands to a real service
 runtime      curl                  the image's HEALTHCHECK

@@ -13,6 +13,9 @@ import INSiSOAP
 /// let answer = try await client.searchByTraits(
 ///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
 /// ```
+///
+/// Over HTTPS, ``INSiClientConfiguration/tls`` gives the organisation certificate and the CAs
+/// trusted for the server (see ``ClientTLSConfiguration``).
 public final class INSiClient: INSiTraitsSearching, Sendable {
     public let configuration: INSiClientConfiguration
     private let transport: any HTTPTransport

@@ -16,6 +16,11 @@ struct TLSCredentials: Sendable {
     /// The CA certificates (PEM) replacing the system's store, and the file's path.
     var authorities: (bytes: [UInt8], path: String)?
 
+    init(certificate: Certificate?, authorities: (bytes: [UInt8], path: String)?) {
+        self.certificate = certificate
+        self.authorities = authorities
+    }
+
     init(_ configuration: ClientTLSConfiguration) throws(TLSError) {
         switch configuration.certificate {
         case nil:

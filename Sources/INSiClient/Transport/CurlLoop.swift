@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 /// Runs every libcurl transfer of the process on one thread of its own, through one multi
-/// handle: no blocking call on Swift's cooperative threads, connections (and TLS sessions) kept
-/// alive between calls, and a transfer dropped the moment its caller gives up. The thread exits
-/// when no transfer is left and starts again with the next one.
+/// handle: no blocking call on Swift's cooperative threads, connections kept alive between
+/// calls, and a transfer dropped the moment its caller gives up. The thread exits when no
+/// transfer is left and starts again with the next one.
 final class CurlLoop: @unchecked Sendable {
     static let shared = CurlLoop()
 
