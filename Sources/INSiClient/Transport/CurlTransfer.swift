@@ -50,9 +50,11 @@ final class CurlTransfer: @unchecked Sendable {
         case .delete:
             set(insi_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, "DELETE"))
         }
-        if let body = request.body {
+        if let body = request.body ?? (request.method == .post ? [] : nil) {
             set(insi_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, body.count))
-            set(body.withUnsafeBytes { insi_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) })
+            // Never a null pointer: libcurl would then read the body from standard input.
+            set(body.isEmpty ? insi_curl_set_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                : body.withUnsafeBytes { insi_curl_set_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) })
         }
         // "Expect:" empty: no 100-continue round trip before the body.
         for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
