@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A throwaway PKI made with the `openssl` command in a temporary folder, named as insi-sim's
@@ -70,6 +71,9 @@ struct TestPKI: Sendable {
         let openssl = try #require(openssl, "the openssl command is needed to make the test PKI")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("insi-tls-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Shared by every test of the run: removed when the test process exits.
+        madeFolder.withLock { $0 = folder.path }
+        atexit(removeTestPKI)
         let pki = TestPKI(folder: folder)
         let config = pki.file("openssl.cnf").path
         try configuration.write(toFile: config, atomically: true, encoding: .utf8)
@@ -100,6 +104,13 @@ struct TestPKI: Sendable {
                       "-certfile", pki.ca.path, "-out", pki.insiAuto.pkcs12.path, "-passout", "pass:\(password)"])
         return pki
     }
+}
+
+/// The folder of the run's PKI, for `removeTestPKI`.
+private let madeFolder = Mutex<String?>(nil)
+
+private func removeTestPKI() {
+    if let folder = madeFolder.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
 }
 
 struct TestPKIError: Error, CustomStringConvertible {
