@@ -31,7 +31,9 @@ let package = Package(
             name: "INSiServer",
             dependencies: ["INSiCore", "INSiSOAP", "HTTPServer", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP"]),
+        // libcurl through its C API: URLSession on Linux cannot present a client certificate.
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP", "CLibCurl"]),
         .executableTarget(
             name: "insi-sim",
             dependencies: [
