@@ -16,9 +16,11 @@ packages() {
 build        pkg-config            SwiftPM finds the C libraries' headers with it
 build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
 build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
+build        libssl-dev            OpenSSL 3: the TLS listeners of HTTPServer and the test PKI of INSiPKI
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
 runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
 runtime      libxml2               INSiSOAP and FoundationXML load it
+runtime      libssl3               OpenSSL 3, loaded for TLS (serve --tls-dir) and certs generate
 runtime      ca-certificates       HTTPS from the client commands to a real service
 runtime      curl                  the image's HEALTHCHECK
 image-smoke  debootstrap           the minimal Debian root the image's runtime stage is laid out in
