@@ -22,6 +22,8 @@ final class ServerCore: Sendable {
     let listenersRemaining = Atomic<Int>(0)
     /// Written once by `start`, read by `HTTPServer.port` from any thread.
     let boundPort = Atomic<Int>(0)
+    /// Written once by `start`, read by `HTTPServer.boundListeners` from any thread.
+    let boundListeners = Mutex<[BoundListener]>([])
 
     init(configuration: HTTPServerConfiguration, logger: Logger, responder: any HTTPResponder, clock: (any ServerClock)?) {
         self.configuration = configuration
