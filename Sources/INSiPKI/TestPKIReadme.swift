@@ -87,6 +87,8 @@ enum TestPKIReadme {
 
         For zeep, set `cert` and `verify` on a `requests.Session` and give it to the client:
         `zeep.Client("\(url)?wsdl", transport=zeep.transports.Transport(session=session))`.
+        When `REQUESTS_CA_BUNDLE` is set in the environment, requests uses it instead of a
+        session's `verify`: unset it, or set `session.trust_env = False`.
 
         """
     }
