@@ -18,6 +18,18 @@ enum OpenSSLCall {
         return PKIError(reasons.isEmpty ? what : "\(what): \(reasons.joined(separator: "; "))")
     }
 
+    /// The object OpenSSL's `read` makes of PEM bytes (a key, a certificate).
+    static func read(pem: [UInt8], _ what: String, _ read: (OpaquePointer) -> OpaquePointer?) throws(PKIError) -> OpaquePointer {
+        ERR_clear_error()
+        let object = pem.withUnsafeBytes { raw -> OpaquePointer? in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return read(bio)
+        }
+        guard let object else { throw failure("not a PEM \(what)") }
+        return object
+    }
+
     /// What OpenSSL wrote into a memory BIO.
     static func bytes(writing body: (OpaquePointer) -> Bool, _ what: String) throws(PKIError) -> [UInt8] {
         ERR_clear_error()

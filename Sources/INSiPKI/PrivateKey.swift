@@ -25,14 +25,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Reads a PEM private key (unencrypted).
     public convenience init(pem: [UInt8]) throws(PKIError) {
-        ERR_clear_error()
-        let key = pem.withUnsafeBytes { raw -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
-        }
-        guard let key else { throw OpenSSLCall.failure("not a PEM private key") }
-        self.init(taking: key)
+        self.init(taking: try OpenSSLCall.read(pem: pem, "private key") { PEM_read_bio_PrivateKey($0, nil, nil, nil) })
     }
 
     /// PKCS#8, unencrypted: `-----BEGIN PRIVATE KEY-----`.

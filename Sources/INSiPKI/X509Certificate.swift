@@ -17,14 +17,7 @@ public final class X509Certificate: @unchecked Sendable {
 
     /// Reads the first certificate of a PEM text.
     public convenience init(pem: [UInt8]) throws(PKIError) {
-        ERR_clear_error()
-        let certificate = pem.withUnsafeBytes { raw -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_X509(bio, nil, nil, nil)
-        }
-        guard let certificate else { throw OpenSSLCall.failure("not a PEM certificate") }
-        self.init(taking: certificate)
+        self.init(taking: try OpenSSLCall.read(pem: pem, "certificate") { PEM_read_bio_X509($0, nil, nil, nil) })
     }
 
     /// `-----BEGIN CERTIFICATE-----`.

@@ -8,7 +8,7 @@ public struct TLSTestError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A response read off a TLS connection.
+/// A response read off a connection (TLS or plain) by the tests' clients.
 public struct TLSTestResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
@@ -19,6 +19,41 @@ public struct TLSTestResponse: Sendable {
     }
 
     public var text: String { String(decoding: body, as: UTF8.self) }
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first response of `bytes` and the bytes it takes, or nil when it is not all there.
+    /// `complete`: the connection ended, so a body without a length ends with the bytes.
+    public static func parse(_ bytes: [UInt8], isHEAD: Bool, complete: Bool) -> (TLSTestResponse, Int)? {
+        let terminator: [UInt8] = [13, 10, 13, 10]
+        guard bytes.count >= 4,
+              let headEnd = (0...(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(terminator) }) else { return nil }
+        var lines = String(decoding: bytes[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
+        let headers = lines.compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        var response = TLSTestResponse(status: status, headers: headers, body: [])
+        let bodyStart = headEnd + 4
+        if isHEAD || (100..<200).contains(status) || status == 204 || status == 304 {
+            return (response, bodyStart)
+        }
+        if let text = response.header("Content-Length"), let length = Int(text) {
+            guard bytes.count - bodyStart >= length else { return nil }
+            response.body = Array(bytes[bodyStart..<(bodyStart + length)])
+            return (response, bodyStart + length)
+        }
+        // No length: the body runs to the end of the connection.
+        guard complete else { return nil }
+        response.body = Array(bytes[bodyStart...])
+        return (response, bytes.count)
+    }
 }
 
 /// A session a later client can resume (`SSL_SESSION`, held by this object).
@@ -72,7 +107,13 @@ public final class TLSTestClient {
             throw TLSTestError("SSL_new")
         }
         self.ssl = ssl
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        do {
+            fd = try loopbackConnection(port: port, timeout: timeout)
+        } catch {
+            SSL_free(ssl)
+            SSL_CTX_free(context)
+            throw error
+        }
         if caFile != nil, let serverName { SSL_set1_host(ssl, serverName) }
         if let identity {
             guard SSL_use_certificate_chain_file(ssl, identity.certificateFile) == 1,
@@ -86,18 +127,6 @@ public final class TLSTestClient {
         }
         if let serverName { _ = copenssl_set_tlsext_host_name(ssl, serverName) }
         if let session { SSL_set_session(ssl, session.pointer) }
-        guard fd >= 0 else { throw TLSTestError("socket: errno \(errno)") }
-        var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw TLSTestError("connect to port \(port): errno \(errno)") }
         SSL_set_fd(ssl, fd)
         ERR_clear_error()
         guard SSL_connect(ssl) == 1 else { throw TLSTestError("handshake failed: \(Self.reasons(ssl))") }
@@ -106,7 +135,7 @@ public final class TLSTestClient {
     deinit {
         SSL_free(ssl)
         SSL_CTX_free(context)
-        if fd >= 0 { Glibc.close(fd) }
+        Glibc.close(fd)
     }
 
     /// What OpenSSL queued, and the certificate verification's result.
@@ -200,25 +229,6 @@ public final class TLSTestClient {
     }
 
     private func parse(complete: Bool) -> (TLSTestResponse, Int)? {
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        guard pending.count >= 4,
-              let headEnd = (0...(pending.count - 4)).first(where: { pending[$0..<($0 + 4)].elementsEqual(terminator) }) else { return nil }
-        var lines = String(decoding: pending[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
-        let headers = lines.compactMap { line -> (name: String, value: String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-        var response = TLSTestResponse(status: status, headers: headers, body: [])
-        let bodyStart = headEnd + 4
-        if let text = response.header("Content-Length"), let length = Int(text) {
-            guard pending.count - bodyStart >= length else { return nil }
-            response.body = Array(pending[bodyStart..<(bodyStart + length)])
-            return (response, bodyStart + length)
-        }
-        guard complete else { return nil }
-        response.body = Array(pending[bodyStart...])
-        return (response, pending.count)
+        TLSTestResponse.parse(pending, isHEAD: false, complete: complete)
     }
 }

@@ -139,15 +139,21 @@ final class Connection {
             if count < free && !finPending { readable = false }
         case .failure(.wouldBlock):
             readable = false
-        case .failure(.peerClosed):
-            close(reason: "connection reset by peer")
-            return false
         case .failure(let error):
-            logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
-            close(reason: "read error")
+            readFailed(error)
             return false
         }
         return true
+    }
+
+    /// A failed read closes the connection, quietly when the peer reset it.
+    private func readFailed(_ error: SocketError) {
+        guard error != .peerClosed else {
+            close(reason: "connection reset by peer")
+            return
+        }
+        logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+        close(reason: "read error")
     }
 
     /// One TLS read: plaintext into the buffer, with the same outcomes as a plain read.
@@ -164,12 +170,8 @@ final class Connection {
         case .closed:
             peerClosed = true
             readable = false
-        case .socketFailed(.peerClosed):
-            close(reason: "connection reset by peer")
-            return false
         case .socketFailed(let error):
-            logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
-            close(reason: "read error")
+            readFailed(error)
             return false
         case .failed(let failure):
             logger.info("TLS error, closing", metadata: ["connection": "\(id)", "listener": "\(info.listener)", "reason": "\(failure)"])
