@@ -18,6 +18,8 @@ build        libxml2-dev           INSiSOAP reads requests with libxml2; Foundat
 build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
 build        libssl-dev            OpenSSL 3: the TLS listeners of HTTPServer and the test PKI of INSiPKI
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
+test         python3-requests      its HTTP client, which presents the client certificate over mutual TLS
+test         curl                  the third-party client of the mutual-TLS tests (curl --cert)
 runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
 runtime      libxml2               INSiSOAP and FoundationXML load it
 runtime      libssl3               OpenSSL 3, loaded for TLS (serve --tls-dir) and certs generate
