@@ -155,6 +155,7 @@ struct TLSTests {
             let good = try Self.client(tlsPort, "insi-manu")
             #expect(try good.exchange(get("/after")).header("X-Peer-CN") == "INSI-MANU")
             #expect(server.openConnections >= 1)
+            #expect(server.refusedHandshakes == 3)
         }
     }
 
@@ -285,6 +286,26 @@ struct TLSTests {
             #expect(response.status == 200 && response.header("Connection") == "close")
             #expect(client.waitForClose())
         }
+    }
+
+    @Test("a graceful stop answers the request in flight, closes idle TLS connections with close_notify and silent ones at once")
+    func gracefulStop() async throws {
+        let server = HTTPServer(configuration: try Self.configuration(), logger: TestServer.logger, handler: TestServer.echo)
+        try server.start()
+        let tlsPort = try #require(server.port(of: "https"))
+        let idle = try Self.client(tlsPort)
+        #expect(try idle.exchange(get("/first")).status == 200)
+        let busy = try Self.client(tlsPort)
+        try busy.send(get("/defer?ms=300"))
+        let silent = try TestClient(port: tlsPort)
+        // All three are on the server before it stops.
+        #expect(try Self.client(tlsPort).exchange(get("/sync")).status == 200)
+        let stopping = Task { await server.shutdown(grace: .seconds(10)) }
+        let answer = try busy.readResponse()
+        #expect(answer.status == 200 && answer.header("Connection") == "close")
+        #expect(idle.waitForClose())
+        #expect(silent.readUntilClosed(timeout: .seconds(10)) == [])
+        await stopping.value
     }
 
     @Test("a listener whose certificate or key cannot be used stops the start with a message naming the file")

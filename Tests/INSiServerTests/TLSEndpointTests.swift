@@ -274,6 +274,17 @@ struct TLSEndpointTests {
         }
     }
 
+    @Test("a refused handshake is counted in /metrics, and the call that follows is served")
+    func refusedHandshakeMetric() async throws {
+        let server = try Self.simulator()
+        defer { Task { await server.stop() } }
+        let port = try Self.port(server, "mtls")
+        await #expect(throws: TLSTestError.self) { try await Self.call(port, identity: "expired") }
+        let metrics = try await server.get("/metrics")
+        #expect(metrics.text.contains("insi_tls_handshakes_refused_total 1\n"), "\(metrics.text)")
+        #expect(Self.outcome(try await Self.call(port)) == "00")
+    }
+
     @Test("the WSDL read over TLS gives the https address of the listener")
     func wsdlOverTLS() async throws {
         let server = try Self.simulator()

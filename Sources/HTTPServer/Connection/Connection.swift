@@ -215,6 +215,7 @@ final class Connection {
     /// A clean refusal: the reason logged, the alert OpenSSL wrote already sent; plain HTTP
     /// on the TLS port gets a plain HTTP 400 saying so.
     private func refuseHandshake(_ failure: TLSSession.Failure) {
+        loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed)
         logger.info("TLS handshake refused", metadata: [
             "connection": "\(id)", "listener": "\(info.listener)", "remote": "\(info.remoteAddress)", "reason": "\(failure)",
         ])
@@ -412,6 +413,7 @@ final class Connection {
             break
         case .answer(let error):
             if let tls, !tls.isEstablished {
+                loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed)
                 logger.info("TLS handshake timed out", metadata: ["connection": "\(id)", "listener": "\(info.listener)",
                                                                   "remote": "\(info.remoteAddress)"])
                 close(reason: "TLS handshake timed out")
@@ -432,6 +434,12 @@ final class Connection {
             startLinger()
         case .readBeforeStopping:
             markReadable()
+            if let tls, !tls.isEstablished {
+                // A ClientHello sent before the stop is served like a request; silence is closed.
+                continueHandshake(tls)
+                if !isClosed && !tls.hasReceivedBytes { close(reason: "server stopping") }
+                return
+            }
             readAndProcess()
             perform(lifecycle.stoppedWhileIdle(hasInput: !holdsNoRequest))
         }

@@ -63,9 +63,13 @@ public final class HTTPServer: Sendable {
     /// Error answers the server wrote itself (400, 408, 413, 414, 431, 501, 503, 505) since start.
     public var errorAnswers: Int { core.errorAnswers.load(ordering: .relaxed) }
 
-    /// The three counters above, read together (for metrics).
+    /// TLS handshakes refused (a certificate, plain HTTP, a protocol version...) or timed out since start.
+    public var refusedHandshakes: Int { core.refusedHandshakes.load(ordering: .relaxed) }
+
+    /// The counters above, read together (for metrics).
     public var counters: HTTPCounters {
-        HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers)
+        HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers,
+                     refusedHandshakes: refusedHandshakes)
     }
 
     /// Binds, listens and starts the event loops; returns the bound port (useful with port 0).
@@ -249,11 +253,13 @@ public struct HTTPCounters: Sendable, Equatable {
     public var openConnections = 0
     public var acceptedConnections = 0
     public var errorAnswers = 0
+    public var refusedHandshakes = 0
 
-    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0) {
+    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0, refusedHandshakes: Int = 0) {
         self.openConnections = openConnections
         self.acceptedConnections = acceptedConnections
         self.errorAnswers = errorAnswers
+        self.refusedHandshakes = refusedHandshakes
     }
 }
 

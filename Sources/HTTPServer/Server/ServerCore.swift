@@ -17,6 +17,8 @@ final class ServerCore: Sendable {
     let nextConnectionID = Atomic<UInt64>(0)
     /// Answers the server wrote itself (4xx/5xx from the HTTP layer), over the process lifetime.
     let errorAnswers = Atomic<Int>(0)
+    /// TLS handshakes that failed or timed out, over the process lifetime.
+    let refusedHandshakes = Atomic<Int>(0)
     /// Loops still watching the listening socket; the last one to let go closes it, so no loop
     /// can call accept on a closed (possibly reused) descriptor.
     let listenersRemaining = Atomic<Int>(0)

@@ -58,6 +58,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.openConnections = http.openConnections
             readings.acceptedConnections = http.acceptedConnections
             readings.httpErrorAnswers = http.errorAnswers
+            readings.refusedHandshakes = http.refusedHandshakes
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
