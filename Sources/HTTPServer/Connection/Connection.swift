@@ -187,6 +187,8 @@ final class Connection {
         let outcome = tls.handshake(socket: socket, scratch: loop.cipherScratch)
         // Handshake bytes are the start of a request: the request timeout bounds the handshake.
         if tls.hasReceivedBytes { lifecycle.requestStarted(now: loop.now) }
+        // Counted before the alert leaves: a client that saw it may read the counter at once.
+        if case .failed = outcome { loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed) }
         if tls.hasPendingOutput, !sendTLSOutput(tls) { return }
         switch outcome {
         case .established:
@@ -215,7 +217,6 @@ final class Connection {
     /// A clean refusal: the reason logged, the alert OpenSSL wrote already sent; plain HTTP
     /// on the TLS port gets a plain HTTP 400 saying so.
     private func refuseHandshake(_ failure: TLSSession.Failure) {
-        loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed)
         logger.info("TLS handshake refused", metadata: [
             "connection": "\(id)", "listener": "\(info.listener)", "remote": "\(info.remoteAddress)", "reason": "\(failure)",
         ])
