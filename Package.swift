@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "INSiServer", targets: ["INSiServer"]),
         .library(name: "INSiClient", targets: ["INSiClient"]),
+        .library(name: "INSiPKI", targets: ["INSiPKI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,7 +27,9 @@ let package = Package(
         .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2", "CXMLSec"]),
         // epoll, eventfd and accept4, which Swift's Glibc module does not export.
         .target(name: "CSystemLinux"),
-        .target(name: "HTTPServer", dependencies: ["CSystemLinux", .product(name: "Logging", package: "swift-log")]),
+        // OpenSSL 3 through its C API: TLS in HTTPServer, the test PKI of INSiPKI.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "HTTPServer", dependencies: ["CSystemLinux", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "INSiServer",
             dependencies: ["INSiCore", "INSiSOAP", "HTTPServer", .product(name: "Logging", package: "swift-log")]
@@ -34,10 +37,13 @@ let package = Package(
         // libcurl through its C API: URLSession on Linux cannot present a client certificate.
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP", "CLibCurl"]),
+        // Test certificates (`insi-sim certs generate`) made with OpenSSL, which also writes the
+        // PKCS#12 files editors import (swift-certificates writes no PKCS#12).
+        .target(name: "INSiPKI", dependencies: ["COpenSSL"]),
         .executableTarget(
             name: "insi-sim",
             dependencies: [
-                "INSiCore", "INSiSOAP", "INSiServer", "INSiClient",
+                "INSiCore", "INSiSOAP", "INSiServer", "INSiClient", "INSiPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -56,8 +62,10 @@ let package = Package(
         .executableTarget(name: "fuzz-change-log", dependencies: ["FuzzSupport", "INSiServer"], path: "Fuzz/ChangeLog"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient"]),
+        // A blocking OpenSSL client for the tests that talk TLS to the server.
+        .target(name: "TLSTestClient", dependencies: ["COpenSSL", "INSiPKI"], path: "Tests/TLSTestClient"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "INSiPKI", "TLSTestClient"]),
+        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient", "INSiPKI", "TLSTestClient"]),
         .testTarget(name: "INSiClientTests", dependencies: ["INSiClient", "INSiServer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import HTTPServer
 import INSiCore
 import INSiSOAP
 
@@ -65,6 +66,8 @@ public struct CallRecord: Sendable, Codable, Equatable {
     /// Time from complete request to answer handed to the connection, in milliseconds.
     public var milliseconds: Double
     public var remoteAddress: String?
+    /// The client certificate of an mTLS call: subject, issuer, serial and validity.
+    public var clientCertificate: PeerCertificate?
 
     public init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
                 traits: [String: String], code: String, fault: String?, reason: String, matricule: String?, scenario: String?,
@@ -89,6 +92,7 @@ public struct CallRecord: Sendable, Codable, Equatable {
 extension CallRecord {
     enum CodingKeys: String, CodingKey {
         case time, operation, messageID, idam, emitter, software, traits, code, fault, reason, matricule, scenario, milliseconds, remoteAddress
+        case clientCertificate
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,6 +105,7 @@ extension CallRecord {
             fault: try c.decodeIfPresent(String.self, forKey: .fault), reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "",
             matricule: try c.decodeIfPresent(String.self, forKey: .matricule), scenario: try c.decodeIfPresent(String.self, forKey: .scenario),
             milliseconds: try c.decode(Double.self, forKey: .milliseconds), remoteAddress: try c.decodeIfPresent(String.self, forKey: .remoteAddress))
+        clientCertificate = try c.decodeIfPresent(PeerCertificate.self, forKey: .clientCertificate)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,6 +124,7 @@ extension CallRecord {
         try c.encodeIfPresent(scenario, forKey: .scenario)
         try c.encode(milliseconds, forKey: .milliseconds)
         try c.encodeIfPresent(remoteAddress, forKey: .remoteAddress)
+        try c.encodeIfPresent(clientCertificate, forKey: .clientCertificate)
     }
 }
 

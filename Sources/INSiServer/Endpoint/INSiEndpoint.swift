@@ -4,20 +4,25 @@ import INSiCore
 import INSiSOAP
 import Logging
 
-/// `POST /lps`: reads the SOAP request, applies a scenario when one matches, else checks the
-/// approval number, validates the traits, searches the base and writes the answer or the fault.
+/// `POST /lps`: reads the SOAP request, checks its security (the listener's ``SecurityPolicy``),
+/// applies a scenario when one matches, else checks the approval number, validates the traits,
+/// searches the base and writes the answer or the fault.
 public struct INSiEndpoint: Sendable {
     public let state: SimulatorState
     /// When non-empty, only these approval numbers are served; the others get siram_100/desir_550.
     public let authorizedIDAMs: Set<String>
     /// Bounds on the XML of a request.
     public let xmlLimits: XMLSafetyLimits
+    /// The certificate rule and the strict mode, by listener.
+    public let security: SecurityPolicy
     let logger: Logger
 
-    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(), logger: Logger) {
+    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
+                security: SecurityPolicy = SecurityPolicy(), logger: Logger) {
         self.state = state
         self.authorizedIDAMs = authorizedIDAMs
         self.xmlLimits = xmlLimits
+        self.security = security
         self.logger = logger
     }
 
@@ -66,6 +71,7 @@ public struct INSiEndpoint: Sendable {
             time: Date().timeIntervalSince1970, operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.connection.remoteAddress)
+        record.clientCertificate = http.connection.tls?.peerCertificate
         let request: INSiRequest
         switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"], limits: xmlLimits) {
         case .success(let parsed): request = parsed
@@ -78,6 +84,12 @@ public struct INSiEndpoint: Sendable {
         record.emitter = CallRecord.capped(headers.lps?.emitter)
         record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
+        // As the real service's gateway: who may call comes before what is asked.
+        if let refusal = security.check(request, http: http) {
+            var outcome = Self.fault(refusal.fault, record: record)
+            outcome.record.reason = refusal.reason
+            return outcome
+        }
         if let (scenario, counted) = state.takeScenario(for: request) {
             record.scenario = scenario.id
             var outcome = applying(scenario, to: request, record: record)
@@ -226,6 +238,10 @@ public struct INSiEndpoint: Sendable {
                 "reason": .string(record.reason),
                 "scenario": .string(record.scenario ?? "-"),
                 "remote": .string(record.remoteAddress ?? "-"),
+                "clientCertificate": record.clientCertificate.map { certificate in
+                    .dictionary(["subject": .string(certificate.subject), "issuer": .string(certificate.issuer),
+                                 "serial": .string(certificate.serial), "notAfter": .string(ISO8601DateFormatter().string(from: certificate.notAfter))])
+                } ?? .string("-"),
             ])
         }
     }

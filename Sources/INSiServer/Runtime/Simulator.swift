@@ -97,21 +97,24 @@ public final class Simulator: Sendable {
         self.state = state
         var xmlLimits = configuration.xmlLimits
         xmlLimits.maxBytes = configuration.limits.maxBodyBytes
-        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits, logger: logger)
+        let security = configuration.securityPolicy
+        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits,
+                                    security: security, logger: logger)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
-        var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port,
-                                           limits: configuration.limits, timeouts: configuration.timeouts)
+        var http = HTTPServerConfiguration(listeners: configuration.listeners, limits: configuration.limits, timeouts: configuration.timeouts)
         if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
         let host = configuration.host
         let portBox = PortBox()
         let serverBox = ServerBox()
-        let application = SimulatorApplication(
+        var application = SimulatorApplication(
             endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
         }
+        application.listenerBaseURL = { name in serverBox.baseURL(of: name) }
         self.application = application
+        self.security = security
         let httpServer = HTTPServer(configuration: http, logger: logger, responder: application, clock: clock)
         serverBox.server.withLock { $0 = httpServer }
         server = httpServer
@@ -135,6 +138,24 @@ public final class Simulator: Sendable {
 
     /// The endpoint URL (`http://host:port/lps`).
     public var endpointURL: String { "\(application.fallbackBaseURL())/lps" }
+
+    /// The security of each listener, by name.
+    public let security: SecurityPolicy
+
+    /// One listener once started: where to call it and what it requires.
+    public struct Endpoint: Sendable, Equatable {
+        public var listener: BoundListener
+        public var security: ListenerSecurity
+        /// `http://host:port/lps` or `https://…/lps`.
+        public var url: String { listener.baseURL + "/lps" }
+    }
+
+    /// Every listener, the plain one first (empty before `start()`).
+    public var endpoints: [Endpoint] {
+        server.boundListeners.map { listener in
+            Endpoint(listener: listener, security: security.listeners[listener.name] ?? ListenerSecurity(mode: .open, authentication: .none))
+        }
+    }
 
     /// Stops accepting, finishes calls in flight, closes connections.
     public func shutdown() async {
@@ -180,6 +201,11 @@ final class ServerBox: Sendable {
 
     func counters() -> HTTPCounters {
         server.withLock { $0?.counters } ?? HTTPCounters()
+    }
+
+    /// The base URL of a listener, as bound.
+    func baseURL(of listener: String) -> String? {
+        server.withLock { $0?.boundListeners.first { $0.name == listener }?.baseURL }
     }
 }
 

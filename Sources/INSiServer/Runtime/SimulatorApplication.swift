@@ -15,6 +15,8 @@ public struct SimulatorApplication: HTTPResponder {
     let httpCounters: @Sendable () -> HTTPCounters
     /// The URL to write in the WSDL when the request's Host header cannot be used.
     let fallbackBaseURL: @Sendable () -> String
+    /// The base URL of a listener by name (its scheme and port), when known.
+    var listenerBaseURL: @Sendable (String) -> String? = { _ in nil }
     let publicURL: String?
 
     public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
@@ -62,6 +64,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.openConnections = http.openConnections
             readings.acceptedConnections = http.acceptedConnections
             readings.httpErrorAnswers = http.errorAnswers
+            readings.refusedHandshakes = http.refusedHandshakes
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
@@ -126,14 +129,15 @@ public struct SimulatorApplication: HTTPResponder {
         return response
     }
 
-    /// `http://` + the Host the client used, when it is a plain host[:port]; else the fallback.
-    /// The value goes into XML the client will parse: anything unusual is not echoed.
+    /// `http://` (`https://` over TLS) + the Host the client used, when it is a plain
+    /// host[:port]; else the listener's own address. The value goes into XML the client will
+    /// parse: anything unusual is not echoed.
     func baseURL(for request: HTTPRequest) -> String {
         if let publicURL { return publicURL }
         if let host = request.headers["Host"], !host.isEmpty, host.utf8.count <= 255,
            host.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-:[]".unicodeScalars.contains($0) }) {
-            return "http://\(host)"
+            return "\(request.connection.tls == nil ? "http" : "https")://\(host)"
         }
-        return fallbackBaseURL()
+        return listenerBaseURL(request.connection.listener) ?? fallbackBaseURL()
     }
 }
