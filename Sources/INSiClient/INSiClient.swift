@@ -85,7 +85,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
         headers.append((name: "Content-Type", value: INSiRequestWriter.contentType(for: request.operation)))
         // The backstop stays out of the way of the deadline that counts, the clock's.
         let message = TransportRequest(method: .post, url: configuration.endpoint, headers: headers,
-                                       body: INSiRequestWriter.write(request), backstop: configuration.timeout + .seconds(1))
+                                       body: INSiRequestWriter.write(request, cardAssertion: configuration.cardAssertion), backstop: configuration.timeout + .seconds(1))
         let elapsed = clock.stopwatch()
         let exchange = try await self.exchange(message)
         let duration = elapsed()

@@ -36,15 +36,21 @@ public struct INSiClientConfiguration: Sendable {
     /// The client certificate and the trusted CAs of an `https` endpoint (the real service's
     /// mTLS endpoint, or insi-sim's TLS listener).
     public var tls: ClientTLSConfiguration
+    /// A CPx card's signed SAML assertion (`insi-sim assertion sign` makes one): sent in
+    /// `wsse:Security` of every call, as software on a practitioner's workstation does for the
+    /// CPx endpoint. Nil: `wsse:Security` is empty, as with an mTLS organisation certificate.
+    public var cardAssertion: [UInt8]?
 
     public init(endpoint: URL, software: SoftwareContext, emitter: String, timeout: Duration = .seconds(30),
-                extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration()) {
+                extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration(),
+                cardAssertion: [UInt8]? = nil) {
         self.endpoint = endpoint
         self.software = software
         self.emitter = emitter
         self.timeout = timeout
         self.extraHeaders = extraHeaders
         self.tls = tls
+        self.cardAssertion = cardAssertion
     }
 
     /// The endpoint of a URL typed by a person: the endpoint itself (`…/lps`) is kept, a base URL

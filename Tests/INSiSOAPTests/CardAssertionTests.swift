@@ -27,7 +27,7 @@ struct CardAssertionTests {
             headers: SOAPHeaders(messageID: "uuid:cpx", action: nil,
                                  lps: ContexteLPS(id: "i", time: "2026-11-30T08:00:00Z", emitter: "810001234565", idam: "IDAM", idamR: "4",
                                                   version: "1.0", instance: "inst", name: "cpx-tests"),
-                                 hasSecurity: true, hasSAMLAssertion: true),
+                                 hasSecurity: true),
             body: .traits(TraitsSearchRequest(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: "F", birthDate: "1997-02-26")))
         return INSiRequestWriter.write(request, cardAssertion: assertion)
     }
