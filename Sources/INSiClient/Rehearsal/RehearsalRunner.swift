@@ -11,8 +11,10 @@ import INSiCore
 /// try RehearsalMarkdownReport.render(report).write(toFile: "report.md", atomically: true, encoding: .utf8)
 /// ```
 public struct RehearsalRunner: Sendable {
+    /// Where and as whom every case calls.
     public let configuration: RehearsalConfiguration
 
+    /// Nothing is called until ``detectTarget()`` or ``run(_:progress:)``.
     public init(configuration: RehearsalConfiguration) {
         self.configuration = configuration
     }

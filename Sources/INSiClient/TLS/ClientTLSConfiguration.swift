@@ -19,6 +19,8 @@ public struct ClientTLSConfiguration: Sendable, Equatable {
     /// Which certificate authorities vouch for the server.
     public var serverTrust: ServerTrust
 
+    /// The defaults (no client certificate, the system's trust store) suit a server that does not
+    /// ask for a certificate; the real service's mTLS endpoint needs the organisation certificate.
     public init(certificate: ClientCertificate? = nil, serverTrust: ServerTrust = .system) {
         self.certificate = certificate
         self.serverTrust = serverTrust
