@@ -4,15 +4,7 @@ import INSiSOAP
 
 /// Calls INSi: one SOAP call per search, with every header of the contract and a fresh
 /// MessageID, the answer read into an ``INSiAnswer`` or a typed ``INSiClientError``.
-///
-/// ```swift
-/// let client = INSiClient(configuration: INSiClientConfiguration(
-///     endpoint: URL(string: "http://127.0.0.1:8080/lps")!,
-///     software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0.0", name: "urn:lps:exemple:1.0.0"),
-///     emitter: ProfessionalID.example, timeout: .seconds(10)))
-/// let answer = try await client.searchByTraits(
-///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
-/// ```
+/// <doc:GettingStarted> configures one and makes each kind of search.
 ///
 /// Over HTTPS, ``INSiClientConfiguration/tls`` gives the organisation certificate and the CAs
 /// trusted for the server (see ``ClientTLSConfiguration``).
