@@ -11,6 +11,8 @@ public struct SoftwareContext: Sendable, Hashable, Codable {
     /// `Instance`: identifies this installation of the software.
     public var instance: String
 
+    /// `instance` defaults to a new UUID each time: give a stable one (kept with the installation)
+    /// when the CNAM must be able to tell installations apart across restarts.
     public init(idam: String, version: String, name: String, instance: String = UUID().uuidString.lowercased()) {
         self.idam = idam
         self.version = version
@@ -41,6 +43,8 @@ public struct INSiClientConfiguration: Sendable {
     /// CPx endpoint. Nil: `wsse:Security` is empty, as with an mTLS organisation certificate.
     public var cardAssertion: [UInt8]?
 
+    /// The defaults (30 s, no extra header, no client certificate, the system's trust store) suit
+    /// insi-sim over HTTP; the real service also needs ``tls`` with the organisation certificate.
     public init(endpoint: URL, software: SoftwareContext, emitter: String, timeout: Duration = .seconds(30),
                 extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration(),
                 cardAssertion: [UInt8]? = nil) {
@@ -69,6 +73,7 @@ public struct INSiClientConfiguration: Sendable {
     }
 }
 
+/// Durations in the units that messages, trails and reports print.
 extension Duration {
     /// The duration in seconds, for messages.
     var seconds: Double {
