@@ -198,12 +198,26 @@ public struct INSiEndpoint: Sendable {
         return Outcome(action: .response(fault.response()), delayMs: 0, record: record)
     }
 
+    /// `value` with two decimals, as `String(format: "%.2f")` writes it, without Foundation's
+    /// formatter (a measurable part of a call when every call is logged).
+    static func twoDecimals(_ value: Double) -> String {
+        let scaled = abs(value * 100)
+        // Near a half the product's rounding may differ from the exact decimal one: rare
+        // enough to leave to the formatter.
+        guard scaled.isFinite, scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else {
+            return String(format: "%.2f", value)
+        }
+        let hundredths = Int(scaled.rounded())
+        let fraction = hundredths % 100
+        return (value.sign == .minus ? "-" : "") + String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
+    }
+
     static func log(_ record: CallRecord, _ logger: Logger) {
         logger.info("call", metadata: [
             "messageID": .string(record.messageID ?? "-"),
             "operation": .string(record.operation ?? "-"),
             "code": .string(record.fault.map { "fault \($0)" } ?? record.code),
-            "ms": .string(String(format: "%.2f", record.milliseconds)),
+            "ms": .string(twoDecimals(record.milliseconds)),
         ])
         if logger.logLevel <= .debug {
             logger.debug("call details", metadata: [

@@ -39,9 +39,13 @@ public final class Simulator: Sendable {
     }
 
     /// Loads the base and the contract files; does not listen yet.
-    /// - Parameter clock: the time HTTP timeouts are judged by (tests move it by hand); the
-    ///   monotonic clock when nil.
-    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
+    /// - Parameters:
+    ///   - logSink: where `logger`'s lines go, when it is the server's own (its dropped lines
+    ///     are counted in `/metrics`).
+    ///   - clock: the time HTTP timeouts are judged by (tests move it by hand); the monotonic
+    ///     clock when nil.
+    public init(configuration: SimulatorConfiguration, logger: Logger, logSink: LogSink? = nil,
+                clock: (any ServerClock)? = nil) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -102,7 +106,7 @@ public final class Simulator: Sendable {
         let portBox = PortBox()
         let serverBox = ServerBox()
         let application = SimulatorApplication(
-            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
+            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL, logSink: logSink,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"

@@ -16,8 +16,10 @@ public struct SimulatorApplication: HTTPResponder {
     /// The URL to write in the WSDL when the request's Host header cannot be used.
     let fallbackBaseURL: @Sendable () -> String
     let publicURL: String?
+    /// The server's log output, for its dropped-lines counter.
+    let logSink: LogSink?
 
-    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
+    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?, logSink: LogSink? = nil,
                 httpCounters: @escaping @Sendable () -> HTTPCounters, fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
         self.admin = admin
@@ -25,6 +27,7 @@ public struct SimulatorApplication: HTTPResponder {
         self.store = endpoint.state.store
         self.httpCounters = httpCounters
         self.publicURL = publicURL
+        self.logSink = logSink
         self.fallbackBaseURL = fallbackBaseURL
     }
 
@@ -59,6 +62,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
+            readings.logLinesDropped = logSink?.droppedLines ?? 0
             let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -4,7 +4,7 @@ import ArgumentParser
 /// The options' help, the reading of the environment and the reference table in the docs all
 /// come from this one list (a test checks the docs against it).
 enum ServeSetting: String, CaseIterable {
-    case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
+    case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, logFormat
     case scenarios, journal, journalCapacity, dataDir, compactAfter, adminToken, eventLoops
     case maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes
     case maxEmptyLines, maxConnections, maxLingerBytes
@@ -37,6 +37,7 @@ enum ServeSetting: String, CaseIterable {
         case .authorizedIDAM: "idam"
         case .publicURL: "url"
         case .logLevel: "level"
+        case .logFormat: "text|json"
         case .adminToken: "token"
         case .requestTimeout, .idleTimeout, .lingerTimeout: "seconds"
         default: "n"
@@ -54,6 +55,7 @@ enum ServeSetting: String, CaseIterable {
         case .resources: "found automatically"
         case .publicURL: "from the Host header"
         case .logLevel: "info"
+        case .logFormat: "text"
         case .scenarios, .journal, .dataDir, .adminToken: "none"
         case .journalCapacity: "10000"
         case .compactAfter: "10000"
@@ -86,6 +88,7 @@ enum ServeSetting: String, CaseIterable {
         case .resources: "the Resources folder (contract, default base, scenario sets)"
         case .publicURL: "base URL written in the WSDL when clients come through a proxy"
         case .logLevel: "trace, debug, info, notice, warning, error or critical; info logs one line per call"
+        case .logFormat: "log lines on standard error: text (swift-log's usual line) or json (one object per line); written in batches off the event loops, at least every 100 ms and at once from warning up"
         case .scenarios: "scenarios (fault injection) loaded at start-up: a JSON file, or a built-in set such as cnda (the CNDA's response files)"
         case .journal: "append every call to this JSON Lines file"
         case .journalCapacity: "calls kept in memory for GET /admin/journal (the oldest go first)"
