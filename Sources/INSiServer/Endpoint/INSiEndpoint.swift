@@ -58,7 +58,7 @@ public struct INSiEndpoint: Sendable {
         let request: INSiRequest
         switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"], limits: xmlLimits) {
         case .success(let parsed): request = parsed
-        case .failure(let error): return Self.fault(error, record: record)
+        case .failure(let error): return Self.fault(error, record: consume record)
         }
         let headers = request.headers
         record.operation = request.operation.rawValue
@@ -69,9 +69,9 @@ public struct INSiEndpoint: Sendable {
         record.traitsSource = CallRecord.traitsSource(of: request.body)
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
-            return applying(scenario, to: request, record: record)
+            return applying(scenario, to: request, record: consume record)
         }
-        return normalAnswer(request, record: record)
+        return normalAnswer(request, record: consume record)
     }
 
     /// LPS/Nom and LPS/Version, as one text for the journal.
@@ -85,11 +85,10 @@ public struct INSiEndpoint: Sendable {
     }
 
     /// What INSi itself would answer.
-    func normalAnswer(_ request: INSiRequest, record: CallRecord) -> Outcome {
-        var record = record
+    func normalAnswer(_ request: INSiRequest, record: consuming CallRecord) -> Outcome {
         let messageID = request.headers.messageID
         if !authorizedIDAMs.isEmpty && !authorizedIDAMs.contains(request.headers.lps?.idam ?? "") {
-            var outcome = Self.fault(.unknownApprovalNumber(messageID: messageID), record: record)
+            var outcome = Self.fault(.unknownApprovalNumber(messageID: messageID), record: consume record)
             outcome.record.reason = "approval number \(request.headers.lps?.idam.map { "'\($0)'" } ?? "(none)") is not among the authorised ones"
             return outcome
         }
@@ -109,12 +108,12 @@ public struct INSiEndpoint: Sendable {
                 result = state.store.search(query)
             }
         } catch {
-            return Self.fault(.invalidInput(error, messageID: messageID), record: record)
+            return Self.fault(.invalidInput(error, messageID: messageID), record: consume record)
         }
         record.code = result.code
         record.reasonSource = .search(result.trace)
         record.matricule = result.identity?.ins.matricule.value
-        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record)
+        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: consume record)
     }
 
     /// The effect of a scenario, in place of (or around) the normal answer.
@@ -190,12 +189,11 @@ public struct INSiEndpoint: Sendable {
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    static func fault(_ fault: INSiFault, record: CallRecord) -> Outcome {
-        var record = record
+    static func fault(_ fault: INSiFault, record: consuming CallRecord) -> Outcome {
         record.code = "fault"
         record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
         record.reason = fault.detailText ?? fault.reason
-        return Outcome(action: .response(fault.response()), delayMs: 0, record: record)
+        return Outcome(action: .response(fault.response()), delayMs: 0, record: consume record)
     }
 
     /// `value` with two decimals, as `String(format: "%.2f")` writes it, without Foundation's
