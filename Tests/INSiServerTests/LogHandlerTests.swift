@@ -14,10 +14,8 @@ struct LogHandlerTests {
 
     @Test("text: the line StreamLogHandler writes, metadata sorted, timestamp from the injected clock")
     func textLine() throws {
-        let pipe = try LogPipe()
-        let sink = LogSink(output: pipe.writeEnd, configuration: Self.configuration(.text))
+        let (pipe, sink, logger) = try Self.sink()
         defer { sink.shutdown() }
-        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
         logger.info("call", metadata: ["operation": "rechercherInsAvecTraitsIdentite", "code": "00", "ms": "0.42", "messageID": "uuid-1"])
         logger.debug("not at info")
         var withLoop = logger
@@ -33,8 +31,7 @@ struct LogHandlerTests {
 
     @Test("text: the same content as StreamLogHandler after the timestamp, whatever the metadata")
     func sameAsStreamLogHandler() throws {
-        let pipe = try LogPipe()
-        let sink = LogSink(output: pipe.writeEnd, configuration: Self.configuration(.text))
+        let (pipe, sink, _) = try Self.sink()
         defer { sink.shutdown() }
         let stream = CollectingStream()
         var ours = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .trace) }
@@ -59,10 +56,8 @@ struct LogHandlerTests {
 
     @Test("json: one object per line, strings escaped, metadata nested and sorted")
     func jsonLine() throws {
-        let pipe = try LogPipe()
-        let sink = LogSink(output: pipe.writeEnd, configuration: Self.configuration(.json))
+        var (pipe, sink, logger) = try Self.sink(.json)
         defer { sink.shutdown() }
-        var logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
         logger.info("call", metadata: ["code": "00", "ms": "1.50"])
         logger[metadataKey: "event-loop"] = "0"
         logger.warning("say \"hi\"\nback\\slash \u{01}", metadata: ["list": ["a", .dictionary(["y": "2", "x": "1"])], "é": "ü"])
@@ -96,12 +91,8 @@ struct LogHandlerTests {
 
     @Test("batching: info lines wait for the batch; a warning sends them at once, in order")
     func flushOnWarning() throws {
-        let pipe = try LogPipe()
-        var configuration = Self.configuration(.text)
-        configuration.flushInterval = .seconds(3600)
-        let sink = LogSink(output: pipe.writeEnd, configuration: configuration)
+        let (pipe, sink, logger) = try Self.sink(flushInterval: .seconds(3600))
         defer { sink.shutdown() }
-        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
         for index in 1...3 { logger.info("call \(index)") }
         #expect(sink.pendingBytes > 0)
         #expect(pipe.readAvailable().isEmpty, "nothing is written before the batch is due")
@@ -115,12 +106,8 @@ struct LogHandlerTests {
 
     @Test("batching: info lines alone are written by the periodic flush")
     func periodicFlush() throws {
-        let pipe = try LogPipe()
-        var configuration = Self.configuration(.text)
-        configuration.flushInterval = .milliseconds(10)
-        let sink = LogSink(output: pipe.writeEnd, configuration: configuration)
+        let (pipe, sink, logger) = try Self.sink(flushInterval: .milliseconds(10))
         defer { sink.shutdown() }
-        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
         logger.info("only info")
         #expect(pipe.readLines(1, timeoutSeconds: 30).first?.hasSuffix("[INSiServerTests] only info") == true)
     }
@@ -128,12 +115,7 @@ struct LogHandlerTests {
     @Test("bounded: an output that does not read makes lines dropped and counted, never memory grow")
     func boundedWhenTheOutputStalls() throws {
         // A pipe holds 64 KiB: the 5,000 lines (over 500 KB) fill it long before the end.
-        let pipe = try LogPipe()
-        var configuration = Self.configuration(.text)
-        configuration.bufferBytes = 8192
-        configuration.flushInterval = .seconds(3600)
-        let sink = LogSink(output: pipe.writeEnd, configuration: configuration)
-        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
+        let (pipe, sink, logger) = try Self.sink(flushInterval: .seconds(3600), bufferBytes: 8192)
         let total = 5000
         for index in 0..<total {
             logger.info("call", metadata: ["index": "\(index)"])
@@ -158,11 +140,7 @@ struct LogHandlerTests {
 
     @Test("shutdown writes what is left; lines after it are written at once")
     func shutdownFlushes() throws {
-        let pipe = try LogPipe()
-        var configuration = Self.configuration(.text)
-        configuration.flushInterval = .seconds(3600)
-        let sink = LogSink(output: pipe.writeEnd, configuration: configuration)
-        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
+        let (pipe, sink, logger) = try Self.sink(flushInterval: .seconds(3600))
         logger.info("before")
         sink.shutdown()
         logger.info("after")
@@ -180,10 +158,16 @@ struct LogHandlerTests {
         }
     }
 
-    static func configuration(_ format: LogFormat) -> LogSink.Configuration {
+    /// A sink on a new pipe with the injected clock, and an info logger writing to it.
+    static func sink(_ format: LogFormat = .text, flushInterval: Duration = .milliseconds(100),
+                     bufferBytes: Int = 1 << 20) throws -> (LogPipe, LogSink, Logger) {
+        let pipe = try LogPipe()
         var configuration = LogSink.Configuration(format: format)
         configuration.clock = clock
-        return configuration
+        configuration.flushInterval = flushInterval
+        configuration.bufferBytes = bufferBytes
+        let sink = LogSink(output: pipe.writeEnd, configuration: configuration)
+        return (pipe, sink, Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) })
     }
 }
 
@@ -199,7 +183,7 @@ private final class CollectingStream: TextOutputStream, @unchecked Sendable {
 }
 
 /// A pipe standing for standard error.
-private final class LogPipe: @unchecked Sendable {
+final class LogPipe: @unchecked Sendable {
     // The descriptors are set in init and closed once, by the test that owns the pipe.
     let readEnd: Int32
     private(set) var writeEnd: Int32
