@@ -126,20 +126,21 @@ public final class LogSink: Sendable {
     }
 
     /// Writes what is left and stops the writer thread; later lines are written at once.
-    public func shutdown() {
+    /// Gives up after `timeout` when the output does not take the last batch (a stalled pipe
+    /// must not keep the process from exiting).
+    public func shutdown(timeout: Duration = .seconds(5)) {
         let alreadyClosed = state.withLock { state -> Bool in
             defer { state.closed = true }
             return state.closed
         }
         guard !alreadyClosed else { return }
         wake.signal()
-        writerDone.wait()
+        guard writerDone.wait(timeout: .now() + Self.dispatchInterval(timeout)) == .success else { return }
         flush()
     }
 
     private func runWriter() {
-        let (seconds, attoseconds) = configuration.flushInterval.components
-        let interval = DispatchTimeInterval.nanoseconds(Int(clamping: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        let interval = Self.dispatchInterval(configuration.flushInterval)
         while true {
             _ = wake.wait(timeout: .now() + interval)
             let closed = state.withLock { $0.closed }
@@ -147,6 +148,11 @@ public final class LogSink: Sendable {
             if closed { break }
         }
         writerDone.signal()
+    }
+
+    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(Int(clamping: seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
     }
 
     /// Hands `buffer` to the output whole; on failure its lines count as dropped.
