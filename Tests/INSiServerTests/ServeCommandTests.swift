@@ -18,4 +18,24 @@ struct ServeCommandTests {
         let status = try await offPool { child.terminate() }
         #expect(status == 0)
     }
+
+    @Test("--log-format json: each line the server logs is a JSON object, written by the time it stops")
+    func jsonLog() async throws {
+        let child = try await ChildServer.start(["--log-format", "json"])
+        let port = child.port
+        let health = try await offPool { try RawHTTPClient(port: port).get("/health") }
+        #expect(health.status == 200)
+        let status = try await offPool { child.terminate() }
+        #expect(status == 0)
+        // Standard error reaches its end once the child has exited: the last batch is in.
+        let log = try #require(await offPool { child.wholeLog(within: 30) })
+        let lines = log.split(separator: "\n").map(String.init)
+        let messages = try lines.map { line -> String in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            #expect(object["label"] as? String == "insi-sim")
+            return try #require(object["message"] as? String)
+        }
+        #expect(messages.first == "started")
+        #expect(messages.last == "stopped")
+    }
 }

@@ -152,6 +152,40 @@ struct ServerHardeningTests {
         let metrics = try await server.get("/metrics").text
         #expect(metrics.contains("insi_http_error_answers_total 1\n"))
         #expect(metrics.contains("insi_journal_lines_dropped_total 0\n"))
+        #expect(metrics.contains("insi_log_lines_dropped_total 0\n"))
+    }
+
+    @Test("/metrics shows the log lines dropped when the log output does not keep up")
+    func metricsShowDroppedLogLines() async throws {
+        // Standard error stands for a pipe nobody reads: once it and the buffer are full, lines drop.
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        var configuration = LogSink.Configuration()
+        configuration.bufferBytes = 4096
+        configuration.flushInterval = .seconds(3600)
+        let sink = LogSink(output: fds[1], configuration: configuration)
+        let logger = Logger(label: "insi-sim") { ServerLogHandler(label: $0, sink: sink, level: .info) }
+        let server = try TestSimulator(logger: logger, logSink: sink)
+        for index in 0..<2000 { logger.info("filler", metadata: ["index": "\(index)"]) }
+        let dropped = sink.droppedLines
+        #expect(dropped > 0)
+        let metrics = try await server.get("/metrics").text
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix("insi_log_lines_dropped_total ") }
+        let shown = line.flatMap { Int($0.split(separator: " ").last ?? "") }
+        #expect((shown ?? 0) >= dropped, "\(line ?? "no insi_log_lines_dropped_total")")
+        await server.stop()
+        // Read the pipe to its end so that the blocked writer can finish, then stop the sink.
+        let reader = fds[0]
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while read(reader, &buffer, buffer.count) > 0 {}
+            drained.signal()
+        }.start()
+        sink.shutdown()
+        close(fds[1])
+        drained.wait()
     }
 
     @Test("a change record that passes its checksum but cannot be read or replayed stops the start, naming its offset")

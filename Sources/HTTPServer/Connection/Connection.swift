@@ -12,7 +12,10 @@ import Logging
 /// is read, so pipelined requests are answered in order and a fast client is slowed down by the
 /// kernel's buffers instead of ours.
 final class Connection {
-    unowned let loop: EventLoop
+    /// `unowned(unsafe)`: the loop owns its connections and closes every one before it ends,
+    /// so the checked `unowned` (a strong retain and release at each of the many uses per
+    /// request) buys nothing.
+    unowned(unsafe) let loop: EventLoop
     let socket: Socket
     /// Completed with the TLS particulars once the handshake is done.
     private(set) var info: HTTPConnectionInfo

@@ -281,6 +281,8 @@ struct HTTPRequestParser {
 
         // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5)
         var headers = HTTPHeaders(reservingCapacity: 8)
+        // Counted while the fields are read, so that no later pass looks for them again.
+        var hosts = 0
         var lineStart = lineEnd + 2
         let headerSectionEnd = bytes.count - 2
         while lineStart < headerSectionEnd {
@@ -294,6 +296,9 @@ struct HTTPRequestParser {
             if headers.count >= limits.maxHeaderCount {
                 return .failure(.headersTooLarge)
             }
+            if field.name.count == 4 && ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "host".utf8) {
+                hosts += 1
+            }
             headers.add(Self.string(bytes, field.name.lowerBound, field.name.upperBound),
                         Self.string(bytes, field.value.lowerBound, field.value.upperBound))
             lineStart = lineStop + 2
@@ -301,7 +306,6 @@ struct HTTPRequestParser {
 
         if requireHost && versionMinor >= 1 {
             // RFC 9112 §3.2: 400 for an HTTP/1.1 request with no Host or more than one.
-            let hosts = headers.values("Host").count
             if hosts != 1 {
                 return .failure(.malformedRequest(hosts == 0 ? "missing Host header" : "multiple Host headers"))
             }
@@ -340,11 +344,22 @@ struct HTTPRequestParser {
 
     /// Decides how the body is delimited (RFC 9112 §6.1, §6.3).
     private func bodyFraming(of head: HTTPRequestHead) -> Result<BodyFraming, HTTPServerError> {
-        let transferEncodings = head.headers.values("Transfer-Encoding")
-        let contentLengths = head.headers.values("Content-Length")
-        if !transferEncodings.isEmpty {
+        // The usual request has one Content-Length and no Transfer-Encoding: found in one pass
+        // over the fields, without collecting their values.
+        var transferEncodingCount = 0
+        var contentLengthCount = 0
+        for field in head.headers.fields {
+            switch field.name.utf8.count {
+            case 14 where HTTPHeaders.namesEqual(field.name, "Content-Length"): contentLengthCount += 1
+            case 17 where HTTPHeaders.namesEqual(field.name, "Transfer-Encoding"): transferEncodingCount += 1
+            default: break
+            }
+        }
+        if transferEncodingCount == 0 && contentLengthCount == 0 { return .success(.noBody) }
+        if transferEncodingCount > 0 {
+            let transferEncodings = head.headers.values("Transfer-Encoding")
             // §6.1: a message with both may be a smuggling attempt; we reject it outright.
-            guard contentLengths.isEmpty else {
+            guard contentLengthCount == 0 else {
                 return .failure(.malformedRequest("both Content-Length and Transfer-Encoding"))
             }
             var codings: [Substring.UTF8View] = []
@@ -366,13 +381,15 @@ struct HTTPRequestParser {
             // §6.1: a transfer coding the server does not understand gets 501.
             return others.isEmpty ? .success(.chunked) : .failure(.unsupportedTransferEncoding)
         }
-        guard !contentLengths.isEmpty else { return .success(.noBody) }
         // §6.3 item 5: several Content-Length values (fields or list members) are only accepted
         // when they are all the same number.
         var length: Int?
-        for value in contentLengths {
-            for element in value.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                let digits = ASCII.trimmingWhitespace(element)
+        for field in head.headers.fields where field.name.utf8.count == 14 && HTTPHeaders.namesEqual(field.name, "Content-Length") {
+            // The list members, walked in place (no array of slices).
+            var rest = field.value.utf8[...]
+            while true {
+                let comma = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+                let digits = ASCII.trimmingWhitespace(rest[..<comma])
                 guard !digits.isEmpty else {
                     return .failure(.malformedRequest("invalid Content-Length"))
                 }
@@ -388,6 +405,8 @@ struct HTTPRequestParser {
                     return .failure(.malformedRequest("conflicting Content-Length values"))
                 }
                 length = parsed
+                guard comma < rest.endIndex else { break }
+                rest = rest[rest.index(after: comma)...]
             }
         }
         guard let length else { return .failure(.malformedRequest("invalid Content-Length")) }

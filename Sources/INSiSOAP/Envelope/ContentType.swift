@@ -26,25 +26,41 @@ public enum ContentType {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
             index += 1
             while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
-            var value: [UInt8] = []
+            let matches = key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == lowered($1) })
             if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
                 index += 1
+                let start = index
+                var escaped = false
                 while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count { index += 1 }
-                    value.append(bytes[index])
+                    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
+                        escaped = true
+                        index += 1
+                    }
                     index += 1
                 }
+                let quoted = UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)])
                 while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
+                if matches { return escaped ? unescaped(quoted) : String(decoding: quoted, as: UTF8.self) }
             } else {
                 let start = index
                 while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
-                value = Array(trim(bytes[start..<index]))
-            }
-            if key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == lowered($1) }) {
-                return String(decoding: value, as: UTF8.self)
+                if matches { return String(decoding: trim(UnsafeBufferPointer(rebasing: bytes[start..<index])), as: UTF8.self) }
             }
         }
         return nil
+    }
+
+    /// A quoted-string's content with its backslash escapes removed (RFC 9110 §5.6.4).
+    private static func unescaped(_ quoted: UnsafeBufferPointer<UInt8>) -> String {
+        var value: [UInt8] = []
+        value.reserveCapacity(quoted.count)
+        var index = 0
+        while index < quoted.count {
+            if quoted[index] == UInt8(ascii: "\\") && index + 1 < quoted.count { index += 1 }
+            value.append(quoted[index])
+            index += 1
+        }
+        return String(decoding: value, as: UTF8.self)
     }
 
     private static func lowered(_ byte: UInt8) -> UInt8 {

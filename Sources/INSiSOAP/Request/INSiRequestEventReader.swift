@@ -40,7 +40,7 @@ final class INSiRequestEventReader: SAXHandler {
             parts.bodyChildCount += 1
             guard parts.bodyChildCount == 1 else { break }
             parts.payloadName = String(cString: localName)
-            parts.payloadNamespace = namespaces.string(at: uri)
+            parts.payloadNamespace = uri.map { String(cString: $0) } ?? ""
             if namespace == .recSans && parts.payloadName == "RECSANSVITALE" {
                 node = .traits
                 parts.traits = TraitsSearchRequest(birthName: nil, firstNames: [], sex: nil, birthDate: nil)
@@ -227,51 +227,47 @@ extension INSiRequestEventReader {
     enum KnownNamespace: UInt8, Sendable {
         case none, other, soap, wsa, wsse, ctxlps, ctxbam, recSans, recVit, saml2, xmldsig
 
-        init(uri: String) {
-            switch uri {
-            case INSiNamespace.soap12: self = .soap
-            case INSiNamespace.wsa: self = .wsa
-            case INSiNamespace.wsse: self = .wsse
-            case INSiNamespace.ctxlps: self = .ctxlps
-            case INSiNamespace.ctxbam: self = .ctxbam
-            case INSiNamespace.recSans: self = .recSans
-            case INSiNamespace.recVit: self = .recVit
-            case INSiNamespace.saml2: self = .saml2
-            case INSiNamespace.xmldsig: self = .xmldsig
-            default: self = .other
+        static let all: [(KnownNamespace, String)] = [
+            (.soap, INSiNamespace.soap12), (.wsa, INSiNamespace.wsa), (.wsse, INSiNamespace.wsse), (.ctxlps, INSiNamespace.ctxlps),
+            (.ctxbam, INSiNamespace.ctxbam), (.recSans, INSiNamespace.recSans), (.recVit, INSiNamespace.recVit),
+            (.saml2, INSiNamespace.saml2), (.xmldsig, INSiNamespace.xmldsig),
+        ]
+
+        /// The URI at `pointer` (NUL-terminated), compared in place: no string is made of it.
+        init(uri pointer: UnsafePointer<xmlChar>) {
+            let text = UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self)
+            let length = strlen(text)
+            // A native string's bytes are NUL-terminated in place: withCString copies nothing.
+            for (namespace, uri) in Self.all where uri.utf8.count == length && uri.withCString({ strcmp(text, $0) == 0 }) {
+                self = namespace
+                return
             }
+            self = .other
         }
     }
 
-    /// Namespace URIs by the address libxml2 interned them at.
+    /// Namespace URIs by the address libxml2 interned them at: a request names a handful of
+    /// them on dozens of elements.
     struct NamespaceCache {
-        private var addresses: [UnsafePointer<xmlChar>] = []
-        private var known: [KnownNamespace] = []
-        private var strings: [String] = []
+        private var entries: [(address: UnsafePointer<xmlChar>, known: KnownNamespace)] = []
+
+        init() {
+            entries.reserveCapacity(8)
+        }
 
         mutating func namespace(at pointer: UnsafePointer<xmlChar>?) -> KnownNamespace {
             guard let pointer else { return .none }
-            if let index = addresses.firstIndex(of: pointer) { return known[index] }
-            return add(pointer).known
+            for entry in entries where entry.address == pointer { return entry.known }
+            let namespace = KnownNamespace(uri: pointer)
+            // Past 32 URIs (never in a real request) they are compared every time rather than
+            // searched in an ever longer list.
+            if entries.count < 32 { entries.append((pointer, namespace)) }
+            return namespace
         }
 
-        mutating func string(at pointer: UnsafePointer<xmlChar>?) -> String {
-            guard let pointer else { return "" }
-            if let index = addresses.firstIndex(of: pointer) { return strings[index] }
-            return add(pointer).uri
-        }
-
-        /// Past 32 URIs (never in a real request) they are read every time rather than
-        /// searched in an ever longer list.
-        private mutating func add(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
-            let uri = namespaceURI(pointer)
-            let namespace = KnownNamespace(uri: uri)
-            if addresses.count < 32 {
-                addresses.append(pointer)
-                known.append(namespace)
-                strings.append(uri)
-            }
-            return (namespace, uri)
+        /// The URI as a string: only for what is reported (a SAML assertion's namespace), rare.
+        func string(at pointer: UnsafePointer<xmlChar>?) -> String {
+            pointer.map(namespaceURI) ?? ""
         }
     }
 }

@@ -44,15 +44,10 @@ public enum INSiRequestReader {
             return .failure(.unknownBodyElement(parts.payloadName, namespace: parts.payloadNamespace, messageID: messageID))
         }
         let httpAction = contentType.flatMap { ContentType.parameter("action", in: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-        for (action, source) in [(httpAction, "the Content-Type action parameter"), (headers.action, "wsa:Action")] {
-            guard let action else { continue }
-            guard let named = INSiOperation(action: action) else {
-                return .failure(.unknownAction(action, source: source, messageID: messageID))
-            }
-            guard named == operation else {
-                return .failure(.inconsistentAction(
-                    "\(source) names \(named.rawValue) but the body is \(parts.payloadName) (\(operation.rawValue))", messageID: messageID))
-            }
+        // Two checks written out rather than a loop over an array of pairs: this runs for every call.
+        if let problem = mismatch(httpAction, "the Content-Type action parameter", operation, parts, messageID)
+            ?? mismatch(headers.action, "wsa:Action", operation, parts, messageID) {
+            return .failure(problem)
         }
         switch operation {
         case .traitsSearch:
@@ -62,5 +57,19 @@ public enum INSiRequestReader {
             guard let vitale = parts.vitale else { return .failure(.internalError("the Vitale body was not read", messageID: messageID)) }
             return .success(INSiRequest(headers: headers, body: .vitale(vitale)))
         }
+    }
+
+    /// The fault when `action` (from `source`) is unknown or names another operation than the body's.
+    private static func mismatch(_ action: String?, _ source: String, _ operation: INSiOperation, _ parts: EnvelopeParts,
+                                 _ messageID: String?) -> INSiFault? {
+        guard let action else { return nil }
+        guard let named = INSiOperation(action: action) else {
+            return .unknownAction(action, source: source, messageID: messageID)
+        }
+        guard named == operation else {
+            return .inconsistentAction(
+                "\(source) names \(named.rawValue) but the body is \(parts.payloadName) (\(operation.rawValue))", messageID: messageID)
+        }
+        return nil
     }
 }

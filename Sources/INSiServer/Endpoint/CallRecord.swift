@@ -8,6 +8,10 @@ import INSiSOAP
 /// The traits and the reason are kept as the request body and the search trace, and written
 /// out as text only when someone reads them (the admin API, the journal file, debug logs):
 /// formatting them for every call was a measurable part of a call's cost.
+///
+/// The fields live in one shared box, copied only when a copy is changed: a record goes from
+/// the endpoint to the log, the journal and the metrics, and each copy of a dozen fields cost
+/// a retain and a release of each.
 public struct CallRecord: Sendable, Codable, Equatable {
     /// Where the traits come from.
     enum TraitsSource: Sendable, Equatable {
@@ -21,18 +25,95 @@ public struct CallRecord: Sendable, Codable, Equatable {
         case search(SearchTrace)
     }
 
+    /// The fields. `@unchecked Sendable`: a box is written only through a record that holds
+    /// the sole reference to it (copy on write), so a box two threads can see is never written.
+    private final class Fields: @unchecked Sendable {
+        var time: Double
+        var operation: String?
+        var messageID: String?
+        var idam: String?
+        var emitter: String?
+        var software: String?
+        var traitsSource: TraitsSource
+        var code: String
+        var fault: String?
+        var reasonSource: ReasonSource
+        var matricule: String?
+        var scenario: String?
+        var milliseconds: Double
+        var remoteAddress: String?
+        var clientCertificate: PeerCertificate?
+
+        init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
+             traitsSource: TraitsSource, code: String, fault: String?, reasonSource: ReasonSource, matricule: String?,
+             scenario: String?, milliseconds: Double, remoteAddress: String?, clientCertificate: PeerCertificate? = nil) {
+            self.time = time
+            self.operation = operation
+            self.messageID = messageID
+            self.idam = idam
+            self.emitter = emitter
+            self.software = software
+            self.traitsSource = traitsSource
+            self.code = code
+            self.fault = fault
+            self.reasonSource = reasonSource
+            self.matricule = matricule
+            self.scenario = scenario
+            self.milliseconds = milliseconds
+            self.remoteAddress = remoteAddress
+            self.clientCertificate = clientCertificate
+        }
+
+        func copy() -> Fields {
+            Fields(time: time, operation: operation, messageID: messageID, idam: idam, emitter: emitter, software: software,
+                   traitsSource: traitsSource, code: code, fault: fault, reasonSource: reasonSource, matricule: matricule,
+                   scenario: scenario, milliseconds: milliseconds, remoteAddress: remoteAddress, clientCertificate: clientCertificate)
+        }
+    }
+
+    private var fields: Fields
+
+    /// The box, made this record's own before a change.
+    private var writable: Fields {
+        mutating get {
+            if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+            return fields
+        }
+    }
+
     /// Seconds since 1970 when the request was complete.
-    public var time: Double
+    public var time: Double {
+        get { fields.time }
+        set { writable.time = newValue }
+    }
     /// `rechercherInsAvecTraitsIdentite`, `rechercherInsAvecCarteVitale`, or nil when unreadable.
-    public var operation: String?
-    public var messageID: String?
+    public var operation: String? {
+        get { fields.operation }
+        set { writable.operation = newValue }
+    }
+    public var messageID: String? {
+        get { fields.messageID }
+        set { writable.messageID = newValue }
+    }
     /// The approval number (ContexteLPS/LPS/IDAM).
-    public var idam: String?
+    public var idam: String? {
+        get { fields.idam }
+        set { writable.idam = newValue }
+    }
     /// ContexteLPS/Emetteur.
-    public var emitter: String?
+    public var emitter: String? {
+        get { fields.emitter }
+        set { writable.emitter = newValue }
+    }
     /// The software (LPS/Nom and LPS/Version).
-    public var software: String?
-    var traitsSource: TraitsSource
+    public var software: String? {
+        get { fields.software }
+        set { writable.software = newValue }
+    }
+    var traitsSource: TraitsSource {
+        get { fields.traitsSource }
+        set { writable.traitsSource = newValue }
+    }
     /// The traits as the server read them (wire names), before validation.
     public var traits: [String: String] {
         get {
@@ -45,10 +126,19 @@ public struct CallRecord: Sendable, Codable, Equatable {
     }
     /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed", and for a
     /// document the CodeCR it holds ("fault" for a SOAP fault, "document" for anything else).
-    public var code: String
+    public var code: String {
+        get { fields.code }
+        set { writable.code = newValue }
+    }
     /// For faults: the subcode and detail code (`siram_100/desir_550`).
-    public var fault: String?
-    var reasonSource: ReasonSource
+    public var fault: String? {
+        get { fields.fault }
+        set { writable.fault = newValue }
+    }
+    var reasonSource: ReasonSource {
+        get { fields.reasonSource }
+        set { writable.reasonSource = newValue }
+    }
     /// Why this answer: the search's explanation or the fault's detail.
     public var reason: String {
         get {
@@ -60,32 +150,45 @@ public struct CallRecord: Sendable, Codable, Equatable {
         set { reasonSource = .text(newValue) }
     }
     /// The matricule answered, for 00.
-    public var matricule: String?
+    public var matricule: String? {
+        get { fields.matricule }
+        set { writable.matricule = newValue }
+    }
     /// The scenario that shaped the answer, if any.
-    public var scenario: String?
+    public var scenario: String? {
+        get { fields.scenario }
+        set { writable.scenario = newValue }
+    }
     /// Time from complete request to answer handed to the connection, in milliseconds.
-    public var milliseconds: Double
-    public var remoteAddress: String?
+    public var milliseconds: Double {
+        get { fields.milliseconds }
+        set { writable.milliseconds = newValue }
+    }
+    public var remoteAddress: String? {
+        get { fields.remoteAddress }
+        set { writable.remoteAddress = newValue }
+    }
     /// The client certificate of an mTLS call: subject, issuer, serial and validity.
-    public var clientCertificate: PeerCertificate?
+    public var clientCertificate: PeerCertificate? {
+        get { fields.clientCertificate }
+        set { writable.clientCertificate = newValue }
+    }
 
     public init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
                 traits: [String: String], code: String, fault: String?, reason: String, matricule: String?, scenario: String?,
                 milliseconds: Double, remoteAddress: String?) {
-        self.time = time
-        self.operation = operation
-        self.messageID = messageID
-        self.idam = idam
-        self.emitter = emitter
-        self.software = software
-        self.traitsSource = .fields(traits)
-        self.code = code
-        self.fault = fault
-        self.reasonSource = .text(reason)
-        self.matricule = matricule
-        self.scenario = scenario
-        self.milliseconds = milliseconds
-        self.remoteAddress = remoteAddress
+        fields = Fields(time: time, operation: operation, messageID: messageID, idam: idam, emitter: emitter, software: software,
+                        traitsSource: .fields(traits), code: code, fault: fault, reasonSource: .text(reason), matricule: matricule,
+                        scenario: scenario, milliseconds: milliseconds, remoteAddress: remoteAddress)
+    }
+
+    public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
+        if lhs.fields === rhs.fields { return true }
+        let l = lhs.fields, r = rhs.fields
+        return l.time == r.time && l.operation == r.operation && l.messageID == r.messageID && l.idam == r.idam
+            && l.emitter == r.emitter && l.software == r.software && l.traitsSource == r.traitsSource && l.code == r.code
+            && l.fault == r.fault && l.reasonSource == r.reasonSource && l.matricule == r.matricule && l.scenario == r.scenario
+            && l.milliseconds == r.milliseconds && l.remoteAddress == r.remoteAddress && l.clientCertificate == r.clientCertificate
     }
 }
 

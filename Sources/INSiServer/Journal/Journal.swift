@@ -55,15 +55,20 @@ public final class Journal: Sendable {
     }
 
     public func record(_ call: CallRecord) {
-        ring.withLock { ring in
-            if ring.records.count < capacity {
+        // The record pushed out of a full ring is freed after the lock is released: freeing
+        // its strings is most of this call's work, and the other event loops wait for the lock.
+        let pushedOut = ring.withLock { ring -> CallRecord? in
+            defer { ring.total += 1 }
+            guard ring.records.count >= capacity else {
                 ring.records.append(call)
-            } else {
-                ring.records[ring.start] = call
-                ring.start = (ring.start + 1) % capacity
+                return nil
             }
-            ring.total += 1
+            let old = ring.records[ring.start]
+            ring.records[ring.start] = call
+            ring.start = (ring.start + 1) % capacity
+            return old
         }
+        withExtendedLifetime(pushedOut) {}
         file?.append(call)
     }
 

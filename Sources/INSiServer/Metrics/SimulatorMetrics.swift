@@ -49,6 +49,7 @@ public final class SimulatorMetrics: Sendable {
         public var identities = 0
         public var scenarios = 0
         public var journalLinesDropped = 0
+        public var logLinesDropped = 0
 
         public init() {}
     }
@@ -86,6 +87,7 @@ public final class SimulatorMetrics: Sendable {
         out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(readings.identities)\n"
         out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
         out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"
+        out += "# HELP insi_log_lines_dropped_total Log lines dropped because the log output did not keep up.\n# TYPE insi_log_lines_dropped_total counter\ninsi_log_lines_dropped_total \(readings.logLinesDropped)\n"
         return out
     }
 

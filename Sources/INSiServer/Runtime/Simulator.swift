@@ -39,13 +39,18 @@ public final class Simulator: Sendable {
     }
 
     /// Loads the base and the contract files; does not listen yet.
-    /// - Parameter clock: the time HTTP timeouts are judged by (tests move it by hand); the
-    ///   monotonic clock when nil.
-    public convenience init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
-        try self.init(configuration: configuration, logger: logger, clock: clock, stateHooks: SimulatorState.Hooks())
+    /// - Parameters:
+    ///   - logSink: where `logger`'s lines go, when it is the server's own (its dropped lines
+    ///     are counted in `/metrics`).
+    ///   - clock: the time HTTP timeouts are judged by (tests move it by hand); the monotonic
+    ///     clock when nil.
+    public convenience init(configuration: SimulatorConfiguration, logger: Logger, logSink: LogSink? = nil,
+                            clock: (any ServerClock)? = nil) throws(StartError) {
+        try self.init(configuration: configuration, logger: logger, logSink: logSink, clock: clock, stateHooks: SimulatorState.Hooks())
     }
 
-    init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)?, stateHooks: SimulatorState.Hooks) throws(StartError) {
+    init(configuration: SimulatorConfiguration, logger: Logger, logSink: LogSink? = nil, clock: (any ServerClock)?,
+         stateHooks: SimulatorState.Hooks) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -119,7 +124,7 @@ public final class Simulator: Sendable {
         let portBox = PortBox()
         let serverBox = ServerBox()
         var application = SimulatorApplication(
-            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
+            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL, logSink: logSink,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"

@@ -18,8 +18,10 @@ public struct SimulatorApplication: HTTPResponder {
     /// The base URL of a listener by name (its scheme and port), when known.
     var listenerBaseURL: @Sendable (String) -> String? = { _ in nil }
     let publicURL: String?
+    /// The server's log output, for its dropped-lines counter.
+    let logSink: LogSink?
 
-    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
+    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?, logSink: LogSink? = nil,
                 httpCounters: @escaping @Sendable () -> HTTPCounters, fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
         self.admin = admin
@@ -27,6 +29,7 @@ public struct SimulatorApplication: HTTPResponder {
         self.store = endpoint.state.store
         self.httpCounters = httpCounters
         self.publicURL = publicURL
+        self.logSink = logSink
         self.fallbackBaseURL = fallbackBaseURL
     }
 
@@ -68,6 +71,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
+            readings.logLinesDropped = logSink?.droppedLines ?? 0
             let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

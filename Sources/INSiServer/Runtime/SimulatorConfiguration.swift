@@ -63,6 +63,8 @@ public struct SimulatorConfiguration: Sendable {
     public var adminToken: String?
     /// Records in the change log before it is compacted into a snapshot.
     public var compactionThreshold: Int = 10_000
+    /// How log lines are written (standard error, batched off the event loops).
+    public var logFormat: LogFormat = .text
 
     public init() {}
 

@@ -36,6 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ServeSetting.resources.help) var resources: String?
     @Option(name: .customLong("public-url"), help: ServeSetting.publicURL.help) var publicURL: String?
     @Option(name: .customLong("log-level"), help: ServeSetting.logLevel.help) var logLevel: LogLevel?
+    @Option(name: .customLong("log-format"), help: ServeSetting.logFormat.help) var logFormat: LogFormat?
     @Option(help: ServeSetting.scenarios.help) var scenarios: String?
     @Option(help: ServeSetting.journal.help) var journal: String?
     @Option(name: .customLong("journal-capacity"), help: ServeSetting.journalCapacity.help) var journalCapacity: Int?
@@ -62,7 +63,7 @@ struct Serve: AsyncParsableCommand {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
     enum CodingKeys: String, CodingKey {
-        case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, cardCA, ecpsCA, assertionMaxAge, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
+        case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, cardCA, ecpsCA, assertionMaxAge, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, logFormat, scenarios, journal
         case journalCapacity, dataDir, compactAfter, adminToken, eventLoops, maxBodyBytes, maxHeaderBytes
         case maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes, maxEmptyLines, maxConnections, maxLingerBytes
         case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
@@ -90,6 +91,7 @@ struct Serve: AsyncParsableCommand {
         try reader.fill(&resources, .resources)
         try reader.fill(&publicURL, .publicURL)
         try reader.fill(&logLevel, .logLevel)
+        try reader.fill(&logFormat, .logFormat)
         try reader.fill(&scenarios, .scenarios)
         try reader.fill(&journal, .journal)
         try reader.fill(&journalCapacity, .journalCapacity)
@@ -200,6 +202,7 @@ struct Serve: AsyncParsableCommand {
         configuration.compactionThreshold = compactAfter ?? configuration.compactionThreshold
         configuration.adminToken = adminToken
         configuration.eventLoopCount = eventLoops
+        configuration.logFormat = logFormat ?? configuration.logFormat
         var limits = configuration.limits
         limits.maxBodyBytes = maxBodyBytes ?? limits.maxBodyBytes
         limits.maxHeaderBytes = maxHeaderBytes ?? limits.maxHeaderBytes
@@ -252,11 +255,11 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = (logLevel ?? .info).level
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Lines are formatted by the thread that logs and written by the sink's own thread;
+        // whatever is buffered is written before the process exits.
+        let logSink = LogSink(output: STDERR_FILENO, configuration: LogSink.Configuration(format: logFormat ?? .text))
+        defer { logSink.shutdown() }
+        LoggingSystem.bootstrap { label in ServerLogHandler(label: label, sink: logSink, level: level) }
         var logger = Logger(label: "insi-sim")
         logger.logLevel = level
 
@@ -266,7 +269,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = simulatorConfiguration()
         let simulator: Simulator
         do {
-            simulator = try Simulator(configuration: configuration, logger: logger)
+            simulator = try Simulator(configuration: configuration, logger: logger, logSink: logSink)
         } catch {
             logger.critical("\(error.description)")
             throw ExitCode(2)
@@ -291,6 +294,8 @@ struct Serve: AsyncParsableCommand {
         }.joined()
         let startLine = "insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint)\(plainMode), WSDL \(endpoint)?wsdl\(tlsEndpoints), "
             + "\(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)"
+        // What was logged while starting is on standard error before the start line appears.
+        logSink.flush()
         FileHandle.standardOutput.write(Data((startLine + "\n").utf8))
         logger.info("started", metadata: [
             "port": "\(boundPort)", "openFileLimit": "\(openFiles)",
@@ -328,6 +333,7 @@ extension Serve {
         return certificate + "security \(endpoint.security.mode.rawValue)"
     }
 }
+extension LogFormat: ExpressibleByArgument {}
 
 /// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
 /// counts as unset.

@@ -6,7 +6,7 @@ import ArgumentParser
 enum ServeSetting: String, CaseIterable {
     case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security
     case cardCA, ecpsCA, assertionMaxAge
-    case seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
+    case seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, logFormat
     case scenarios, journal, journalCapacity, dataDir, compactAfter, adminToken, eventLoops
     case maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes
     case maxEmptyLines, maxConnections, maxLingerBytes
@@ -44,6 +44,7 @@ enum ServeSetting: String, CaseIterable {
         case .authorizedIDAM: "idam"
         case .publicURL: "url"
         case .logLevel: "level"
+        case .logFormat: "text|json"
         case .adminToken: "token"
         case .requestTimeout, .idleTimeout, .lingerTimeout, .assertionMaxAge: "seconds"
         default: "n"
@@ -68,6 +69,7 @@ enum ServeSetting: String, CaseIterable {
         case .resources: "found automatically"
         case .publicURL: "from the Host header"
         case .logLevel: "info"
+        case .logFormat: "text"
         case .scenarios, .journal, .dataDir, .adminToken: "none"
         case .journalCapacity: "10000"
         case .compactAfter: "10000"
@@ -110,6 +112,7 @@ enum ServeSetting: String, CaseIterable {
         case .resources: "the Resources folder (contract, default base, scenario sets)"
         case .publicURL: "base URL written in the WSDL when clients come through a proxy"
         case .logLevel: "trace, debug, info, notice, warning, error or critical; info logs one line per call"
+        case .logFormat: "log lines on standard error: text (swift-log's usual line) or json (one object per line); written in batches off the event loops, at least every 100 ms and at once from warning up"
         case .scenarios: "scenarios (fault injection) loaded at start-up: a JSON file, or a built-in set such as cnda (the CNDA's response files)"
         case .journal: "append every call to this JSON Lines file"
         case .journalCapacity: "calls kept in memory for GET /admin/journal (the oldest go first)"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,13 +92,38 @@ final class ChildServer: @unchecked Sendable {
             collected.append(contentsOf: buffer[0..<count])
         }
         _ = fcntl(errors, F_SETFL, flags)
-        // Keep reading what the child writes, so that a full pipe can never block it.
-        for handle in [output, errorPipe.fileHandleForReading] {
-            Thread {
-                while !handle.availableData.isEmpty {}
-            }.start()
-        }
+        // Keep reading what the child writes, so that a full pipe can never block it; what it
+        // logs is kept (until the end of standard error, or 1 MB).
+        Thread {
+            while !output.availableData.isEmpty {}
+        }.start()
+        let errorHandle = errorPipe.fileHandleForReading
+        Thread { [self] in
+            while true {
+                let chunk = errorHandle.availableData
+                if chunk.isEmpty { break }
+                laterLog.withLock { if $0.count < 1 << 20 { $0.append(chunk) } }
+            }
+            logEnded.signal()
+        }.start()
     }
+
+    /// Signalled when standard error reaches its end (the child has exited).
+    private let logEnded = DispatchSemaphore(value: 0)
+
+    /// Everything the child logged after its start line, once it has exited (nil if standard
+    /// error did not end within `seconds`).
+    func wholeLog(within seconds: Double) -> String? {
+        guard logEnded.wait(timeout: .now() + seconds) == .success else { return nil }
+        logEnded.signal()
+        return log
+    }
+
+    // Protects what the child logged after its start line: appended by the reading thread.
+    private let laterLog = Mutex(Data())
+
+    /// What the child logged to stderr after its start line, so far.
+    var log: String { laterLog.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// Signalled by the termination handler. `Process.waitUntilExit` is not used: on Linux it
     /// spins a run loop and was seen never to return for a child killed with SIGKILL.

@@ -1,0 +1,116 @@
+import Logging
+
+/// Writes one log event as one line into a `LogBuffer`, in the chosen format. Nothing here
+/// allocates for the usual values (strings): the bytes go straight into the buffer.
+struct LogLineFormatter {
+    typealias Entry = (key: String, value: Logger.MetadataValue)
+
+    let format: LogFormat
+
+    /// One line, ending with a newline. `metadata` is sorted by key, without duplicates.
+    func write(
+        timestamp: LogTimestamp, level: Logger.Level, label: String, source: String, message: String,
+        metadata: UnsafeBufferPointer<Entry>, into buffer: LogBuffer
+    ) {
+        switch format {
+        case .text:
+            // `StreamLogHandler`'s line: "\(timestamp) \(level) \(label):\( metadata) [\(source)] \(message)\n"
+            timestamp.text.withUnsafeBufferPointer { buffer.append($0) }
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(Self.name(of: level))
+            if !label.isEmpty {
+                buffer.append(UInt8(ascii: " "))
+                buffer.append(label)
+            }
+            buffer.append(UInt8(ascii: ":"))
+            for entry in metadata {
+                buffer.append(UInt8(ascii: " "))
+                buffer.append(entry.key)
+                buffer.append(UInt8(ascii: "="))
+                Self.writeText(entry.value, into: buffer)
+            }
+            buffer.append(" [" as StaticString)
+            buffer.append(source)
+            buffer.append("] " as StaticString)
+            buffer.append(message)
+        case .json:
+            buffer.append("{\"time\":\"" as StaticString)
+            timestamp.rfc3339.withUnsafeBufferPointer { buffer.append($0) }
+            buffer.append("\",\"level\":\"" as StaticString)
+            buffer.append(Self.name(of: level))
+            buffer.append("\",\"label\":\"" as StaticString)
+            buffer.appendJSONEscaped(label)
+            buffer.append("\",\"source\":\"" as StaticString)
+            buffer.appendJSONEscaped(source)
+            buffer.append("\",\"message\":\"" as StaticString)
+            buffer.appendJSONEscaped(message)
+            buffer.append(UInt8(ascii: "\""))
+            if !metadata.isEmpty {
+                buffer.append(",\"metadata\":{" as StaticString)
+                for (index, entry) in metadata.enumerated() {
+                    if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                    Self.writeJSONString(entry.key, into: buffer)
+                    buffer.append(UInt8(ascii: ":"))
+                    Self.writeJSON(entry.value, into: buffer)
+                }
+                buffer.append(UInt8(ascii: "}"))
+            }
+            buffer.append(UInt8(ascii: "}"))
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    static func name(of level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info: "info"
+        case .notice: "notice"
+        case .warning: "warning"
+        case .error: "error"
+        case .critical: "critical"
+        }
+    }
+
+    /// As `Logger.MetadataValue.description` writes it (the text format's `key=value`).
+    private static func writeText(_ value: Logger.MetadataValue, into buffer: LogBuffer) {
+        switch value {
+        case .string(let text): buffer.append(text)
+        case .stringConvertible(let convertible): buffer.append(convertible.description)
+        case .array, .dictionary: buffer.append(value.description)
+        }
+    }
+
+    private static func writeJSONString(_ text: String, into buffer: LogBuffer) {
+        buffer.append(UInt8(ascii: "\""))
+        buffer.appendJSONEscaped(text)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Strings (and anything string-convertible) as JSON strings, arrays as arrays, dictionaries
+    /// as objects with sorted keys.
+    private static func writeJSON(_ value: Logger.MetadataValue, into buffer: LogBuffer) {
+        switch value {
+        case .string(let text):
+            writeJSONString(text, into: buffer)
+        case .stringConvertible(let convertible):
+            writeJSONString(convertible.description, into: buffer)
+        case .array(let values):
+            buffer.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                writeJSON(element, into: buffer)
+            }
+            buffer.append(UInt8(ascii: "]"))
+        case .dictionary(let entries):
+            buffer.append(UInt8(ascii: "{"))
+            for (index, entry) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                writeJSONString(entry.key, into: buffer)
+                buffer.append(UInt8(ascii: ":"))
+                writeJSON(entry.value, into: buffer)
+            }
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+}
