@@ -65,6 +65,14 @@ public struct CallRecord: Sendable, Codable, Equatable {
     /// Time from complete request to answer handed to the connection, in milliseconds.
     public var milliseconds: Double
     public var remoteAddress: String?
+    /// The call's number in the journal, from 1 (0 until journaled): links and `after=` polling.
+    public var seq = 0
+    /// Who called, for the sequence rules and the reports (see ``ClientIdentity``).
+    public var client: ClientIdentity?
+    /// The lookup of the client this call belongs to, numbered from 1 per client.
+    public var lookup: Int?
+    /// The rules this call broke (``CallRule``); empty for a well-made call.
+    public var findings: [Finding] = []
 
     public init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
                 traits: [String: String], code: String, fault: String?, reason: String, matricule: String?, scenario: String?,
@@ -89,6 +97,7 @@ public struct CallRecord: Sendable, Codable, Equatable {
 extension CallRecord {
     enum CodingKeys: String, CodingKey {
         case time, operation, messageID, idam, emitter, software, traits, code, fault, reason, matricule, scenario, milliseconds, remoteAddress
+        case seq, client, lookup, findings
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,6 +110,10 @@ extension CallRecord {
             fault: try c.decodeIfPresent(String.self, forKey: .fault), reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "",
             matricule: try c.decodeIfPresent(String.self, forKey: .matricule), scenario: try c.decodeIfPresent(String.self, forKey: .scenario),
             milliseconds: try c.decode(Double.self, forKey: .milliseconds), remoteAddress: try c.decodeIfPresent(String.self, forKey: .remoteAddress))
+        seq = try c.decodeIfPresent(Int.self, forKey: .seq) ?? 0
+        client = try c.decodeIfPresent(String.self, forKey: .client).map(ClientIdentity.init(id:))
+        lookup = try c.decodeIfPresent(Int.self, forKey: .lookup)
+        findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -119,6 +132,10 @@ extension CallRecord {
         try c.encodeIfPresent(scenario, forKey: .scenario)
         try c.encode(milliseconds, forKey: .milliseconds)
         try c.encodeIfPresent(remoteAddress, forKey: .remoteAddress)
+        if seq > 0 { try c.encode(seq, forKey: .seq) }
+        try c.encodeIfPresent(client?.id, forKey: .client)
+        try c.encodeIfPresent(lookup, forKey: .lookup)
+        try c.encode(findings, forKey: .findings)
     }
 }
 

@@ -12,13 +12,17 @@ public struct INSiEndpoint: Sendable {
     public let authorizedIDAMs: Set<String>
     /// Bounds on the XML of a request.
     public let xmlLimits: XMLSafetyLimits
+    /// The time calls are stamped with.
+    let clock: any WallClock
     let logger: Logger
 
-    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(), logger: Logger) {
+    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(), logger: Logger,
+                clock: any WallClock = SystemWallClock()) {
         self.state = state
         self.authorizedIDAMs = authorizedIDAMs
         self.xmlLimits = xmlLimits
         self.logger = logger
+        self.clock = clock
     }
 
     /// What to send, when, and what to remember of the call.
@@ -26,6 +30,8 @@ public struct INSiEndpoint: Sendable {
         var action: HTTPReplyAction
         var delayMs: Int
         var record: CallRecord
+        /// The request as read, for the judge.
+        var request: INSiRequest?
     }
 
     /// Answers one call, now or after a scenario's delay.
@@ -33,45 +39,65 @@ public struct INSiEndpoint: Sendable {
         let started = ContinuousClock.now
         let outcome = answer(request)
         if outcome.delayMs > 0 {
+            let token = state.judge?.started(outcome.record, request: outcome.request)
+            let body = request.body
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
-                finish(outcome, started: started, reply: reply)
+                finish(outcome, started: started, reply: reply, body: body, token: token)
             }
         } else {
             // Called directly: no closure context to allocate on the common path.
-            finish(outcome, started: started, reply: reply)
+            finish(outcome, started: started, reply: reply, body: request.body, token: nil)
         }
     }
 
-    private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply) {
+    private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8], token: UInt64?) {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger)
-        state.recordCall(outcome.record)
+        state.recordCall(outcome.record, request: outcome.request, body: body, token: token)
         reply(outcome.action)
     }
 
     func answer(_ http: HTTPRequest) -> Outcome {
         var record = CallRecord(
-            time: Date().timeIntervalSince1970, operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
+            time: clock.now(), operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.connection.remoteAddress)
+        let judging = state.judge != nil
+        let contentType = http.headers["Content-Type"]
         let request: INSiRequest
-        switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"], limits: xmlLimits) {
+        switch INSiRequestReader.read(http.body, contentType: contentType, limits: xmlLimits) {
         case .success(let parsed): request = parsed
-        case .failure(let error): return Self.fault(error, record: record)
+        case .failure(let error):
+            if judging {
+                record.client = ClientIdentity(connection: http.connection, lps: nil)
+                if error.detailCode == "insisim_911" || error.detailCode == "insisim_912" {
+                    record.findings = [Finding(.headerAction, error.detailText ?? error.reason)]
+                }
+            }
+            return Self.fault(error, record: record)
         }
         let headers = request.headers
+        if judging {
+            record.client = ClientIdentity(connection: http.connection, lps: headers.lps)
+            let hasAction = contentType.flatMap { ContentType.parameter("action", in: $0) }.map { !$0.isEmpty } ?? false
+            record.findings = CallChecks.findings(for: request, hasContentTypeAction: hasAction, now: record.time)
+        }
         record.operation = request.operation.rawValue
         record.messageID = CallRecord.capped(headers.messageID)
         record.idam = CallRecord.capped(headers.lps?.idam)
         record.emitter = CallRecord.capped(headers.lps?.emitter)
         record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
+        var outcome: Outcome
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
-            return applying(scenario, to: request, record: record)
+            outcome = applying(scenario, to: request, record: record)
+        } else {
+            outcome = normalAnswer(request, record: record)
         }
-        return normalAnswer(request, record: record)
+        if judging { outcome.request = request }
+        return outcome
     }
 
     /// LPS/Nom and LPS/Version, as one text for the journal.
@@ -114,7 +140,7 @@ public struct INSiEndpoint: Sendable {
         record.code = result.code
         record.reasonSource = .search(result.trace)
         record.matricule = result.identity?.ins.matricule.value
-        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record)
+        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record, request: nil)
     }
 
     /// The effect of a scenario, in place of (or around) the normal answer.
@@ -140,7 +166,7 @@ public struct INSiEndpoint: Sendable {
             record.code = code.rawValue
             record.matricule = identity?.ins.matricule.value
             record.reason = "\(label): answers \(code.rawValue)"
-            outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record)
+            outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record, request: nil)
         case .fault(let spec):
             let fault = spec.fault(messageID: messageID)
             outcome = Self.fault(fault, record: record)
@@ -153,11 +179,11 @@ public struct INSiEndpoint: Sendable {
             }
             record.code = "http \(status)"
             record.reason = "\(label): HTTP \(status) with \(body == .html ? "an HTML" : "an empty") body"
-            outcome = Outcome(action: .response(response), delayMs: 0, record: record)
+            outcome = Outcome(action: .response(response), delayMs: 0, record: record, request: nil)
         case .close:
             record.code = "closed"
             record.reason = "\(label): connection closed without an answer"
-            outcome = Outcome(action: .close, delayMs: 0, record: record)
+            outcome = Outcome(action: .close, delayMs: 0, record: record, request: nil)
         case .truncated:
             let normal = normalAnswer(request, record: record)
             guard case .response(let response) = normal.action else { return normal }
@@ -165,19 +191,19 @@ public struct INSiEndpoint: Sendable {
             head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
             record.code = "truncated"
             record.reason = "\(label): \(response.body.count / 2) of \(response.body.count) bytes sent, then closed"
-            outcome = Outcome(action: .raw(Array(head.utf8) + response.body.prefix(response.body.count / 2), thenClose: true), delayMs: 0, record: record)
+            outcome = Outcome(action: .raw(Array(head.utf8) + response.body.prefix(response.body.count / 2), thenClose: true), delayMs: 0, record: record, request: nil)
         case .malformed:
             let body = #"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><RESULTAT xmlns="http://www.cnamts.fr/INSiResultat"><CR><CodeCR>00</CodeCR></RESULTAT></soap:Envelope>"#
             record.code = "malformed"
             record.reason = "\(label): 200 with a body that is not well-formed XML"
-            outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record)
+            outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record, request: nil)
         case .document(let document):
             guard let bytes = document.bytes(messageID: messageID) else {
                 return Self.fault(.internalError("\(label): its document was never read", messageID: messageID), record: record)
             }
             record.code = document.code ?? "document"
             record.reason = "\(label): document \(document.sourceText), HTTP \(document.httpStatus)"
-            outcome = Outcome(action: .response(Self.soap(document.httpStatus, bytes)), delayMs: 0, record: record)
+            outcome = Outcome(action: .response(Self.soap(document.httpStatus, bytes)), delayMs: 0, record: record, request: nil)
         }
         outcome.delayMs = delay
         outcome.record.scenario = scenario.id
@@ -195,7 +221,7 @@ public struct INSiEndpoint: Sendable {
         record.code = "fault"
         record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
         record.reason = fault.detailText ?? fault.reason
-        return Outcome(action: .response(fault.response()), delayMs: 0, record: record)
+        return Outcome(action: .response(fault.response()), delayMs: 0, record: record, request: nil)
     }
 
     static func log(_ record: CallRecord, _ logger: Logger) {

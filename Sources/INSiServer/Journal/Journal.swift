@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import INSiCore
 import Logging
 import Synchronization
 
@@ -15,6 +16,12 @@ public final class Journal: Sendable {
         public var code: String?
         /// Seconds since 1970.
         public var since: Double?
+        /// Only calls journaled after this number (``CallRecord/seq``): what a poller has not seen.
+        public var after: Int?
+        /// A client's ``ClientIdentity/id``.
+        public var client: String?
+        /// Only calls with a finding of this rule id (`any` for any finding).
+        public var rule: String?
         public var limit: Int
 
         public init(messageID: String? = nil, birthName: String? = nil, code: String? = nil, since: Double? = nil, limit: Int = 100) {
@@ -26,9 +33,14 @@ public final class Journal: Sendable {
         }
 
         func accepts(_ record: CallRecord) -> Bool {
+            if let after, record.seq <= after { return false }
             if let messageID, record.messageID != messageID { return false }
             if let code, record.code != code { return false }
             if let since, record.time < since { return false }
+            if let client, record.client?.id != client { return false }
+            if let rule {
+                guard rule == "any" ? !record.findings.isEmpty : record.findings.contains(where: { $0.rule.rawValue == rule }) else { return false }
+            }
             if let birthName {
                 guard let sent = record.traits["NomNaissance"], sent.uppercased().hasPrefix(birthName.uppercased()) else { return false }
             }
@@ -54,17 +66,35 @@ public final class Journal: Sendable {
         file = try path.map { try JournalFile(path: $0, logger: logger) }
     }
 
-    public func record(_ call: CallRecord) {
-        ring.withLock { ring in
+    /// Keeps the call and gives it its number (``CallRecord/seq``), which it returns.
+    @discardableResult
+    public func record(_ call: CallRecord) -> Int {
+        var call = call
+        let seq = ring.withLock { ring in
+            ring.total += 1
+            call.seq = ring.total
             if ring.records.count < capacity {
                 ring.records.append(call)
             } else {
                 ring.records[ring.start] = call
                 ring.start = (ring.start + 1) % capacity
             }
-            ring.total += 1
+            return ring.total
         }
         file?.append(call)
+        return seq
+    }
+
+    /// Adds a finding to the call `seq` while the journal still holds it in memory (the file
+    /// keeps the line as written: a finding that shows later is in memory and in the reports).
+    public func amend(seq: Int, adding finding: Finding) {
+        ring.withLock { ring in
+            let oldest = ring.total - ring.records.count + 1
+            guard seq >= oldest, seq <= ring.total else { return }
+            let index = (ring.start + (seq - oldest)) % ring.records.count
+            guard ring.records[index].seq == seq else { return }
+            ring.records[index].findings.append(finding)
+        }
     }
 
     /// Matching calls, oldest first, at most `filter.limit` (the newest ones), and how many calls
@@ -78,8 +108,9 @@ public final class Journal: Sendable {
     /// Calls recorded since start, including those the ring no longer holds.
     public var total: Int { ring.withLock { $0.total } }
 
+    /// Forgets the calls held in memory; numbering goes on.
     public func clear() {
-        ring.withLock { $0 = Ring() }
+        ring.withLock { ring in ring = Ring(records: [], start: 0, total: ring.total) }
     }
 
     /// Waits until every call handed to the file is written (tests, shutdown).

@@ -39,9 +39,12 @@ public final class Simulator: Sendable {
     }
 
     /// Loads the base and the contract files; does not listen yet.
-    /// - Parameter clock: the time HTTP timeouts are judged by (tests move it by hand); the
-    ///   monotonic clock when nil.
-    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil) throws(StartError) {
+    /// - Parameters:
+    ///   - clock: the time HTTP timeouts are judged by (tests move it by hand); the monotonic
+    ///     clock when nil.
+    ///   - wallClock: the time calls are stamped and judged by; the system's when nil.
+    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil,
+                wallClock: (any WallClock)? = nil) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -76,6 +79,21 @@ public final class Simulator: Sendable {
                 throw .adminTokenRequired(host: configuration.host == address.ip ? configuration.host : "\(configuration.host) (\(address.ip))")
             }
         }
+        var validator: ContractValidator?
+        if configuration.judge.enabled {
+            do {
+                validator = try ContractValidator(directory: resources.contractDirectory)
+            } catch {
+                throw .contract("\(error)")
+            }
+        }
+        let console: ConsoleFiles?
+        do {
+            console = try ConsoleFiles(directory: resources.root.appendingPathComponent("ui"))
+        } catch {
+            throw .resources("the web console could not be loaded: \(error)")
+        }
+        let wallClock = wallClock ?? SystemWallClock()
         let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
         let files = ScenarioFiles(resources: resources.root, dataDirectory: dataDirectory)
         var seedScenarios: [Scenario] = []
@@ -86,14 +104,16 @@ public final class Simulator: Sendable {
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
             state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
-                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files)
+                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files,
+                                       judging: configuration.judge, contract: validator, clock: wallClock)
         } catch {
             throw .state("\(error)")
         }
         self.state = state
         var xmlLimits = configuration.xmlLimits
         xmlLimits.maxBytes = configuration.limits.maxBodyBytes
-        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits, logger: logger)
+        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits, logger: logger,
+                                    clock: wallClock)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
         var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port,
                                            limits: configuration.limits, timeouts: configuration.timeouts)
@@ -102,7 +122,7 @@ public final class Simulator: Sendable {
         let portBox = PortBox()
         let serverBox = ServerBox()
         let application = SimulatorApplication(
-            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL,
+            endpoint: endpoint, admin: admin, contract: contract, console: console, publicURL: configuration.publicURL,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
@@ -135,6 +155,7 @@ public final class Simulator: Sendable {
     /// Stops accepting, finishes calls in flight, closes connections.
     public func shutdown() async {
         await server.shutdown(grace: .seconds(10))
+        state.judge?.flush()
         state.journal.flush()
     }
 

@@ -10,6 +10,8 @@ public struct SimulatorApplication: HTTPResponder {
     public let endpoint: INSiEndpoint
     public let admin: AdminAPI
     public let contract: ContractFiles
+    /// The web console at `/ui/`; nil when its files are missing.
+    public let console: ConsoleFiles?
     public let store: BaseStore
     /// The HTTP server's counters, for `/metrics`.
     let httpCounters: @Sendable () -> HTTPCounters
@@ -17,11 +19,12 @@ public struct SimulatorApplication: HTTPResponder {
     let fallbackBaseURL: @Sendable () -> String
     let publicURL: String?
 
-    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?,
+    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, console: ConsoleFiles? = nil, publicURL: String?,
                 httpCounters: @escaping @Sendable () -> HTTPCounters, fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
         self.admin = admin
         self.contract = contract
+        self.console = console
         self.store = endpoint.state.store
         self.httpCounters = httpCounters
         self.publicURL = publicURL
@@ -32,6 +35,9 @@ public struct SimulatorApplication: HTTPResponder {
     public func respond(to request: HTTPRequest, reply: HTTPReply) {
         if request.path == "/lps" && request.method == "POST" {
             endpoint.handle(request, reply: reply)
+        } else if let judge = endpoint.state.judge, AdminAPI.readsJudgedCalls(request) {
+            // Answered on the judge's worker once the calls answered before are judged and journaled.
+            judge.whenSettled { [self] in reply.send(admin.respond(to: request)) }
         } else {
             reply.send(answer(request))
         }
@@ -40,6 +46,11 @@ public struct SimulatorApplication: HTTPResponder {
     /// Answers every route but the SOAP calls.
     public func answer(_ request: HTTPRequest) -> HTTPResponse {
         if request.path == "/admin" || request.path.hasPrefix("/admin/") { return admin.respond(to: request) }
+        if request.path == "/ui" || request.path.hasPrefix("/ui/") {
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
+            guard let console else { return .text(404, "the web console's files (Resources/ui) are missing\n") }
+            return console.response(path: request.path)
+        }
         switch request.path {
         case "/lps":
             guard request.method == "GET" || request.method == "HEAD" else {

@@ -36,6 +36,8 @@ public struct SimulatorConfiguration: Sendable {
     public var adminToken: String?
     /// Records in the change log before it is compacted into a snapshot.
     public var compactionThreshold: Int = 10_000
+    /// How the editor's calls are judged (findings, `--findings`).
+    public var judge = JudgeConfiguration()
 
     public init() {}
 }

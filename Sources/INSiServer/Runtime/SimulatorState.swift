@@ -15,6 +15,8 @@ public final class SimulatorState: Sendable {
     public let scenarios: ScenarioStore
     public let journal: Journal
     public let metrics: SimulatorMetrics
+    /// Judges calls and journals them; nil with `--findings off` (calls are then journaled at once).
+    public let judge: Judge?
     /// The base as loaded at start-up, for `POST /admin/reset`.
     let seed: ReferenceBase
     /// The scenarios of `--scenarios`, for reset.
@@ -28,8 +30,13 @@ public final class SimulatorState: Sendable {
     // Serialises changes: check, log, apply happen as one step for each change.
     private let changeLock = Mutex(())
 
+    /// - Parameters:
+    ///   - judging: how calls are judged; nil (or not enabled): they are not.
+    ///   - contract: the schemas calls are validated against, when judged.
+    ///   - clock: the time the judge ends idle lookups by.
     public init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
-                logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil) throws {
+                logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil,
+                judging: JudgeConfiguration? = nil, contract: ContractValidator? = nil, clock: any WallClock = SystemWallClock()) throws {
         self.seed = seed
         self.seedScenarios = seedScenarios
         self.scenarioFiles = scenarioFiles ?? ScenarioFiles(resources: nil, dataDirectory: dataDirectory)
@@ -39,6 +46,11 @@ public final class SimulatorState: Sendable {
         store = BaseStore(seed)
         scenarios = ScenarioStore()
         metrics = SimulatorMetrics()
+        if let judging, judging.enabled {
+            judge = Judge(configuration: judging, journal: journal, store: store, validator: contract, clock: clock, logger: logger)
+        } else {
+            judge = nil
+        }
         for scenario in seedScenarios { scenarios.put(scenario) }
         guard let dataDirectory else {
             log = nil
@@ -104,9 +116,18 @@ public final class SimulatorState: Sendable {
         }
     }
 
-    func recordCall(_ call: CallRecord) {
-        journal.record(call)
+    /// Counts the call and has it judged and journaled (journaled at once when nothing judges).
+    /// - Parameters:
+    ///   - request: the request as read, nil when it could not be.
+    ///   - body: its bytes, for the contract's schemas.
+    ///   - token: the token of ``Judge/started(_:request:)`` for a call whose answer was delayed.
+    func recordCall(_ call: CallRecord, request: INSiRequest? = nil, body: [UInt8] = [], token: UInt64? = nil) {
         metrics.record(call)
+        if let judge {
+            judge.submit(Judge.Job(record: call, request: request, body: body, token: token))
+        } else {
+            journal.record(call)
+        }
     }
 
     // MARK: Changes (admin API)

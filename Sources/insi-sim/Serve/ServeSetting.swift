@@ -10,6 +10,7 @@ enum ServeSetting: String, CaseIterable {
     case maxEmptyLines, maxConnections, maxLingerBytes
     case requestTimeout, idleTimeout, lingerTimeout
     case xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
+    case findings
 
     /// The long option, e.g. `--max-body-bytes`.
     var option: String {
@@ -39,6 +40,7 @@ enum ServeSetting: String, CaseIterable {
         case .logLevel: "level"
         case .adminToken: "token"
         case .requestTimeout, .idleTimeout, .lingerTimeout: "seconds"
+        case .findings: "on|off"
         default: "n"
         }
     }
@@ -72,6 +74,7 @@ enum ServeSetting: String, CaseIterable {
         case .xmlMaxDepth: "32"
         case .xmlMaxElements: "2000"
         case .xmlMaxTextBytes: "65536"
+        case .findings: "on"
         }
     }
 
@@ -107,6 +110,7 @@ enum ServeSetting: String, CaseIterable {
         case .xmlMaxDepth: "deepest element nesting of a SOAP request: SOAP fault insisim_903"
         case .xmlMaxElements: "most elements in a SOAP request (attributes: 4 times as many): SOAP fault insisim_903"
         case .xmlMaxTextBytes: "longest text of one element of a SOAP request: SOAP fault insisim_903"
+        case .findings: "judge every call against the call rules (findings in the journal, GET /admin/findings, the /ui console); off journals calls unjudged"
         }
     }
 
