@@ -17,6 +17,8 @@ build        pkg-config            SwiftPM finds the C libraries' headers with i
 build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
 build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
+test         chromium              the browser the web console's test drives headless (Tests/console)
+test         python3-websocket     drives Chromium over its DevTools protocol (Tests/console, Debian's python3)
 runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
 runtime      libxml2               INSiSOAP and FoundationXML load it
 runtime      ca-certificates       HTTPS from the client commands to a real service
@@ -65,6 +67,10 @@ for purpose in "${purposes[@]}"; do
             # (pyenv, a virtualenv): the zeep test looks for /usr/bin/python3 first.
             /usr/bin/python3 -c "import zeep" 2>/dev/null || {
                 echo "setup: /usr/bin/python3 cannot import zeep although python3-zeep is installed" >&2
+                exit 1
+            }
+            /usr/bin/python3 -c "import websocket" 2>/dev/null || {
+                echo "setup: /usr/bin/python3 cannot import websocket although python3-websocket is installed" >&2
                 exit 1
             } ;;
     esac

@@ -39,7 +39,7 @@ public enum TraitChecks {
             }
             if !others.contains(character) { others.append(character) }
         }
-        if lower { findings.append(Finding(.traitsUpperCase, "\(field) '\(value)' holds lower-case letters: send '\(value.uppercased())'")) }
+        if lower { findings.append(Finding(.traitsUpperCase, "\(field) '\(value)' holds lower-case letters: send '\(folded(value))'")) }
         if accented {
             findings.append(Finding(.traitsDiacritics, "\(field) '\(value)' holds accented letters: send '\(folded(value))'"))
         }

@@ -48,10 +48,11 @@ public struct AdminAPI: Sendable {
             try state.deleteIdentity(matricule: matricule)
             return HTTPResponse(status: 204)
         case ("scenarios", nil, "GET"):
-            return Self.json(200, ScenarioPage(scenarios: state.scenarios.all, sets: state.scenarioFiles.setNames))
+            return Self.json(200, ScenarioPage(scenarios: state.scenarios.all, sets: state.scenarioFiles.setNames,
+                                               documents: state.scenarioFiles.documentNames))
         case ("scenarios", nil, "POST"):
             if let set = QueryString(request.query)["set"] {
-                return Self.json(201, ScenarioPage(scenarios: try state.putScenarioSet(set), sets: nil))
+                return Self.json(201, ScenarioPage(scenarios: try state.putScenarioSet(set), sets: nil, documents: nil))
             }
             return Self.json(201, try state.putScenario(try Self.decode(Scenario.self, request.body)))
         case ("scenarios", nil, "DELETE"):
@@ -178,6 +179,8 @@ public struct AdminAPI: Sendable {
     struct ScenarioPage: Encodable {
         var scenarios: [Scenario]
         var sets: [String]?
+        /// The documents a `document` effect can name (`scenarios/cnda/…`).
+        var documents: [String]?
     }
 
     struct JournalPage: Encodable {

@@ -213,7 +213,9 @@ struct ClientRegistry {
                 lookup.variantExpected = (seq, name)
             }
         case "02":
-            lookup.narrowingExpected = (seq, Self.firstNameCount(traits.firstNames), !(traits.birthPlace ?? "").isEmpty)
+            // With the birth place sent, the ANS order has nothing left to add: the lookup may end on 02.
+            let place = !(traits.birthPlace ?? "").isEmpty
+            lookup.narrowingExpected = place ? nil : (seq, Self.firstNameCount(traits.firstNames), false)
         default:
             break
         }

@@ -118,6 +118,9 @@ public struct SimulatorApplication: HTTPResponder {
             "version": SimulatorVersion.current,
             "identities": store.count,
             "nameMatching": store.nameMatching.rawValue,
+            // For the console: whether to ask for a token before any admin request, and whether calls are judged.
+            "adminToken": admin.token != nil,
+            "findings": endpoint.state.judge != nil,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{\"status\":\"ok\"}".utf8)
         var headers = HTTPHeaders()

@@ -72,7 +72,7 @@ public final class ScenarioStore: Sendable {
 
     /// The first scenario matching the request, without consuming it.
     func firstMatch(for request: INSiRequest) -> Scenario? {
-        state.withLock { state in state.scenarios.first { ($0.match ?? ScenarioMatch()).matches(request) } }
+        state.withLock { state in state.scenarios.first { $0.isEnabled && ($0.match ?? ScenarioMatch()).matches(request) } }
     }
 
     /// Uses one application of the scenario `id`: its count goes down, and it goes away at 0.
