@@ -179,3 +179,15 @@ public struct Finding: Sendable, Hashable, Codable {
         try container.encode(detail, forKey: .detail)
     }
 }
+
+extension CallRule {
+    /// The reference table of `docs/reference/call-rules.md`, generated from the catalogue (a test
+    /// checks the page against it).
+    public static var markdownTable: String {
+        var table = "| rule | severity | source | what it asks |\n|---|---|---|---|\n"
+        for rule in catalogue {
+            table += "| `\(rule.id.rawValue)` | \(rule.severity.rawValue) | \(rule.source.title) | \(rule.reason.replacingOccurrences(of: "|", with: "\\|")) |\n"
+        }
+        return table
+    }
+}
