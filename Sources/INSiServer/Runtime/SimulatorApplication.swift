@@ -70,6 +70,8 @@ public struct SimulatorApplication: HTTPResponder {
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
+            readings.unjudgedCalls = endpoint.state.judge?.droppedCalls ?? 0
+            readings.contractChecksSkipped = endpoint.state.judge?.contractChecksSkipped ?? 0
             let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
