@@ -80,7 +80,7 @@ public struct INSiEndpoint: Sendable {
         let headers = request.headers
         if judging {
             record.client = ClientIdentity(connection: http.connection, lps: headers.lps)
-            let hasAction = contentType.flatMap { ContentType.parameter("action", in: $0) }.map { !$0.isEmpty } ?? false
+            let hasAction = contentType.map(CallChecks.hasActionParameter) ?? false
             record.findings = CallChecks.findings(for: request, hasContentTypeAction: hasAction, now: record.time)
         }
         record.operation = request.operation.rawValue

@@ -33,9 +33,11 @@ enum CallChecks {
 
     static func headers(_ headers: SOAPHeaders, hasContentTypeAction: Bool, now: Double, into findings: inout [Finding]) {
         if let lps = headers.lps {
-            let missing = [("IDAM", lps.idam), ("Version", lps.version), ("Instance", lps.instance), ("Nom", lps.name)]
-                .filter { $0.1?.isEmpty ?? true }.map(\.0)
-            if !missing.isEmpty {
+            func absent(_ value: String?) -> Bool { value?.isEmpty ?? true }
+            // Checked before any array is made: this runs for every call.
+            if absent(lps.idam) || absent(lps.version) || absent(lps.instance) || absent(lps.name) {
+                let missing = [("IDAM", lps.idam), ("Version", lps.version), ("Instance", lps.instance), ("Nom", lps.name)]
+                    .filter { absent($0.1) }.map(\.0)
                 findings.append(Finding(.headerContext, "ContexteLPS/LPS lacks \(missing.joined(separator: ", "))"))
             }
             time(lps.time, now: now, into: &findings)
@@ -73,10 +75,36 @@ enum CallChecks {
         findings.append(Finding(.headerTime, "ContexteLPS/Temps \(text) is \(minutes) min \(skew > 0 ? "ahead of" : "behind") the server's clock\(zone)"))
     }
 
+    private static let actionPattern: [UInt8] = Array("action=".utf8)
+
+    /// Whether a Content-Type carries a non-empty `action` parameter, read without allocating
+    /// (the request reader has checked what it names).
+    static func hasActionParameter(_ contentType: String) -> Bool {
+        let pattern = actionPattern
+        var copy = contentType
+        return copy.withUTF8 { bytes in
+            guard bytes.count > pattern.count else { return false }
+            for start in 0..<(bytes.count - pattern.count) {
+                var matched = true
+                for offset in 0..<pattern.count where bytes[start + offset] | 0x20 != pattern[offset] | 0x20 {
+                    matched = false
+                    break
+                }
+                guard matched else { continue }
+                let previous = start == 0 ? UInt8(ascii: ";") : bytes[start - 1]
+                guard previous == UInt8(ascii: ";") || previous == UInt8(ascii: " ") || previous == UInt8(ascii: "\t") else { continue }
+                let next = bytes[start + pattern.count]
+                return next != UInt8(ascii: ";") && next != UInt8(ascii: "\"") || (next == UInt8(ascii: "\"") && start + pattern.count + 1 < bytes.count
+                    && bytes[start + pattern.count + 1] != UInt8(ascii: "\""))
+            }
+            return false
+        }
+    }
+
     /// `uuid:` followed by a UUID (8-4-4-4-12 hexadecimal digits, either case).
     static func isUUIDMessageID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 41, bytes.starts(with: Array("uuid:".utf8)) else { return false }
+        let bytes = text.utf8
+        guard bytes.count == 41, text.hasPrefix("uuid:") else { return false }
         for (index, byte) in bytes.dropFirst(5).enumerated() {
             if index == 8 || index == 13 || index == 18 || index == 23 {
                 guard byte == UInt8(ascii: "-") else { return false }
@@ -93,7 +121,11 @@ enum CallChecks {
 enum XSDateTime {
     /// Seconds since 1970 (a time without zone read as UTC), and whether a zone was given.
     static func seconds(_ text: String) -> (seconds: Double, hasZone: Bool)? {
-        let b = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { parse($0) }
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> (seconds: Double, hasZone: Bool)? {
         guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { return nil }
         func number(_ range: Range<Int>) -> Int? {

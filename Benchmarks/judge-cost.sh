@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Throughput of the release server with the judge on and off (`serve --findings on|off`), in
+# alternating rounds so that a busy machine hurts both sides alike. Uses the HTTP benchmark's
+# request generator and wrk script (Benchmarks/http): a synthetic base, real traits and Vitale
+# requests, 64 connections.
+#
+# Usage: Benchmarks/judge-cost.sh      Environment: ROUNDS=3 DURATION=10 CONNECTIONS=64 SIZE=1000 PORT=18090
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-64}
+SIZE=${SIZE:-1000}
+PORT=${PORT:-18090}
+WORK=.build-bench/judge-cost
+mkdir -p "$WORK"
+command -v wrk >/dev/null || { echo "judge-cost: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+swift build -c release --product insi-sim >&2
+BIN=.build/release/insi-sim
+[ -f "$WORK/base-$SIZE.json" ] || "$BIN" seed generate --count "$SIZE" --out "$WORK/base-$SIZE.json" >&2
+[ -f "$WORK/requests-$SIZE.txt" ] || python3 Benchmarks/http/make-requests.py "$WORK/base-$SIZE.json" "$WORK/requests-$SIZE.txt" --count 4000 >&2
+
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; true' EXIT
+run() {  # findings: on|off; prints requests per second
+    "$BIN" serve --port "$PORT" --seed "$WORK/base-$SIZE.json" --log-level warning --findings "$1" >"$WORK/server.log" 2>&1 &
+    server=$!
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
+    REQUESTS=$WORK/requests-$SIZE.txt wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s Benchmarks/http/requests.lua \
+        "http://127.0.0.1:$PORT/lps" 2>&1 | awk '/^Requests\/sec/ { print $2 }'
+    kill "$server"; wait "$server" 2>/dev/null || true; server=""
+}
+echo "| round | findings off (req/s) | findings on (req/s) | on/off |"
+echo "|---|---:|---:|---:|"
+for round in $(seq "$ROUNDS"); do
+    off=$(run off); on=$(run on)
+    echo "| $round | $off | $on | $(python3 -c "print(f'{$on/$off:.3f}')") |"
+done
