@@ -2,7 +2,8 @@
 # Throughput of the release server with the judge on and off (`serve --findings on|off`), in
 # alternating rounds so that a busy machine hurts both sides alike. Uses the HTTP benchmark's
 # request generator and wrk script (Benchmarks/http): a synthetic base, real traits and Vitale
-# requests, 64 connections.
+# requests, 64 connections. Besides throughput it reports the server's CPU time per request
+# (user + system, from /proc), which a machine shared with other work disturbs much less.
 #
 # Usage: Benchmarks/judge-cost.sh      Environment: ROUNDS=3 DURATION=10 CONNECTIONS=64 SIZE=1000 PORT=18090
 set -euo pipefail
@@ -22,17 +23,26 @@ BIN=.build/release/insi-sim
 
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; true' EXIT
-run() {  # findings: on|off; prints requests per second
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run() {  # findings: on|off; prints "requests/s cpu-µs-per-request"
     "$BIN" serve --port "$PORT" --seed "$WORK/base-$SIZE.json" --log-level warning --findings "$1" >"$WORK/server.log" 2>&1 &
     server=$!
     for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
-    REQUESTS=$WORK/requests-$SIZE.txt wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s Benchmarks/http/requests.lua \
-        "http://127.0.0.1:$PORT/lps" 2>&1 | awk '/^Requests\/sec/ { print $2 }'
+    local before after output
+    before=$(cpu_ticks "$server")
+    output=$(REQUESTS=$WORK/requests-$SIZE.txt wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s Benchmarks/http/requests.lua \
+        "http://127.0.0.1:$PORT/lps" 2>&1)
+    after=$(cpu_ticks "$server")
     kill "$server"; wait "$server" 2>/dev/null || true; server=""
+    local rate requests
+    rate=$(echo "$output" | awk '/^Requests\/sec/ { print $2 }')
+    requests=$(echo "$output" | awk '/requests in/ { print $1 }')
+    python3 -c "print(f'{$rate:.0f} {($after - $before) / $(getconf CLK_TCK) * 1e6 / $requests:.1f}')"
 }
-echo "| round | findings off (req/s) | findings on (req/s) | on/off |"
-echo "|---|---:|---:|---:|"
+echo "| round | off: req/s | off: CPU µs/req | on: req/s | on: CPU µs/req | throughput on/off | CPU on/off |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for round in $(seq "$ROUNDS"); do
-    off=$(run off); on=$(run on)
-    echo "| $round | $off | $on | $(python3 -c "print(f'{$on/$off:.3f}')") |"
+    read -r off_rate off_cpu < <(run off)
+    read -r on_rate on_cpu < <(run on)
+    echo "| $round | $off_rate | $off_cpu | $on_rate | $on_cpu | $(python3 -c "print(f'{$on_rate/$off_rate:.3f}')") | $(python3 -c "print(f'{$on_cpu/$off_cpu:.3f}')") |"
 done

@@ -206,14 +206,37 @@ def main():
         _, status, answer = soap_call("ADRTROIS", "DOMINIQUE", "F", "1997-02-26")
         check("and only the next one", status == 200 and "<CodeCR>00</CodeCR>" in answer, f"HTTP {status}")
 
+        # The hyphenated-name template, for the identity added above: the name as held answers 01,
+        # its variant finds the person; switched off, the base answers again.
+        fill(browser, "#template", "hyphen")
+        fill(browser, "#template-form [name=matricule]", "2900569383123")
+        click(browser, "#template-add")
+        two = browser.wait_for("document.querySelectorAll('#scenario-rows tr').length === 2", 5)
+        check("the hyphenated-name template adds its two scenarios", two is not None,
+              browser.evaluate("document.getElementById('template-message').textContent"))
+        _, _, held = soap_call("CONSOLE-TEST", "ALICE", "F", "1990-05-17")
+        _, _, variant = soap_call("CONSOLE TEST", "ALICE", "F", "1990-05-17")
+        check("the hyphenated name answers 01, its variant finds the person",
+              "<CodeCR>01</CodeCR>" in held and "<CodeCR>00</CodeCR>" in variant and "2900569383123" in variant, held[:200] + variant[:200])
+        browser.evaluate("Array.from(document.querySelectorAll('#scenario-rows input[type=checkbox]')).forEach((box) => box.click()), true")
+        off = browser.wait_for("Array.from(document.querySelectorAll('#scenario-rows input[type=checkbox]')).every((box) => !box.checked)"
+                               " && document.querySelectorAll('#scenario-rows tr').length === 2", 5)
+        check("both scenarios can be switched off", off is not None)
+        browser.screenshot("04b-scenarios-off")
+        _, _, held = soap_call("CONSOLE-TEST", "ALICE", "F", "1990-05-17")
+        check("switched off, the name as held finds the person again", "<CodeCR>00</CodeCR>" in held, held[:200])
+
         # Findings: the per-client report, with a link to each call.
         click(browser, ".tab[data-tab=findings]")
         listed = browser.wait_for("!!document.querySelector('#client-rows tr[data-client*=\"CONSOLETEST\"]')", 5)
         check("the client is listed with its counts", listed is not None)
         click(browser, "#client-rows tr[data-client*=\"CONSOLETEST\"]")
-        report = browser.wait_for("document.querySelectorAll('#client-report a[href^=\"#call-\"]').length >= 5", 5)
+        report = browser.wait_for("document.querySelectorAll('#client-report a[href^=\"#call-\"]').length >= 8", 5)
         check("its report links each call", report is not None)
         browser.screenshot("05-findings")
+        click(browser, "#client-report a[href^=\"#call-\"]")
+        opened = browser.wait_for("!document.getElementById('journal').hidden && !!document.querySelector('#journal-rows tr.highlight')", 5)
+        check("a call's link opens it in the journal", opened is not None)
 
         # The refused key above is logged by the browser as a failed request (400): expected.
         unexpected = [error for error in browser.errors if not ("status of 400" in error and error.endswith("/admin/identities"))]

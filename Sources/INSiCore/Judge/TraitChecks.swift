@@ -67,13 +67,13 @@ public enum TraitChecks {
     /// The `Prenom` elements of a traits call: each name checked, and the way they are split.
     public static func firstNames(_ elements: [String], into findings: inout [Finding]) {
         for value in elements {
-            if value.contains(",") || value.contains(";") {
+            if value.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }) {
                 findings.append(Finding(.traitsFirstNames,
                                         "Prenom '\(value)' separates first names with a comma or semicolon: send one Prenom per name, or one list separated by spaces"))
             }
             name(value, kind: .firstName, into: &findings)
         }
-        if elements.count > 1, let mixed = elements.first(where: { $0.contains(" ") }) {
+        if elements.count > 1, let mixed = elements.first(where: { $0.utf8.contains(UInt8(ascii: " ")) }) {
             findings.append(Finding(.traitsFirstNames,
                                     "\(elements.count) Prenom elements, and '\(mixed)' holds several names: send either one Prenom per name or a single space-separated list"))
         }
@@ -111,6 +111,8 @@ public enum TraitChecks {
                                     "LieuNaissance '\(value)' is not a COG: 5 characters, digits, 2A/2B for Corsica, 99xxx for a country"))
             return
         }
+        // Only Paris, Lyon and Marseille codes can be these mistakes: most places stop here.
+        guard value.hasPrefix("75") || value.hasPrefix("69") || value.hasPrefix("13") else { return }
         if let (city, number) = BigCity.arrondissement(ofPostalCode: value) {
             findings.append(Finding(.traitsPostalCode,
                                     "LieuNaissance \(value) is the postal code of \(city.rawValue) \(number)\(number == 1 ? "er" : "e"): its COG is \(city.arrondissementCOG(number))"))

@@ -14,6 +14,13 @@ public struct CallRecord: Sendable, Codable, Equatable {
         case body(INSiRequest.Body)
     }
 
+    /// The body as read, when it was small enough to be kept whole (the judge's sequence rules
+    /// read it); nil for an unreadable request or one with oversized fields.
+    var requestBody: INSiRequest.Body? {
+        if case .body(let body) = traitsSource { return body }
+        return nil
+    }
+
     /// Where the reason comes from.
     enum ReasonSource: Sendable, Equatable {
         case text(String)

@@ -30,8 +30,6 @@ public struct INSiEndpoint: Sendable {
         var action: HTTPReplyAction
         var delayMs: Int
         var record: CallRecord
-        /// The request as read, for the judge.
-        var request: INSiRequest?
     }
 
     /// Answers one call, now or after a scenario's delay.
@@ -39,7 +37,7 @@ public struct INSiEndpoint: Sendable {
         let started = ContinuousClock.now
         let outcome = answer(request)
         if outcome.delayMs > 0 {
-            let token = state.judge?.started(outcome.record, request: outcome.request)
+            let token = state.judge?.started(outcome.record)
             let body = request.body
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
                 finish(outcome, started: started, reply: reply, body: body, token: token)
@@ -54,7 +52,7 @@ public struct INSiEndpoint: Sendable {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger)
-        state.recordCall(outcome.record, request: outcome.request, body: body, token: token)
+        state.recordCall(outcome.record, body: body, token: token)
         reply(outcome.action)
     }
 
@@ -89,15 +87,11 @@ public struct INSiEndpoint: Sendable {
         record.emitter = CallRecord.capped(headers.lps?.emitter)
         record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
-        var outcome: Outcome
         if let scenario = state.takeScenario(for: request) {
             record.scenario = scenario.id
-            outcome = applying(scenario, to: request, record: record)
-        } else {
-            outcome = normalAnswer(request, record: record)
+            return applying(scenario, to: request, record: record)
         }
-        if judging { outcome.request = request }
-        return outcome
+        return normalAnswer(request, record: record)
     }
 
     /// LPS/Nom and LPS/Version, as one text for the journal.
@@ -140,7 +134,7 @@ public struct INSiEndpoint: Sendable {
         record.code = result.code
         record.reasonSource = .search(result.trace)
         record.matricule = result.identity?.ins.matricule.value
-        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record, request: nil)
+        return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: record)
     }
 
     /// The effect of a scenario, in place of (or around) the normal answer.
@@ -166,7 +160,7 @@ public struct INSiEndpoint: Sendable {
             record.code = code.rawValue
             record.matricule = identity?.ins.matricule.value
             record.reason = "\(label): answers \(code.rawValue)"
-            outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(code, identity: identity))), delayMs: 0, record: record)
         case .fault(let spec):
             let fault = spec.fault(messageID: messageID)
             outcome = Self.fault(fault, record: record)
@@ -179,11 +173,11 @@ public struct INSiEndpoint: Sendable {
             }
             record.code = "http \(status)"
             record.reason = "\(label): HTTP \(status) with \(body == .html ? "an HTML" : "an empty") body"
-            outcome = Outcome(action: .response(response), delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .response(response), delayMs: 0, record: record)
         case .close:
             record.code = "closed"
             record.reason = "\(label): connection closed without an answer"
-            outcome = Outcome(action: .close, delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .close, delayMs: 0, record: record)
         case .truncated:
             let normal = normalAnswer(request, record: record)
             guard case .response(let response) = normal.action else { return normal }
@@ -191,19 +185,19 @@ public struct INSiEndpoint: Sendable {
             head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
             record.code = "truncated"
             record.reason = "\(label): \(response.body.count / 2) of \(response.body.count) bytes sent, then closed"
-            outcome = Outcome(action: .raw(Array(head.utf8) + response.body.prefix(response.body.count / 2), thenClose: true), delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .raw(Array(head.utf8) + response.body.prefix(response.body.count / 2), thenClose: true), delayMs: 0, record: record)
         case .malformed:
             let body = #"<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><RESULTAT xmlns="http://www.cnamts.fr/INSiResultat"><CR><CodeCR>00</CodeCR></RESULTAT></soap:Envelope>"#
             record.code = "malformed"
             record.reason = "\(label): 200 with a body that is not well-formed XML"
-            outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .response(Self.soap(200, Array(body.utf8))), delayMs: 0, record: record)
         case .document(let document):
             guard let bytes = document.bytes(messageID: messageID) else {
                 return Self.fault(.internalError("\(label): its document was never read", messageID: messageID), record: record)
             }
             record.code = document.code ?? "document"
             record.reason = "\(label): document \(document.sourceText), HTTP \(document.httpStatus)"
-            outcome = Outcome(action: .response(Self.soap(document.httpStatus, bytes)), delayMs: 0, record: record, request: nil)
+            outcome = Outcome(action: .response(Self.soap(document.httpStatus, bytes)), delayMs: 0, record: record)
         }
         outcome.delayMs = delay
         outcome.record.scenario = scenario.id
@@ -221,7 +215,7 @@ public struct INSiEndpoint: Sendable {
         record.code = "fault"
         record.fault = [fault.subcode ?? fault.code.rawValue, fault.detailCode].compactMap { $0 }.joined(separator: "/")
         record.reason = fault.detailText ?? fault.reason
-        return Outcome(action: .response(fault.response()), delayMs: 0, record: record, request: nil)
+        return Outcome(action: .response(fault.response()), delayMs: 0, record: record)
     }
 
     static func log(_ record: CallRecord, _ logger: Logger) {

@@ -10,17 +10,17 @@ struct ClientRegistry {
     struct Call {
         var seq: Int
         var time: Double
-        /// When the answer was handed to the connection.
-        var end: Double
-        var body: INSiRequest.Body?
-        var code: String
-        var fault: String?
+        /// A hash of the body's fields, for the repeat rule: the body itself is not kept (every
+        /// copy of a call would retain its strings). Two different bodies share a hash with a
+        /// probability of 2^-64.
+        var bodyHash: Int?
+        var answer: String
     }
 
     /// A lookup: the consecutive calls of one client for one person.
     struct Lookup {
         var number: Int
-        var person: String
+        var person: Person
         var calls = 0
         var lastTime: Double
         var lengthFlagged = false
@@ -40,7 +40,7 @@ struct ClientRegistry {
     struct Unanswered {
         var token: UInt64
         var time: Double
-        var person: String
+        var person: Person
     }
 
     struct Client {
@@ -99,7 +99,8 @@ struct ClientRegistry {
 
         // A delayed answer ending now is no longer unanswered.
         if let token { client.unanswered.removeAll { $0.token == token } }
-        repeated(body, time: time, in: client.recent, into: &findings)
+        let bodyHash = Self.hash(of: body)
+        repeated(bodyHash, time: time, in: client.recent, into: &findings)
         if client.lookup?.person != person, let ended = client.lookup {
             late += finish(ended, client: identity)
             client.lookup = nil
@@ -127,7 +128,7 @@ struct ClientRegistry {
                 client.lookup = lookup
             }
         }
-        client.recent.append(Call(seq: seq, time: time, end: end, body: body, code: record.code, fault: record.fault))
+        client.recent.append(Call(seq: seq, time: time, bodyHash: bodyHash, answer: Self.answer(record.code, record.fault)))
         if client.recent.count > configuration.callsPerClient { client.recent.removeFirst(client.recent.count - configuration.callsPerClient) }
         clients[identity] = client
         for finding in late { countLate(finding) }
@@ -148,11 +149,41 @@ struct ClientRegistry {
 
     // MARK: Rules
 
-    private func repeated(_ body: INSiRequest.Body?, time: Double, in recent: [Call], into findings: inout [Finding]) {
-        guard let body else { return }
-        guard let previous = recent.last(where: { $0.body == body && time - $0.time < configuration.repeatSeconds && time >= $0.time }) else { return }
-        let gap = Self.seconds(time - previous.time)
-        findings.append(Finding(.procedureRepeat, "the same call as #\(previous.seq), \(gap) s later (answered \(Self.answer(previous.code, previous.fault)))"))
+    private func repeated(_ hash: Int?, time: Double, in recent: [Call], into findings: inout [Finding]) {
+        guard let hash else { return }
+        for index in recent.indices.reversed() where recent[index].bodyHash == hash {
+            let gap = time - recent[index].time
+            guard gap >= 0 && gap < configuration.repeatSeconds else { continue }
+            findings.append(Finding(.procedureRepeat,
+                                    "the same call as #\(recent[index].seq), \(Self.seconds(gap)) s later (answered \(recent[index].answer))"))
+            return
+        }
+    }
+
+    /// The hash of a body's fields (the repeat rule compares calls by it).
+    static func hash(of body: INSiRequest.Body?) -> Int? {
+        guard let body else { return nil }
+        var hasher = Hasher()
+        switch body {
+        case .traits(let traits):
+            hasher.combine(0)
+            hasher.combine(traits.birthName)
+            hasher.combine(traits.firstNames)
+            hasher.combine(traits.sex)
+            hasher.combine(traits.birthDate)
+            hasher.combine(traits.birthPlace)
+        case .vitale(let vitale):
+            hasher.combine(1)
+            for matricule in [vitale.beneficiary, vitale.ouvrantDroit] {
+                hasher.combine(matricule?.number)
+                hasher.combine(matricule?.key)
+                hasher.combine(matricule?.type)
+            }
+            hasher.combine(vitale.birthName)
+            hasher.combine(vitale.birthDate)
+            hasher.combine(vitale.rank)
+        }
+        return hasher.finalize()
     }
 
     private func procedure(_ lookup: inout Lookup, body: INSiRequest.Body?, time: Double, unanswered: [Unanswered],
@@ -242,7 +273,9 @@ struct ClientRegistry {
     /// The client's state, created when new; the least recently seen client is forgotten past
     /// the bound (its lookup ends first).
     private mutating func take(_ identity: ClientIdentity, time: Double, late: inout [LateFinding]) -> Client {
-        if var client = clients[identity] {
+        // Taken out of the dictionary: the caller then changes the only copy in place (its
+        // arrays and dictionaries are not copied for every call) and puts it back.
+        if var client = clients.removeValue(forKey: identity) {
             client.lastSeen = max(client.lastSeen, time)
             return client
         }
@@ -269,15 +302,25 @@ struct ClientRegistry {
 
     /// Who a call is about: a traits call by sex, birth date and the letters of the birth name
     /// (so that its variants stay the same person), a Vitale call by card and birth date.
-    static func person(of body: INSiRequest.Body?) -> String {
+    struct Person: Hashable {
+        var vitale: Bool
+        var first: String
+        var second: String
+        var third: String
+    }
+
+    static func person(of body: INSiRequest.Body?) -> Person {
         switch body {
         case .traits(let traits)?:
-            let letters = (traits.birthName ?? "").uppercased().unicodeScalars.filter { $0.properties.isAlphabetic }
-            return "T|\(traits.sex ?? "")|\(traits.birthDate ?? "")|\(String(String.UnicodeScalarView(letters)))"
+            let name = traits.birthName ?? ""
+            // The usual upper-case name without separators is its own key: no copy.
+            let letters = name.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name
+                : String(String.UnicodeScalarView(name.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic }))
+            return Person(vitale: false, first: traits.sex ?? "", second: traits.birthDate ?? "", third: letters)
         case .vitale(let vitale)?:
-            return "V|\(vitale.ouvrantDroit?.number ?? "")|\(vitale.birthDate ?? "")"
+            return Person(vitale: true, first: vitale.ouvrantDroit?.number ?? "", second: vitale.birthDate ?? "", third: "")
         case nil:
-            return "?"
+            return Person(vitale: false, first: "?", second: "", third: "")
         }
     }
 
@@ -285,8 +328,10 @@ struct ClientRegistry {
         elements.reduce(0) { $0 + $1.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" }).count }
     }
 
+    /// Seconds with one decimal (`1.5`), without Foundation's formatter.
     static func seconds(_ value: Double) -> String {
-        String(format: "%.1f", value)
+        let tenths = Int((abs(value) * 10).rounded())
+        return (value < 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
     }
 
     static func answer(_ code: String, _ fault: String?) -> String {

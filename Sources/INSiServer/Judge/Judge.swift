@@ -16,26 +16,24 @@ import Synchronization
 public final class Judge: Sendable {
     /// One answered call waiting for the worker.
     struct Job: Sendable {
+        /// The call; its body (``CallRecord/requestBody``) is what the sequence rules read.
         var record: CallRecord
-        var request: INSiRequest?
-        /// The request's bytes, for the schemas (empty when it could not be read).
+        /// The request's bytes, for the schemas: empty when it could not be read or when the
+        /// budget of validations was spent (``wantsContractCheck(at:)``).
         var body: [UInt8]
-        /// Set for a call whose answer was delayed (``started(_:request:)``).
+        /// Set for a call whose answer was delayed (``started(_:)``).
         var token: UInt64?
     }
 
     private enum Work: Sendable {
         case call(Job)
-        case started(token: UInt64, record: CallRecord, request: INSiRequest?)
+        case started(token: UInt64, record: CallRecord)
     }
 
     /// The worker's state: what it knows of the clients and the recent MessageIDs.
     private struct State {
         var registry: ClientRegistry
         var messageIDs: RecentSet
-        /// Schema validations left in the current second, and which second.
-        var contractBudget: Double
-        var budgetSecond: Double = 0
     }
 
     private struct Queue {
@@ -50,6 +48,8 @@ public final class Judge: Sendable {
     let clock: any WallClock
     let logger: Logger
     private let queue = DispatchQueue(label: "insi-sim.judge")
+    /// How long handed-over calls wait for the worker, at most, when it is idle.
+    static let batchMilliseconds = 5
     // The calls handed over by the event loops and whether the worker is already on its way.
     private let pending = Mutex(Queue())
     // What the worker knows; taken by the worker and by queries that run on it.
@@ -57,6 +57,10 @@ public final class Judge: Sendable {
     private let tokens = Atomic<UInt64>(0)
     private let dropped = Atomic<Int>(0)
     private let contractSkipped = Atomic<Int>(0)
+    // The schema validation budget: the second it counts, and the validations granted in it.
+    // Read and set by every event loop without a lock: a race only makes the budget approximate.
+    private let budgetSecond = Atomic<Int>(0)
+    private let budgetUsed = Atomic<Int>(0)
 
     init(configuration: JudgeConfiguration, journal: Journal, store: BaseStore, validator: ContractValidator?,
          clock: any WallClock, logger: Logger) {
@@ -66,8 +70,7 @@ public final class Judge: Sendable {
         self.validator = validator
         self.clock = clock
         self.logger = logger
-        state = Mutex(State(registry: ClientRegistry(configuration: configuration), messageIDs: RecentSet(capacity: configuration.messageIDs),
-                            contractBudget: configuration.contractChecksPerSecond))
+        state = Mutex(State(registry: ClientRegistry(configuration: configuration), messageIDs: RecentSet(capacity: configuration.messageIDs)))
     }
 
     /// Calls the worker had no room for (journaled with their per-call findings only).
@@ -84,11 +87,28 @@ public final class Judge: Sendable {
         }
     }
 
+    /// Whether a call made at `time` is validated against the schemas: at most
+    /// ``JudgeConfiguration/contractChecksPerSecond`` a second. Asked on the event loop, so that
+    /// the request's bytes go to the worker only when they will be read there.
+    func wantsContractCheck(at time: Double) -> Bool {
+        guard validator != nil else { return false }
+        let second = Int(time)
+        if budgetSecond.load(ordering: .relaxed) != second {
+            budgetSecond.store(second, ordering: .relaxed)
+            budgetUsed.store(0, ordering: .relaxed)
+        }
+        guard budgetUsed.add(1, ordering: .relaxed).newValue <= Int(configuration.contractChecksPerSecond) else {
+            contractSkipped.add(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
     /// Notes a call whose answer is delayed: a call for the same person meanwhile is a retry
     /// after a timeout. Returns the token to submit the call with.
-    func started(_ record: CallRecord, request: INSiRequest?) -> UInt64 {
+    func started(_ record: CallRecord) -> UInt64 {
         let token = tokens.add(1, ordering: .relaxed).newValue
-        _ = enqueue(.started(token: token, record: record, request: request))
+        _ = enqueue(.started(token: token, record: record))
         return token
     }
 
@@ -139,7 +159,9 @@ public final class Judge: Sendable {
             return true
         }
         guard let schedule else { return false }
-        if schedule { queue.async { [self] in drain() } }
+        // A few milliseconds late on purpose: the calls of that time are judged in one batch,
+        // instead of waking the worker (a futex and a context switch) for every call.
+        if schedule { queue.asyncAfter(deadline: .now() + .milliseconds(Self.batchMilliseconds)) { [self] in drain() } }
         return true
     }
 
@@ -153,22 +175,27 @@ public final class Judge: Sendable {
                 return work
             }
             if batch.isEmpty { return }
+            // Consumed from the end, after an in-place reversal: each call is moved out, never copied.
+            var remaining = batch
+            remaining.reverse()
             state.withLock { state in
-                for work in batch { process(work, &state) }
+                while let work = remaining.popLast() { process(work, &state) }
             }
         }
     }
 
-    private func process(_ work: Work, _ state: inout State) {
-        switch work {
-        case .started(let token, let record, let request):
+    private func process(_ work: consuming Work, _ state: inout State) {
+        switch consume work {
+        case .started(let token, let record):
             let identity = record.client ?? .software(idam: nil, instance: nil, emitter: nil)
-            amend(state.registry.started(token: token, client: identity, body: request?.body, time: record.time))
+            amend(state.registry.started(token: token, client: identity, body: record.requestBody, time: record.time))
         case .call(var job):
-            if let request = job.request {
-                job.record.findings += workerChecks(job, request, &state)
+            let body = job.record.requestBody
+            if job.record.operation != nil {
+                let found = workerChecks(job, body, &state)
+                if !found.isEmpty { job.record.findings += found }
             }
-            let late = state.registry.judge(&job.record, body: job.request?.body, token: job.token) { record in
+            let late = state.registry.judge(&job.record, body: body, token: job.token) { record in
                 journal.record(record)
             }
             amend(late)
@@ -176,31 +203,21 @@ public final class Judge: Sendable {
     }
 
     /// The per-call rules that need the schemas, the base or the past MessageIDs.
-    private func workerChecks(_ job: Job, _ request: INSiRequest, _ state: inout State) -> [Finding] {
+    private func workerChecks(_ job: Job, _ body: INSiRequest.Body?, _ state: inout State) -> [Finding] {
         var findings: [Finding] = []
         if let validator, !job.body.isEmpty {
-            let second = job.record.time.rounded(.down)
-            if second != state.budgetSecond {
-                state.budgetSecond = second
-                state.contractBudget = configuration.contractChecksPerSecond
+            let report = validator.validate(job.body)
+            for problem in report.problems {
+                findings.append(Finding(.contractSchema, CallRecord.capped(problem) ?? problem))
             }
-            if state.contractBudget >= 1 {
-                state.contractBudget -= 1
-                let report = validator.validate(job.body)
-                for problem in report.problems {
-                    findings.append(Finding(.contractSchema, CallRecord.capped(problem) ?? problem))
-                }
-                for (field, text) in report.rawNames {
-                    TraitChecks.surroundingSpaces(CallRecord.capped(text) ?? text, field: field, into: &findings)
-                }
-            } else {
-                contractSkipped.add(1, ordering: .relaxed)
+            for (field, text) in report.rawNames {
+                TraitChecks.surroundingSpaces(CallRecord.capped(text) ?? text, field: field, into: &findings)
             }
         }
         if let messageID = job.record.messageID, !messageID.isEmpty, let first = state.messageIDs.insert(messageID, time: job.record.time) {
             findings.append(Finding(.headerMessageIDReused, "\(messageID) was already sent \(ClientRegistry.seconds(job.record.time - first)) s before"))
         }
-        if case .vitale(let vitale) = request.body {
+        if case .vitale(let vitale)? = body {
             twins(vitale, into: &findings)
         }
         return findings

@@ -118,13 +118,13 @@ public final class SimulatorState: Sendable {
 
     /// Counts the call and has it judged and journaled (journaled at once when nothing judges).
     /// - Parameters:
-    ///   - request: the request as read, nil when it could not be.
-    ///   - body: its bytes, for the contract's schemas.
-    ///   - token: the token of ``Judge/started(_:request:)`` for a call whose answer was delayed.
-    func recordCall(_ call: CallRecord, request: INSiRequest? = nil, body: [UInt8] = [], token: UInt64? = nil) {
+    ///   - body: the request's bytes, for the contract's schemas.
+    ///   - token: the token of ``Judge/started(_:)`` for a call whose answer was delayed.
+    func recordCall(_ call: CallRecord, body: [UInt8] = [], token: UInt64? = nil) {
         metrics.record(call)
         if let judge {
-            judge.submit(Judge.Job(record: call, request: request, body: body, token: token))
+            let validated = call.operation != nil && judge.wantsContractCheck(at: call.time)
+            judge.submit(Judge.Job(record: call, body: validated ? body : [], token: token))
         } else {
             journal.record(call)
         }
