@@ -66,10 +66,10 @@ struct JudgeHarness {
     let server: TestSimulator
     let clock: ManualWallClock
 
-    init() throws {
+    init(configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         let clock = ManualWallClock()
         self.clock = clock
-        server = try TestSimulator(wallClock: clock)
+        server = try TestSimulator(wallClock: clock, configure: configure)
     }
 
     /// Sends the calls for one client (a fresh LPS instance) and returns the findings of each call,
@@ -171,6 +171,20 @@ struct CallRuleTests {
         #expect(bad.contains { $0.contains(rule.rule.rawValue) }, "no \(rule.rule.rawValue) finding: \(bad)")
         let good = try await harness.run(rule.good, before: setUp)
         #expect(!good.contains { $0.contains(rule.rule.rawValue) }, "unexpected \(rule.rule.rawValue) finding: \(good)")
+    }
+
+    @Test("past the budget of judged calls a second, a call keeps its per-call findings only, and is counted")
+    func budget() async throws {
+        let harness = try JudgeHarness { $0.judge.judgedCallsPerSecond = 2 }
+        defer { Task { await harness.server.stop() } }
+        // Three identical calls in the same second: the third is over the budget, so no repeat
+        // rule for it (it is journaled at once, before the second), but its lower-case name is
+        // still found.
+        let findings = try await harness.run([Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }])
+        #expect(findings.filter { $0 == ["traits.upper-case"] }.count == 2)
+        #expect(findings.filter { $0.contains("procedure.no-repeat") }.count == 1)
+        let metrics = try await harness.server.get("/metrics").text
+        #expect(metrics.contains("insi_judge_calls_unjudged_total 1\n"))
     }
 
     @Test("a well-made call of the project's own writer earns no finding")

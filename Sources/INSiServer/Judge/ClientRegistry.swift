@@ -33,6 +33,8 @@ struct ClientRegistry {
         var narrowingExpected: (seq: Int, firstNames: Int, place: Bool)?
         /// A narrowing call added the birth place with this many first names: more later is the wrong order.
         var placeAddedWith: Int?
+        /// ``ClientRegistry/unjudgedCalls`` when the lookup began.
+        var unjudgedAtStart = 0
     }
 
     /// A delayed answer not given yet (a scenario's delay): a call for the same person meanwhile
@@ -59,6 +61,9 @@ struct ClientRegistry {
 
     let configuration: JudgeConfiguration
     private(set) var clients: [ClientIdentity: Client] = [:]
+    /// Calls journaled without the worker so far (set by the judge): a lookup during which some
+    /// were is not held to its expectations.
+    var unjudgedCalls = 0
 
     init(configuration: JudgeConfiguration) {
         self.configuration = configuration
@@ -107,7 +112,7 @@ struct ClientRegistry {
         }
         if client.lookup == nil {
             client.lookupsStarted += 1
-            client.lookup = Lookup(number: client.lookupsStarted, person: person, lastTime: time)
+            client.lookup = Lookup(number: client.lookupsStarted, person: person, lastTime: time, unjudgedAtStart: unjudgedCalls)
         }
         if var lookup = client.lookup {
             procedure(&lookup, body: body, time: time, unanswered: client.unanswered.filter { $0.person == person && $0.time < time },
@@ -255,6 +260,7 @@ struct ClientRegistry {
     /// The findings an ended lookup leaves: what it was still expected to try.
     private func finish(_ lookup: Lookup, client: ClientIdentity) -> [LateFinding] {
         var late: [LateFinding] = []
+        guard lookup.unjudgedAtStart == unjudgedCalls else { return late }
         if let expected = lookup.variantExpected {
             let variant = expected.name.replacingOccurrences(of: "--", with: " ").replacingOccurrences(of: "-", with: " ")
                 .replacingOccurrences(of: "'", with: " ")

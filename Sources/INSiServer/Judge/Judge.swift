@@ -55,12 +55,10 @@ public final class Judge: Sendable {
     // What the worker knows; taken by the worker and by queries that run on it.
     private let state: Mutex<State>
     private let tokens = Atomic<UInt64>(0)
+    // Calls journaled without the worker: its queue was full (the call budget counts its own).
     private let dropped = Atomic<Int>(0)
-    private let contractSkipped = Atomic<Int>(0)
-    // The schema validation budget: the second it counts, and the validations granted in it.
-    // Read and set by every event loop without a lock: a race only makes the budget approximate.
-    private let budgetSecond = Atomic<Int>(0)
-    private let budgetUsed = Atomic<Int>(0)
+    private let contractBudget: RateBudget
+    private let callBudget: RateBudget
 
     init(configuration: JudgeConfiguration, journal: Journal, store: BaseStore, validator: ContractValidator?,
          clock: any WallClock, logger: Logger) {
@@ -70,13 +68,23 @@ public final class Judge: Sendable {
         self.validator = validator
         self.clock = clock
         self.logger = logger
+        contractBudget = RateBudget(perSecond: Int(configuration.contractChecksPerSecond))
+        callBudget = RateBudget(perSecond: configuration.judgedCallsPerSecond)
         state = Mutex(State(registry: ClientRegistry(configuration: configuration), messageIDs: RecentSet(capacity: configuration.messageIDs)))
     }
 
-    /// Calls the worker had no room for (journaled with their per-call findings only).
-    public var droppedCalls: Int { dropped.load(ordering: .relaxed) }
+    /// Calls journaled with their per-call findings only: over the budget of judged calls per
+    /// second, or the worker's queue was full.
+    public var unjudgedCalls: Int { dropped.load(ordering: .relaxed) + callBudget.refused }
     /// Calls not validated against the schemas because the budget per second was spent.
-    public var contractChecksSkipped: Int { contractSkipped.load(ordering: .relaxed) }
+    public var contractChecksSkipped: Int { contractBudget.refused }
+
+    /// Whether a call made at `time` goes to the worker: at most
+    /// ``JudgeConfiguration/judgedCallsPerSecond`` a second. Beyond (a load test), the call is
+    /// journaled at once with its per-call findings, as with `--findings off` plus those.
+    func admits(at time: Double) -> Bool {
+        callBudget.take(at: time)
+    }
 
     /// Hands an answered call over; journals it at once, unjudged, when the worker is too far behind.
     func submit(_ job: Job) {
@@ -91,17 +99,7 @@ public final class Judge: Sendable {
     /// ``JudgeConfiguration/contractChecksPerSecond`` a second. Asked on the event loop, so that
     /// the request's bytes go to the worker only when they will be read there.
     func wantsContractCheck(at time: Double) -> Bool {
-        guard validator != nil else { return false }
-        let second = Int(time)
-        if budgetSecond.load(ordering: .relaxed) != second {
-            budgetSecond.store(second, ordering: .relaxed)
-            budgetUsed.store(0, ordering: .relaxed)
-        }
-        guard budgetUsed.add(1, ordering: .relaxed).newValue <= Int(configuration.contractChecksPerSecond) else {
-            contractSkipped.add(1, ordering: .relaxed)
-            return false
-        }
-        return true
+        validator != nil && contractBudget.take(at: time)
     }
 
     /// Notes a call whose answer is delayed: a call for the same person meanwhile is a retry
@@ -128,7 +126,9 @@ public final class Judge: Sendable {
     /// The clients seen, with their counts, as of now (lookups idle too long are ended first).
     func clients() -> [ClientSummary] {
         let now = clock.now()
+        let unjudged = unjudgedCalls
         return state.withLock { state in
+            state.registry.unjudgedCalls = unjudged
             amend(state.registry.sweep(now: now))
             return state.registry.clients.values.sorted { $0.firstSeen < $1.firstSeen }.map(ClientSummary.init)
         }
@@ -137,7 +137,11 @@ public final class Judge: Sendable {
     /// Ends the lookups idle too long, so that what they lacked shows.
     func sweep() {
         let now = clock.now()
-        state.withLock { state in amend(state.registry.sweep(now: now)) }
+        let unjudged = unjudgedCalls
+        state.withLock { state in
+            state.registry.unjudgedCalls = unjudged
+            amend(state.registry.sweep(now: now))
+        }
     }
 
     /// Forgets every client (with `DELETE /admin/journal`).
@@ -185,6 +189,9 @@ public final class Judge: Sendable {
     }
 
     private func process(_ work: consuming Work, _ state: inout State) {
+        // Lookups that saw calls go unjudged expect nothing at their end: a missing retry may
+        // have been one of those calls.
+        state.registry.unjudgedCalls = unjudgedCalls
         switch consume work {
         case .started(let token, let record):
             let identity = record.client ?? .software(idam: nil, instance: nil, emitter: nil)

@@ -47,7 +47,7 @@ public final class SimulatorMetrics: Sendable {
         public var identities = 0
         public var scenarios = 0
         public var journalLinesDropped = 0
-        /// Calls the judge's worker had no room for (journaled with their per-call findings only).
+        /// Calls journaled with their per-call findings only (over the judge's budget, or its queue full).
         public var unjudgedCalls = 0
         /// Calls not validated against the contract's schemas: the budget per second was spent.
         public var contractChecksSkipped = 0
@@ -87,7 +87,7 @@ public final class SimulatorMetrics: Sendable {
         out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(readings.identities)\n"
         out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
         out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"
-        out += "# HELP insi_judge_calls_unjudged_total Calls journaled without the judge's sequence and schema rules (its queue was full).\n# TYPE insi_judge_calls_unjudged_total counter\ninsi_judge_calls_unjudged_total \(readings.unjudgedCalls)\n"
+        out += "# HELP insi_judge_calls_unjudged_total Calls journaled with their per-call findings only (over the judge's budget of calls per second, or its queue was full).\n# TYPE insi_judge_calls_unjudged_total counter\ninsi_judge_calls_unjudged_total \(readings.unjudgedCalls)\n"
         out += "# HELP insi_judge_contract_checks_skipped_total Calls not validated against the contract's schemas (over the budget per second).\n# TYPE insi_judge_contract_checks_skipped_total counter\ninsi_judge_contract_checks_skipped_total \(readings.contractChecksSkipped)\n"
         return out
     }

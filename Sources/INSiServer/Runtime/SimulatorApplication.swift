@@ -70,7 +70,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
-            readings.unjudgedCalls = endpoint.state.judge?.droppedCalls ?? 0
+            readings.unjudgedCalls = endpoint.state.judge?.unjudgedCalls ?? 0
             readings.contractChecksSkipped = endpoint.state.judge?.contractChecksSkipped ?? 0
             let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()

@@ -122,7 +122,7 @@ public final class SimulatorState: Sendable {
     ///   - token: the token of ``Judge/started(_:)`` for a call whose answer was delayed.
     func recordCall(_ call: CallRecord, body: [UInt8] = [], token: UInt64? = nil) {
         metrics.record(call)
-        if let judge {
+        if let judge, judge.admits(at: call.time) {
             let validated = call.operation != nil && judge.wantsContractCheck(at: call.time)
             judge.submit(Judge.Job(record: call, body: validated ? body : [], token: token))
         } else {
