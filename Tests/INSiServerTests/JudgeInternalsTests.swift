@@ -1,5 +1,5 @@
 import Foundation
-import INSiCore
+@testable import INSiCore
 @testable import INSiServer
 import INSiSOAP
 import Testing
@@ -68,5 +68,15 @@ struct JudgeInternalsTests {
         #expect(registry.clients[.software(idam: "A", instance: nil, emitter: nil)] == nil)
         #expect(late.map(\.finding.rule) == [.procedureNameVariant])
         #expect(late.first?.seq == 1)
+    }
+}
+
+@Suite("Trait checks on bytes")
+struct TraitBytesTests {
+    @Test("the COG shape is read as COG reads it")
+    func cogShape() {
+        for text in ["75115", "2A004", "2b020", "99100", "7511", "751150", "2C004", "A2004", "75O15", ""] {
+            #expect(TraitChecks.isCOG(text) == (COG(text) != nil), "\(text)")
+        }
     }
 }

@@ -106,7 +106,7 @@ public enum TraitChecks {
     /// `LieuNaissance`: a COG, and not one of the big cities' classic mistakes.
     public static func birthPlace(_ value: String?, into findings: inout [Finding]) {
         guard let value, !value.isEmpty else { return }
-        guard COG(value) != nil else {
+        guard isCOG(value) else {
             findings.append(Finding(.traitsBirthPlace,
                                     "LieuNaissance '\(value)' is not a COG: 5 characters, digits, 2A/2B for Corsica, 99xxx for a country"))
             return
@@ -121,6 +121,26 @@ public enum TraitChecks {
             findings.append(Finding(.traitsPostalCode,
                                     "LieuNaissance \(value) is the code of \(city.rawValue) as a whole, never a birth place: send the arrondissement's COG (\(cogs.first ?? "")–\(cogs.last ?? ""))"))
         }
+    }
+
+    /// The shape of a COG, read on the bytes (``COG/init(_:)`` copies them): five digits, or
+    /// `2A`/`2B` and three digits.
+    static func isCOG(_ value: String) -> Bool {
+        let bytes = value.utf8
+        guard bytes.count == 5 else { return false }
+        var index = 0
+        var corsica = false
+        for byte in bytes {
+            let digit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            if index == 1 && corsica && (byte | 0x20 == UInt8(ascii: "a") || byte | 0x20 == UInt8(ascii: "b")) {
+                index += 1
+                continue
+            }
+            guard digit else { return false }
+            if index == 0 && byte == UInt8(ascii: "2") { corsica = true }
+            index += 1
+        }
+        return true
     }
 
     /// True for the usual value: upper-case ASCII letters with single inner spaces, hyphens and

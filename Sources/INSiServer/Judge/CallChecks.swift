@@ -103,17 +103,20 @@ enum CallChecks {
 
     /// `uuid:` followed by a UUID (8-4-4-4-12 hexadecimal digits, either case).
     static func isUUIDMessageID(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard bytes.count == 41, text.hasPrefix("uuid:") else { return false }
-        for (index, byte) in bytes.dropFirst(5).enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return false }
-            } else {
-                let hex = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
-                guard hex else { return false }
+        guard text.utf8.count == 41, text.hasPrefix("uuid:") else { return false }
+        var copy = text
+        return copy.withUTF8 { bytes in
+            for index in 5..<41 {
+                let byte = bytes[index]
+                if index == 13 || index == 18 || index == 23 || index == 28 {
+                    guard byte == UInt8(ascii: "-") else { return false }
+                } else {
+                    let hex = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+                    guard hex else { return false }
+                }
             }
+            return true
         }
-        return true
     }
 }
 
