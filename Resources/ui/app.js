@@ -106,13 +106,16 @@ function report(error) {
 async function poll() {
   if (!adminReady() || !$("journal-live").checked) return;
   const page = await api("GET", `/admin/journal?after=${state.lastSeq}&limit=500`);
-  if (page.last < state.lastSeq) {            // the journal was cleared meanwhile
-    state.calls = [];
-  }
+  // Calls the server no longer holds (the journal was cleared, or its oldest calls went) go here too.
+  const oldest = page.oldest === undefined || page.oldest === null ? state.lastSeq + 1 : page.oldest;
+  if (page.last < state.lastSeq) state.lastSeq = 0;
+  const kept = state.calls.filter((call) => call.seq >= oldest);
+  const dropped = kept.length !== state.calls.length;
+  state.calls = kept;
   for (const call of page.calls) state.calls.push(call);
   if (state.calls.length > maxCalls) state.calls.splice(0, state.calls.length - maxCalls);
   state.lastSeq = page.last;
-  if (page.calls.length > 0 || state.calls.length === 0) renderJournal();
+  if (page.calls.length > 0 || dropped || state.calls.length === 0) renderJournal();
   setStatus(`live, ${page.last} calls journaled`);
 }
 

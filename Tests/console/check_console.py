@@ -237,6 +237,11 @@ def main():
         click(browser, "#client-report a[href^=\"#call-\"]")
         opened = browser.wait_for("!document.getElementById('journal').hidden && !!document.querySelector('#journal-rows tr.highlight')", 5)
         check("a call's link opens it in the journal", opened is not None)
+        clear = urllib.request.Request(BASE + "/admin/journal", method="DELETE", headers={"Authorization": "Bearer " + TOKEN})
+        with urllib.request.urlopen(clear, timeout=10) as response:
+            cleared_status = response.status
+        emptied = browser.wait_for("document.querySelectorAll('#journal-rows tr').length === 0", 2.0)
+        check("a journal cleared on the server empties the live journal", cleared_status == 204 and emptied is not None)
 
         # The refused key above is logged by the browser as a failed request (400): expected.
         unexpected = [error for error in browser.errors if not ("status of 400" in error and error.endswith("/admin/identities"))]

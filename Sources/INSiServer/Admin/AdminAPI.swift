@@ -128,7 +128,7 @@ public struct AdminAPI: Sendable {
         filter.limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
         state.judge?.sweep()
         let page = state.journal.calls(filter)
-        return Self.json(200, JournalPage(total: page.total, last: state.journal.total, calls: page.calls))
+        return Self.json(200, JournalPage(total: page.total, last: state.journal.total, oldest: state.journal.oldest, calls: page.calls))
     }
 
     /// `GET /admin/findings`: every finding of the calls held, newest last.
@@ -188,6 +188,8 @@ public struct AdminAPI: Sendable {
         var total: Int
         /// The number of the last call journaled: poll with `after=` it.
         var last: Int
+        /// The number of the oldest call held (absent when none is): calls before it are gone.
+        var oldest: Int?
         var calls: [CallRecord]
     }
 
