@@ -187,6 +187,20 @@ struct CallRuleTests {
         #expect(metrics.contains("insi_judge_calls_unjudged_total 1\n"))
     }
 
+    @Test("a wsa:Action naming the other operation is refused (insisim_912) and found; unreadable calls start no lookup")
+    func refusedAction() async throws {
+        let harness = try JudgeHarness()
+        defer { Task { await harness.server.stop() } }
+        let wrong = Self.call { $0.action = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale" }
+        let response = try await harness.server.post("/lps", body: Array(wrong.xml(instance: "x", now: harness.clock.now()).utf8), headers: [
+            ("Content-Type", "application/soap+xml; charset=utf-8; action=\"urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite\"")])
+        #expect(response.status == 500 && response.text.contains("insisim_912"))
+        let journal = try jsonObject(await harness.server.admin("GET", "/admin/journal?finding=header.action"))
+        let call = try #require((journal["calls"] as? [[String: Any]])?.first)
+        #expect(call["lookup"] == nil)
+        #expect(call["client"] as? String == "-/-/-")
+    }
+
     @Test("a well-made call of the project's own writer earns no finding")
     func ownClientIsClean() async throws {
         let harness = try JudgeHarness()

@@ -104,6 +104,15 @@ struct ClientRegistry {
 
         // A delayed answer ending now is no longer unanswered.
         if let token { client.unanswered.removeAll { $0.token == token } }
+        guard body != nil else {
+            // Unreadable (a fault says why): no person, no lookup, nothing for the sequence rules.
+            _ = journal(&record)
+            count(record.findings, in: &client)
+            client.calls += 1
+            clients[identity] = client
+            for finding in late { countLate(finding) }
+            return late
+        }
         let bodyHash = Self.hash(of: body)
         repeated(bodyHash, time: time, in: client.recent, into: &findings)
         if client.lookup?.person != person, let ended = client.lookup {
