@@ -41,8 +41,20 @@ run() {  # findings: on|off; prints "requests/s cpu-µs-per-request"
 }
 echo "| round | off: req/s | off: CPU µs/req | on: req/s | on: CPU µs/req | throughput on/off | CPU on/off |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
+ratios=()
 for round in $(seq "$ROUNDS"); do
-    read -r off_rate off_cpu < <(run off)
-    read -r on_rate on_cpu < <(run on)
-    echo "| $round | $off_rate | $off_cpu | $on_rate | $on_cpu | $(python3 -c "print(f'{$on_rate/$off_rate:.3f}')") | $(python3 -c "print(f'{$on_cpu/$off_cpu:.3f}')") |"
+    # Which side runs first alternates, so that a machine getting busier or quieter favours neither.
+    if [ $((round % 2)) -eq 1 ]; then
+        read -r off_rate off_cpu < <(run off); read -r on_rate on_cpu < <(run on)
+    else
+        read -r on_rate on_cpu < <(run on); read -r off_rate off_cpu < <(run off)
+    fi
+    throughput=$(python3 -c "print(f'{$on_rate/$off_rate:.3f}')")
+    cpu=$(python3 -c "print(f'{$on_cpu/$off_cpu:.3f}')")
+    ratios+=("$throughput $cpu")
+    echo "| $round | $off_rate | $off_cpu | $on_rate | $on_cpu | $throughput | $cpu |"
 done
+printf '%s\n' "${ratios[@]}" | python3 -c "
+import statistics, sys
+rows = [tuple(map(float, line.split())) for line in sys.stdin if line.strip()]
+print(f'| median | | | | | {statistics.median(r[0] for r in rows):.3f} | {statistics.median(r[1] for r in rows):.3f} |')"
