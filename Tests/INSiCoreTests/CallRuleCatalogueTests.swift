@@ -43,4 +43,23 @@ struct CallRuleCatalogueTests {
         TraitChecks.name("Lefèvre  Ø--", kind: .firstName, into: &findings)
         #expect(Set(findings.map(\.rule)) == [.traitsUpperCase, .traitsDiacritics, .traitsCharacters, .traitsDoubleHyphen, .traitsSpaces])
     }
+
+    @Test("birth places: the classic postal codes and commune codes of Paris, Lyon and Marseille, and real COGs")
+    func bigCities() {
+        func findings(_ place: String) -> [Finding] {
+            var found: [Finding] = []
+            TraitChecks.birthPlace(place, into: &found)
+            return found
+        }
+        for city in BigCity.allCases {
+            for number in 1...city.arrondissementCount where city.postalCode(number) != "75116" {
+                #expect(findings(city.postalCode(number)).first?.detail.hasSuffix("its COG is \(city.arrondissementCOG(number))") == true)
+            }
+            #expect(findings(city.communeCode).map(\.rule) == [.traitsPostalCode])
+            #expect(city.arrondissementCOGs.allSatisfy { findings($0).isEmpty })
+        }
+        #expect(findings("75116").isEmpty)
+        #expect(findings("63220").isEmpty && findings("2A004").isEmpty && findings("99100").isEmpty)
+        #expect(findings("7501").map(\.rule) == [.traitsBirthPlace])
+    }
 }

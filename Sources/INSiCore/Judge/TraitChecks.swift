@@ -113,15 +113,27 @@ public enum TraitChecks {
         }
         // Only Paris, Lyon and Marseille codes can be these mistakes: most places stop here.
         guard value.hasPrefix("75") || value.hasPrefix("69") || value.hasPrefix("13") else { return }
-        if let (city, number) = BigCity.arrondissement(ofPostalCode: value) {
-            findings.append(Finding(.traitsPostalCode,
-                                    "LieuNaissance \(value) is the postal code of \(city.rawValue) \(number)\(number == 1 ? "er" : "e"): its COG is \(city.arrondissementCOG(number))"))
-        } else if let city = BigCity.city(ofCommuneCode: value) {
-            let cogs = city.arrondissementCOGs
-            findings.append(Finding(.traitsPostalCode,
-                                    "LieuNaissance \(value) is the code of \(city.rawValue) as a whole, never a birth place: send the arrondissement's COG (\(cogs.first ?? "")–\(cogs.last ?? ""))"))
+        if let detail = bigCityMistakes[value] {
+            findings.append(Finding(.traitsPostalCode, "LieuNaissance \(value) \(detail)"))
         }
     }
+
+    /// The postal codes of the arrondissements and the codes of the communes as a whole, with
+    /// what to send instead; made once.
+    static let bigCityMistakes: [String: String] = {
+        var mistakes: [String: String] = [:]
+        for city in BigCity.allCases {
+            let cogs = city.arrondissementCOGs
+            mistakes[city.communeCode] = "is the code of \(city.rawValue) as a whole, never a birth place: send the arrondissement's COG (\(cogs.first ?? "")–\(cogs.last ?? ""))"
+            for number in 1...city.arrondissementCount {
+                let postal = city.postalCode(number)
+                // 75116 is also the COG of Paris 16e: not a mistake.
+                guard BigCity.arrondissement(ofCOG: postal) == nil else { continue }
+                mistakes[postal] = "is the postal code of \(city.rawValue) \(number)\(number == 1 ? "er" : "e"): its COG is \(city.arrondissementCOG(number))"
+            }
+        }
+        return mistakes
+    }()
 
     /// The shape of a COG, read on the bytes (``COG/init(_:)`` copies them): five digits, or
     /// `2A`/`2B` and three digits.
