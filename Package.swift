@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "INSiServer", targets: ["INSiServer"]),
         .library(name: "INSiClient", targets: ["INSiClient"]),
+        .library(name: "INSiPKI", targets: ["INSiPKI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,19 +22,28 @@ let package = Package(
         // libxml2 through its C API: the same library FoundationXML links, read without the
         // per-element bridging of XMLParser (see SAXTreeReader).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2"]),
+        // XML signatures of CPx card assertions: xmlsec1 on libxml2 and OpenSSL.
+        .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
+        .target(name: "INSiSOAP", dependencies: ["INSiCore", "CLibXML2", "CXMLSec"]),
         // epoll, eventfd and accept4, which Swift's Glibc module does not export.
         .target(name: "CSystemLinux"),
-        .target(name: "HTTPServer", dependencies: ["CSystemLinux", .product(name: "Logging", package: "swift-log")]),
+        // OpenSSL 3 through its C API: TLS in HTTPServer, the test PKI of INSiPKI.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "HTTPServer", dependencies: ["CSystemLinux", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "INSiServer",
             dependencies: ["INSiCore", "INSiSOAP", "HTTPServer", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP"]),
+        // libcurl through its C API: URLSession on Linux cannot present a client certificate.
+        .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP", "CLibCurl"]),
+        // Test certificates (`insi-sim certs generate`) made with OpenSSL, which also writes the
+        // PKCS#12 files editors import (swift-certificates writes no PKCS#12).
+        .target(name: "INSiPKI", dependencies: ["COpenSSL"]),
         .executableTarget(
             name: "insi-sim",
             dependencies: [
-                "INSiCore", "INSiSOAP", "INSiServer", "INSiClient",
+                "INSiCore", "INSiSOAP", "INSiServer", "INSiClient", "INSiPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -41,10 +51,21 @@ let package = Package(
         .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
         .executableTarget(name: "insi-sim-xml-bench", dependencies: ["INSiSOAP"], path: "Benchmarks/XMLRead"),
         .executableTarget(name: "insi-sim-seed-bench", dependencies: ["INSiCore"], path: "Benchmarks/SeedLoad"),
+        // Fuzz harnesses (Fuzz/, see scripts/fuzz.sh): built with `-sanitize=fuzzer,address -DFUZZING`
+        // they are libFuzzer targets; built plainly they replay the corpus files given as arguments.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"),
+        .executableTarget(name: "fuzz-http-parser", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/HTTPParser"),
+        .executableTarget(name: "fuzz-chunked-body", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/ChunkedBody"),
+        .executableTarget(name: "fuzz-soap-request", dependencies: ["FuzzSupport", "INSiSOAP"], path: "Fuzz/SOAPRequest"),
+        .executableTarget(name: "fuzz-seed", dependencies: ["FuzzSupport", "INSiCore"], path: "Fuzz/Seed"),
+        .executableTarget(name: "fuzz-change-log", dependencies: ["FuzzSupport", "INSiServer"], path: "Fuzz/ChangeLog"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient"]),
+        // A blocking OpenSSL client for the tests that talk TLS to the server.
+        .target(name: "TLSTestClient", dependencies: ["COpenSSL", "INSiPKI"], path: "Tests/TLSTestClient"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "INSiPKI", "TLSTestClient"]),
+        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient", "INSiPKI", "TLSTestClient"]),
         .testTarget(name: "INSiClientTests", dependencies: ["INSiClient", "INSiServer"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,8 @@
 # root (debootstrap --variant=minbase, what debian:bookworm-slim is made from): RUN under
 # chroot, COPY to the same paths, ENV, USER, HEALTHCHECK, ENTRYPOINT. It then runs the entry
 # point there as the image's user in a network namespace of its own and checks the health
-# check, the WSDL, one lookup with the image's own binary, a graceful stop, and a data
+# check, the WSDL, one lookup with the image's own binary, the test PKI generated in the TLS
+# folder and a call over mutual TLS with it (the image's curl), a graceful stop, and a data
 # directory bind-mounted with root as owner. An instruction it does not know fails the run, so
 # the Dockerfile cannot drift away from what is smoke-tested.
 #
@@ -101,7 +102,9 @@ instructions() {
 act() {  # runs its command, unless --check
     [ "$dry_run" -eq 1 ] || "$@"
 }
-act mkdir -p "$log_dir" "$build_root"
+# The log folder even with --check: the Dockerfile walk below logs into it (a fresh clone has none).
+mkdir -p "$log_dir"
+act mkdir -p "$build_root"
 act scripts/setup.sh build image-smoke
 
 # --- the image's file system -------------------------------------------------------------
@@ -277,7 +280,7 @@ runtime_instruction() {  # the image's stage
     esac
 }
 
-: >"$log_dir/image-run.log"
+act truncate -s 0 "$log_dir/image-run.log"
 while IFS= read -r -u 3 line; do
     keyword=${line%%[[:space:]]*}
     args=${line#"$keyword"}
@@ -346,7 +349,8 @@ in_net ip link set lo up
 # As `docker run -e`: a port other than the image's, so that the health check must follow it,
 # and the admin token a server listening beyond loopback requires.
 port=18080
-image_command INSI_SIM_PORT=$port INSI_SIM_ADMIN_TOKEN=image-smoke-token
+tls_port=18443
+image_command INSI_SIM_PORT=$port INSI_SIM_TLS_PORT=$tls_port INSI_SIM_ADMIN_TOKEN=image-smoke-token
 ids=$(user_ids)
 owner=${ids%:*}
 start_server() {  # start_server LOG: the entry point, in the background
@@ -387,6 +391,19 @@ lookup=$(in_net "${in_image[@]}" "${entrypoint[0]}" lookup --url "http://127.0.0
     --nom ADRTROIS --prenoms DOMINIQUE --sexe F --naissance 1997-02-26 2>&1 || true)
 printf '    [lookup] %s\n' "${lookup//$'\n'/$'\n'    [lookup] }"
 check "a lookup with the image's binary finds INS 297022A020778" grep -q "INS: 297022A020778" <<<"$lookup"
+tls_dir=$(printf '%s\n' "${image_env[@]}" | sed -n 's/^INSI_SIM_TLS_DIR=//p')
+tls_generated() {
+    [ -n "$tls_dir" ] && [ "$(stat -c %u:%g "$root$tls_dir/insi-auto.p12" 2>/dev/null)" = "$owner" ] \
+        && [ -f "$root$tls_dir/ca.pem" ] && [ -f "$root$tls_dir/server.pem" ] && [ -f "$root$tls_dir/README.md" ]
+}
+check "the test PKI is generated in ${tls_dir:-(INSI_SIM_TLS_DIR unset)} by the image's user" tls_generated
+cp "$repo/Tests/Fixtures/conformance/requests/traits-adrtrois-dominique.xml" "$root/tmp/image-smoke-request.xml"
+mtls=$(in_net "${in_image[@]}" curl -sS --cacert "$tls_dir/ca.pem" --cert "$tls_dir/insi-auto.pem" --key "$tls_dir/insi-auto-key.pem" \
+    -H 'Content-Type: application/soap+xml; charset=utf-8; action="urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite"' \
+    --data-binary @/tmp/image-smoke-request.xml "https://localhost:$tls_port/lps" 2>&1 || true)
+check "a call over mutual TLS on INSI_SIM_TLS_PORT=$tls_port with insi-auto.pem (the image's curl) gets 00" \
+    grep -q "<CodeCR>00</CodeCR>" <<<"$mtls"
+[ "$last" = ok ] || printf '    [mtls] %s\n' "${mtls:0:300}"
 data_dir=$(printf '%s\n' "${image_env[@]}" | sed -n 's/^INSI_SIM_DATA_DIR=//p')
 written_by_user() { [ -n "$data_dir" ] && [ "$(stat -c %u:%g "$root$data_dir/lock" 2>/dev/null)" = "$owner" ]; }
 check "the data directory ${data_dir:-(INSI_SIM_DATA_DIR unset)} is written by the image's user" written_by_user

@@ -15,12 +15,20 @@ packages() {
     cat <<'EOF'
 build        pkg-config            SwiftPM finds the C libraries' headers with it
 build        libxml2-dev           INSiSOAP reads requests with libxml2; FoundationXML links it
-build        libcurl4-openssl-dev  Foundation's HTTP client (FoundationNetworking) links it
+build        libcurl4-openssl-dev  INSiClient calls INSi through libcurl (HTTPS with client certificates)
+build        libssl-dev            OpenSSL 3: the TLS listeners of HTTPServer and the test PKI of INSiPKI
+build        libxmlsec1-dev        CPx card assertions: XML signatures (xmlsec1 on libxml2 and OpenSSL)
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
 test         chromium              the browser the web console's test drives headless (Tests/console)
 test         python3-websocket     drives Chromium over its DevTools protocol (Tests/console, Debian's python3)
-runtime      libcurl4              FoundationNetworking loads it (the client commands: lookup, vitale)
+test         python3-requests      its HTTP client, which presents the client certificate over mutual TLS
+test         curl                  the third-party client of the mutual-TLS tests (curl --cert)
+test         openssl               the throwaway PKIs of the TLS and card tests (Tests/tls: python3's ssl serves it)
+test         xmlsec1               a third party verifies the card assertions we sign
+runtime      libcurl4              INSiClient's transport loads it (the client commands: lookup, vitale, verify, rehearse)
 runtime      libxml2               INSiSOAP and FoundationXML load it
+runtime      libssl3               OpenSSL 3, loaded for TLS (serve --tls-dir) and certs generate
+runtime      libxmlsec1-openssl    CPx card assertions: signing and checking them (with libxmlsec1)
 runtime      ca-certificates       HTTPS from the client commands to a real service
 runtime      curl                  the image's HEALTHCHECK
 image-smoke  debootstrap           the minimal Debian root the image's runtime stage is laid out in

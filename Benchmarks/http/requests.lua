@@ -20,7 +20,10 @@ function init(args)
   for line in io.lines(path) do
     local kind, body = line:sub(1, 1), line:sub(3)
     -- Whole HTTP requests, formatted once: request() only picks the next one.
-    requests[#requests + 1] = wrk.format("POST", "/lps", { ["Content-Type"] = actions[kind] }, body)
+    local headers = { ["Content-Type"] = actions[kind] }
+    -- CONNECTION_CLOSE=1 (tls.sh's new-connection runs): one call per connection.
+    if os.getenv("CONNECTION_CLOSE") == "1" then headers["Connection"] = "close" end
+    requests[#requests + 1] = wrk.format("POST", "/lps", headers, body)
   end
   index = ((id or 0) * 7919) % #requests
 end

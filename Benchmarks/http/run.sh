@@ -4,12 +4,14 @@
 # Builds the release server, generates synthetic bases (cached under .build-bench/http-bench),
 # starts `insi-sim serve` on each and drives it over loopback with wrk and real traits/Vitale
 # requests drawn from the base (70% 00, 20% 01, 10% 02 among traits, plus 10% Vitale), then the
-# same load against nginx (one worker, canned answer). Writes a Markdown table to stdout and to
-# Benchmarks/results/latest.md.
+# same load against nginx (one worker, canned answer). Then the TLS runs of tls.sh (keep-alive
+# and new connections, server and mutual authentication, against nginx over TLS). Writes
+# Markdown tables to stdout and to Benchmarks/results/latest.md.
 #
 # Usage: Benchmarks/http/run.sh
 # Environment: SIZES="1000 1000000"  CONNECTIONS="1 16 64 256"  DURATION=10 (seconds per run)
-#              PORT=18080  NGINX_PORT=18081  REQUESTS_PER_BASE=4000
+#              PORT=18080  NGINX_PORT=18081  REQUESTS_PER_BASE=4000  TLS=1 (0: no TLS runs)
+#              and those of tls.sh (TLS_CONNECTIONS, NEW_CONNECTIONS, TLS_PORT, NGINX_TLS_PORT)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -39,6 +41,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { echo "== $*" >&2; }
+# shellcheck source=Benchmarks/http/tls.sh
+. "$HERE/tls.sh"
 
 # --- tools ---------------------------------------------------------------------------------
 install_packages() {
@@ -52,6 +56,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || missing+=(nginx-light)
 command -v curl >/dev/null || missing+=(curl)
+command -v cc >/dev/null || missing+=(gcc)
 command -v python3 >/dev/null || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
@@ -199,6 +204,12 @@ for size in $SIZES; do
     stop_server
 done
 
+# --- TLS: the simulator and nginx over TLS (tls.sh) -------------------------------------------
+if [ "${TLS:-1}" = 1 ]; then
+    REQUEST_FILE=$WORK/requests-$first_size.txt
+    tls_benchmark "$WORK/base-$first_size.json"
+fi
+
 # --- the tables ----------------------------------------------------------------------------
 python3 - "$RESULTS" "$STARTUPS" "$DURATION" > "$ROOT/Benchmarks/results/latest.md" <<'PY'
 import sys, platform, os, datetime
@@ -259,4 +270,5 @@ if bases:
             line("%s identities loaded in < 5 s" % "{:,}".format(int(big)), float(startup) < 5, "%s s until /health" % startup)
             line("server RSS < 500 MB", int(rss) < 500 * 1024, "%d MB" % (int(rss) // 1024))
 PY
+[ "${TLS:-1}" = 1 ] && tls_table >> "$ROOT/Benchmarks/results/latest.md"
 cat "$ROOT/Benchmarks/results/latest.md"

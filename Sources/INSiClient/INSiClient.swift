@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import INSiCore
 import INSiSOAP
 
@@ -16,33 +13,29 @@ import INSiSOAP
 /// let answer = try await client.searchByTraits(
 ///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
 /// ```
+///
+/// Over HTTPS, ``INSiClientConfiguration/tls`` gives the organisation certificate and the CAs
+/// trusted for the server (see ``ClientTLSConfiguration``).
 public final class INSiClient: INSiTraitsSearching, Sendable {
     public let configuration: INSiClientConfiguration
-    private let session: URLSession
+    private let transport: any HTTPTransport
     /// The time of the deadline and of the durations reported.
     private let clock: ClientClock
 
-    /// A client with its own ephemeral `URLSession`: no cookie, cache or credential shared with
-    /// other clients. Keep one per endpoint and reuse it; it is safe to share between tasks.
+    /// A client calling through libcurl, over HTTP or HTTPS (``INSiClientConfiguration/tls``).
+    /// Connections are kept alive and shared by every client of the process; a client is cheap,
+    /// and safe to share between tasks.
     ///
     /// - Parameter clock: measures the deadline of each call and the durations of the answers.
     ///   The default is the system's continuous clock; a test passes a clock it advances itself.
-    public init(configuration: INSiClientConfiguration, clock: some Clock<Duration> = ContinuousClock()) {
-        self.configuration = configuration
-        self.clock = ClientClock(clock)
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        // Foundation on Linux truncates these to whole seconds (0.5 s times out at once), so the
-        // deadline that counts is enforced in `exchange`; URLSession's is a backstop just after it.
-        let backstop = max(1, configuration.timeout.seconds.rounded(.up)) + 1
-        sessionConfiguration.timeoutIntervalForRequest = backstop
-        sessionConfiguration.timeoutIntervalForResource = backstop
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.urlCache = nil
-        session = URLSession(configuration: sessionConfiguration)
+    public convenience init(configuration: INSiClientConfiguration, clock: some Clock<Duration> = ContinuousClock()) {
+        self.init(configuration: configuration, clock: clock, transport: CurlTransport(tls: configuration.tls))
     }
 
-    deinit {
-        session.finishTasksAndInvalidate()
+    init(configuration: INSiClientConfiguration, clock: some Clock<Duration>, transport: any HTTPTransport) {
+        self.configuration = configuration
+        self.clock = ClientClock(clock)
+        self.transport = transport
     }
 
     /// A fresh `wsa:MessageID`: `uuid:` and a random UUID, as the contract's examples.
@@ -87,15 +80,14 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
     }
 
     private func call(_ request: INSiRequest, messageID: String, expected: ExpectedTraits) async throws(INSiClientError) -> INSiAnswer {
-        var urlRequest = URLRequest(url: configuration.endpoint)
-        urlRequest.httpMethod = "POST"
-        urlRequest.httpBody = Data(INSiRequestWriter.write(request))
-        for (name, value) in configuration.extraHeaders where name.lowercased() != "content-type" {
-            urlRequest.setValue(value, forHTTPHeaderField: name)
-        }
-        urlRequest.setValue(INSiRequestWriter.contentType(for: request.operation), forHTTPHeaderField: "Content-Type")
+        var headers = configuration.extraHeaders.filter { $0.key.lowercased() != "content-type" }
+            .sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        headers.append((name: "Content-Type", value: INSiRequestWriter.contentType(for: request.operation)))
+        // The backstop stays out of the way of the deadline that counts, the clock's.
+        let message = TransportRequest(method: .post, url: configuration.endpoint, headers: headers,
+                                       body: INSiRequestWriter.write(request), backstop: configuration.timeout + .seconds(1))
         let elapsed = clock.stopwatch()
-        let exchange = try await self.exchange(urlRequest)
+        let exchange = try await self.exchange(message)
         let duration = elapsed()
         let result = try INSiClient.interpret(status: exchange.status, contentType: exchange.contentType, body: exchange.body)
         let outcome: INSiOutcome
@@ -135,34 +127,25 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
         }
     }
 
-    private struct Exchange: Sendable {
-        var status: Int
-        var contentType: String?
-        var body: [UInt8]
-    }
-
     private enum Race: Sendable {
-        case answer(Exchange)
+        case answer(TransportResponse)
         case deadline
     }
 
     private struct DeadlineReached: Error {}
 
     /// The HTTP exchange, raced against the configured timeout on the client's clock: the losing
-    /// request is cancelled, so a silent server costs the timeout and not a second more.
-    private func exchange(_ request: URLRequest) async throws(INSiClientError) -> Exchange {
-        let session = self.session
+    /// transfer is cancelled (its connection closed, mid-handshake if need be), so a silent
+    /// server costs the timeout and not a second more.
+    private func exchange(_ request: TransportRequest) async throws(INSiClientError) -> TransportResponse {
+        let transport = self.transport
         let timeout = configuration.timeout
         let clock = self.clock
+        let url = configuration.endpoint.absoluteString
         do {
             return try await withThrowingTaskGroup(of: Race.self) { group in
                 group.addTask {
-                    let (data, response) = try await session.data(for: request)
-                    guard let http = response as? HTTPURLResponse else {
-                        throw URLError(.badServerResponse)
-                    }
-                    return .answer(Exchange(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"),
-                                            body: [UInt8](data)))
+                    .answer(try await transport.send(request))
                 }
                 group.addTask {
                     try await clock.sleep(timeout)
@@ -171,20 +154,22 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
                 defer { group.cancelAll() }
                 guard let first = try await group.next() else { throw CancellationError() }
                 switch first {
-                case .answer(let exchange): return exchange
+                case .answer(let response): return response
                 case .deadline: throw DeadlineReached()
                 }
             }
         } catch is DeadlineReached {
             throw .timeout(after: timeout)
-        } catch let error as URLError {
-            if error.code == .timedOut { throw .timeout(after: timeout) }
-            if error.code == .cancelled || Task.isCancelled { throw .cancelled }
-            throw .transport(url: configuration.endpoint.absoluteString, code: error.code.rawValue, message: error.localizedDescription)
-        } catch is CancellationError {
-            throw .cancelled
+        } catch let failure as TransportFailure {
+            switch failure {
+            case .timedOut: throw .timeout(after: timeout)
+            case .cancelled: throw .cancelled
+            case .tls(let error): throw .tls(url: url, error)
+            case .connection(let code, let message): throw .transport(url: url, code: code, message: message)
+            }
         } catch {
-            throw .transport(url: configuration.endpoint.absoluteString, code: nil, message: "\(error)")
+            // Only cancellation is left: the clock's sleep and the group throw nothing else.
+            throw .cancelled
         }
     }
 

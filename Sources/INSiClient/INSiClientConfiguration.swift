@@ -33,14 +33,18 @@ public struct INSiClientConfiguration: Sendable {
     /// Added to every HTTP request (a proxy token, a tracing header). They cannot replace
     /// `Content-Type`, which carries the SOAP action.
     public var extraHeaders: [String: String]
+    /// The client certificate and the trusted CAs of an `https` endpoint (the real service's
+    /// mTLS endpoint, or insi-sim's TLS listener).
+    public var tls: ClientTLSConfiguration
 
     public init(endpoint: URL, software: SoftwareContext, emitter: String, timeout: Duration = .seconds(30),
-                extraHeaders: [String: String] = [:]) {
+                extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration()) {
         self.endpoint = endpoint
         self.software = software
         self.emitter = emitter
         self.timeout = timeout
         self.extraHeaders = extraHeaders
+        self.tls = tls
     }
 
     /// The endpoint of a URL typed by a person: the endpoint itself (`…/lps`) is kept, a base URL
@@ -60,7 +64,7 @@ public struct INSiClientConfiguration: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds, for Foundation APIs and messages.
+    /// The duration in seconds, for messages.
     var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }

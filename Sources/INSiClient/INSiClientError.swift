@@ -11,9 +11,12 @@ public enum INSiClientError: Error, Sendable, Equatable, CustomStringConvertible
     /// An HTTP status INSi does not use for this answer and no SOAP fault in the body (a proxy's
     /// 502 HTML page, a 404 on a wrong path). The body is kept for the bug report.
     case unexpectedStatus(status: Int, contentType: String?, body: [UInt8])
-    /// The HTTP exchange failed: connection refused, DNS, TLS, connection reset...
-    /// `code` is the `URLError` code when there is one.
+    /// The HTTP exchange failed: connection refused, DNS, connection reset, an answer cut short...
+    /// `code` is libcurl's `CURLcode` when there is one.
     case transport(url: String, code: Int?, message: String)
+    /// No TLS session with the endpoint: a certificate file that cannot be used, a server not
+    /// trusted or not named by its certificate, a handshake the server refused.
+    case tls(url: String, TLSError)
     /// No complete answer within the configured time.
     case timeout(after: Duration)
     /// HTTP 200 but not an INSi answer (not XML, not SOAP, no `RESULTAT`, unknown `CodeCR`, 00
@@ -23,12 +26,13 @@ public enum INSiClientError: Error, Sendable, Equatable, CustomStringConvertible
     case cancelled
 
     /// A short stable name of the case, for logs and JSON (`fault`, `unexpectedStatus`,
-    /// `transport`, `timeout`, `unreadableAnswer`, `cancelled`).
+    /// `transport`, `tls`, `timeout`, `unreadableAnswer`, `cancelled`).
     public var kind: String {
         switch self {
         case .fault: return "fault"
         case .unexpectedStatus: return "unexpectedStatus"
         case .transport: return "transport"
+        case .tls: return "tls"
         case .timeout: return "timeout"
         case .unreadableAnswer: return "unreadableAnswer"
         case .cancelled: return "cancelled"
@@ -66,6 +70,8 @@ public enum INSiClientError: Error, Sendable, Equatable, CustomStringConvertible
                 + "check the URL (it should end in /lps) and any proxy in between. Body: \(INSiClientError.excerpt(body))"
         case .transport(let url, _, let message):
             return "could not exchange with INSi at \(url): \(message). Check the URL, the network and that the service is up"
+        case .tls(let url, let error):
+            return "no TLS session with INSi at \(url): \(error)"
         case .timeout(let after):
             return "no answer from INSi within \(INSiClientError.format(after)): the service or the network is slow or down; "
                 + "retry later or raise the timeout"

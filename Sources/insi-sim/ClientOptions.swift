@@ -5,7 +5,7 @@ import INSiServer
 
 /// Options shared by `lookup`, `vitale` and `verify`: where INSi is and who calls it.
 struct ClientOptions: ParsableArguments {
-    @Option(help: "INSi: the endpoint (http://127.0.0.1:8080/lps) or the base URL (http://127.0.0.1:8080).")
+    @Option(help: "INSi: the endpoint (http://127.0.0.1:8080/lps, https://…/lps) or the base URL (http://127.0.0.1:8080).")
     var url: EndpointURL
 
     @Option(help: "Software approval number (IDAM) sent in ContexteLPS.")
@@ -20,14 +20,18 @@ struct ClientOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         try timeout.check("--timeout")
+        _ = try tls.configuration(for: url.url)
     }
 
-    func makeClient() -> INSiClient {
+    func makeClient() throws -> INSiClient {
         // The CLI ships with the simulator: it calls itself by the simulator's version.
         let software = SoftwareContext(idam: idam, version: SimulatorVersion.current, name: "urn:lps:insi-sim:cli")
         return INSiClient(configuration: INSiClientConfiguration(
-            endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration))
+            endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration,
+            tls: try tls.configuration(for: url.url)))
     }
 }

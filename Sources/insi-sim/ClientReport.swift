@@ -347,7 +347,10 @@ struct ClientReport {
             object["body"] = error.bodyText
         case .transport(let url, let code, _):
             object["url"] = url
-            object["urlErrorCode"] = code
+            object["curlCode"] = code
+        case .tls(let url, let tls):
+            object["url"] = url
+            object["tls"] = tls.kind
         case .timeout(let after):
             object["seconds"] = after.milliseconds / 1000
         case .unreadableAnswer(let reason, let status, _):

@@ -22,7 +22,7 @@ struct Lookup: AsyncParsableCommand {
     @OptionGroup var document: DocumentOption
 
     func run() async throws {
-        let result = await LookupProcedure.ans.run(for: try identity.traits(), using: client.makeClient())
+        let result = await LookupProcedure.ans.run(for: try identity.traits(), using: try client.makeClient())
         let report = ClientReport(lookup: result, document: document.document)
         print(client.json ? report.json : report.text)
         if report.exitCode != ClientExitCode.found { throw ExitCode(report.exitCode) }

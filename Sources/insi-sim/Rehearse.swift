@@ -15,12 +15,15 @@ struct Rehearse: AsyncParsableCommand {
         API) the faults and the timeout are set up with scenarios, and the expectations follow its name-matching \
         mode; against another INSi the cases that need a scenario are skipped and the expectations are strict.
         The target is asked once first: when nothing answers there, the rehearsal stops with one line.
+        With --cert (and --cacert) the same pack runs over mTLS: against insi-sim's TLS listener, or against the \
+        real qualification endpoint (https://qualiflps-services-ps-tlsm.ameli.fr/lps) with the editor's own \
+        certificate and approval number, where the scenario cases are skipped.
         Exit codes: 0 no failure, 1 at least one case failed, 2 the pack could not be read or a report not \
         written, 4 nothing answers at the URL, 64 bad arguments (an unknown --only id included).
         """
     )
 
-    @Option(help: "INSi: the endpoint (http://127.0.0.1:8080/lps) or the base URL (http://127.0.0.1:8080).")
+    @Option(help: "INSi: the endpoint (http://127.0.0.1:8080/lps, https://…/lps) or the base URL (http://127.0.0.1:8080).")
     var url: EndpointURL
 
     @Option(help: "Write the Markdown report (expected versus obtained, trail of every call) to this file.")
@@ -50,8 +53,11 @@ struct Rehearse: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Run only these cases (ids, separated by spaces).")
     var only: [String] = []
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         try timeout.check("--timeout")
+        _ = try tls.configuration(for: url.url)
         guard !only.isEmpty else { return }
         // An unknown id is a bad argument (64, with this command's usage), which only the pack can
         // tell; a pack that cannot be read is left to run, which says so with exit 2.
@@ -85,7 +91,8 @@ struct Rehearse: AsyncParsableCommand {
         let software = SoftwareContext(idam: idam, version: SimulatorVersion.current, name: "urn:lps:insi-sim:rehearse")
         let runner = RehearsalRunner(configuration: RehearsalConfiguration(
             endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration,
-            adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"], detection: target))
+            adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"], detection: target,
+            tls: try tls.configuration(for: url.url)))
         let result: RehearsalReport
         do {
             // Written at once rather than through print's buffer, so that a slow target shows progress in CI logs.

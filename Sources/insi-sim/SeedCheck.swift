@@ -21,7 +21,7 @@ struct SeedCheck: ParsableCommand {
         }
         let started = Date()
         do {
-            let base = try SeedFile.load(path: path, nameMatching: rule)
+            let base = try SeedFile.load(path: path, nameMatching: rule, progress: .terminal)
             let seconds = Date().timeIntervalSince(started)
             print("\(path): \(base.count) identities, \(base.cards.count) Vitale cards, loaded in \(String(format: "%.2f", seconds)) s")
         } catch {

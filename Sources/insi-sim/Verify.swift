@@ -41,7 +41,7 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         let held = HeldIdentity(ins: HeldINS(matricule: matricule.uppercased(), key: cle, oid: oid), traits: try identity.traits())
-        let result = await client.makeClient().verify(held: held)
+        let result = try await client.makeClient().verify(held: held)
         let report = ClientReport(verification: result, document: document.document)
         print(client.json ? report.json : report.text)
         if report.exitCode != ClientExitCode.found { throw ExitCode(report.exitCode) }

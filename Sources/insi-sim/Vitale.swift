@@ -81,7 +81,7 @@ struct Vitale: AsyncParsableCommand {
     func run() async throws {
         let search = try search()
         let local = try local()
-        let insi = client.makeClient()
+        let insi = try client.makeClient()
         let messageID = INSiClient.newMessageID()
         let started = ContinuousClock.now
         let result: Result<INSiAnswer, INSiClientError>

@@ -55,6 +55,13 @@ private func head(_ text: String) -> HTTPRequestHead? {
     return nil
 }
 
+/// The default limits with `change` made.
+private func limitsWith(_ change: (inout HTTPServerConfiguration.Limits) -> Void) -> HTTPServerConfiguration.Limits {
+    var limits = HTTPServerConfiguration.Limits()
+    change(&limits)
+    return limits
+}
+
 /// A chunked POST whose body part is `chunks`.
 private func chunked(_ chunks: String) -> String {
     "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks
@@ -218,6 +225,24 @@ struct HTTPRequestParserTests {
         #expect(parse(hugeChunk, limits: limits).last == .failure(.bodyTooLarge(limit: 10)))
         let longChunkLine = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "e", count: 5000)
         #expect(parse(longChunkLine, limits: limits).last == .failure(.malformedRequest("chunk-size line too long")))
+    }
+
+    /// Found by fuzz-http-parser: a line exactly at its limit was refused when a read ended
+    /// between its CR and its LF, as if the CR were part of the line.
+    @Test("a line at its limit is accepted wherever the reads split it", arguments: [nil, 1, 2, 3, 7] as [Int?])
+    func lineAtLimitWhateverTheReads(step: Int?) {
+        let requestLine = "GET /" + String(repeating: "a", count: 34) + " HTTP/1.1"
+        #expect(requestLine.utf8.count == 48)
+        #expect(parse(requestLine + "\r\nHost: h\r\n\r\n", step: step, limits: limitsWith { $0.maxRequestLineBytes = 48 })
+            == [.request(method: "GET", target: "/" + String(repeating: "a", count: 34), body: "")])
+        let head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let sizeLine = parse(head + "5;name=value\r\nhello\r\n0\r\n\r\n", step: step, limits: limitsWith { $0.maxChunkLineBytes = 12 })
+        #expect(sizeLine == [.head(method: "POST", target: "/"), .request(method: "POST", target: "/", body: "hello")])
+        // A trailer section of exactly maxHeaderBytes, then the final CRLF.
+        let trailer = "X: " + String(repeating: "t", count: 59) + "\r\n"
+        #expect(trailer.utf8.count == 64)
+        let trailed = parse(head + "0\r\n" + trailer + "\r\n", step: step, limits: limitsWith { $0.maxHeaderBytes = 64 })
+        #expect(trailed == [.head(method: "POST", target: "/"), .request(method: "POST", target: "/", body: "")])
     }
 
     @Test func headersKeepOrderAndLookUpCaseInsensitively() {

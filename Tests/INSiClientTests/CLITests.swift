@@ -5,11 +5,7 @@ import Testing
 /// `insi-sim lookup` and `insi-sim vitale`, the built binary run against the in-process simulator.
 @Suite("CLI")
 struct CLITests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Run = ChildProcess.Run
 
     /// The built `insi-sim`: beside the test bundle (same build configuration), else `.build/debug`.
     static func binary() throws -> URL {
@@ -37,24 +33,9 @@ struct CLITests {
         }
     }
 
-    /// Runs the binary to its end; waits through the termination handler, not a blocked thread.
-    static func run(_ arguments: [String]) async throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let ended = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { ended.continuation.yield($0.terminationStatus); ended.continuation.finish() }
-        try process.run()
-        // Outputs are a few kilobytes: they fit in the pipe buffers until the process ends.
-        var status: Int32 = -1
-        for await value in ended.stream { status = value }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        return Run(status: status, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    /// Runs the built binary to its end.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        try await ChildProcess.run(try binary(), arguments, environment: environment)
     }
 
     /// The base URL of the server (the CLI accepts it as well as the endpoint).

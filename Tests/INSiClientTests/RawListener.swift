@@ -5,13 +5,23 @@ import Glibc
 import Synchronization
 
 /// A tiny TCP listener on 127.0.0.1 standing for a broken INSi: it accepts connections and
-/// either never answers (`silent`) or answers canned bytes once the request is read.
+/// never answers (`silent`, `swallow`), or answers canned bytes once the request is read.
 final class RawListener: Sendable {
     enum Behaviour: Sendable {
         /// Accepts and holds the connection open without a byte.
         case silent
         /// Reads the request (headers and Content-Length body), writes these bytes, closes.
         case answer([UInt8])
+        /// Reads whatever comes and never writes a byte: a TLS server that accepts the
+        /// connection and never answers the ClientHello. What it sees goes to `events`.
+        case swallow
+    }
+
+    /// What a `swallow` listener sees, in order.
+    enum Event: Sendable, Equatable {
+        case bytes([UInt8])
+        /// The client closed the connection (or reset it).
+        case closed
     }
 
     let port: Int
@@ -21,6 +31,10 @@ final class RawListener: Sendable {
     private let connections = Mutex<[Int32]>([])
     private let stopped = Mutex(false)
     private let received = Mutex<[[UInt8]]>([])
+    private let stream = AsyncStream<Event>.makeStream()
+
+    /// Every read of a `swallow` listener, and the end of each connection.
+    var events: AsyncStream<Event> { stream.stream }
 
     /// Every request read (head and body), in order.
     var requests: [[UInt8]] { received.withLock { $0 } }
@@ -52,6 +66,10 @@ final class RawListener: Sendable {
         URL(string: "http://127.0.0.1:\(port)/lps")!
     }
 
+    var httpsEndpoint: URL {
+        URL(string: "https://127.0.0.1:\(port)/lps")!
+    }
+
     func stop() {
         let first = stopped.withLock { value -> Bool in
             defer { value = true }
@@ -60,7 +78,14 @@ final class RawListener: Sendable {
         guard first else { return }
         shutdown(listenFD, Int32(SHUT_RDWR))
         close(listenFD)
-        for fd in connections.withLock({ $0 }) { close(fd) }
+        if case .swallow = behaviour {
+            // A reader blocked on one returns and closes it; under the lock, so that no
+            // descriptor is shut down after its reader closed it (and the number was reused).
+            connections.withLock { fds in fds.forEach { shutdown($0, Int32(SHUT_RDWR)) } }
+        } else {
+            for fd in connections.withLock({ $0 }) { close(fd) }
+        }
+        stream.continuation.finish()
     }
 
     deinit { stop() }
@@ -74,12 +99,28 @@ final class RawListener: Sendable {
             switch behaviour {
             case .silent:
                 continue
+            case .swallow:
+                Thread.detachNewThread { [self] in swallow(client) }
             case .answer(let bytes):
                 let request = RawListener.readRequest(client)
                 received.withLock { $0.append(request) }
                 bytes.withUnsafeBytes { buffer in _ = send(client, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
                 shutdown(client, Int32(SHUT_WR))
             }
+        }
+    }
+
+    private func swallow(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            stream.continuation.yield(.bytes(Array(buffer[0..<count])))
+        }
+        stream.continuation.yield(.closed)
+        connections.withLock { fds in
+            fds.removeAll { $0 == fd }
+            close(fd)
         }
     }
 

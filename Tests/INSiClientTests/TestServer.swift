@@ -37,10 +37,10 @@ enum TestServer {
     }
 
     static func client(_ endpoint: URL, idam: String = "TESTIDAM0001", timeout: Duration = .seconds(10),
-                       clock: some Clock<Duration> = ContinuousClock()) -> INSiClient {
+                       clock: some Clock<Duration> = ContinuousClock(), tls: ClientTLSConfiguration = ClientTLSConfiguration()) -> INSiClient {
         INSiClient(configuration: INSiClientConfiguration(
             endpoint: endpoint,
             software: SoftwareContext(idam: idam, version: "1.0.0", name: "urn:lps:insi-client-tests:1.0.0", instance: "tests"),
-            emitter: "810000000001", timeout: timeout), clock: clock)
+            emitter: "810000000001", timeout: timeout, tls: tls), clock: clock)
     }
 }

@@ -93,6 +93,39 @@ struct SeedLoadingTests {
         }
     }
 
+    /// Found by fuzz-seed: a byte that is not UTF-8 in an unknown key (`"hist\u{8C}ry"`) was
+    /// skipped with the key, where JSONDecoder refuses the file.
+    @Test("a key that is not UTF-8 is refused as JSONDecoder refuses it")
+    func keyNotUTF8() {
+        var json = Array(#"{"format": "insi-sim-base", "version": 1, "identities": [{"birthName": "A", "hist"#.utf8)
+        json += [0x8C] + Array(#"ry": []}]}"#.utf8)
+        #expect(Self.message { try Self.decoded(Data(json)) } != nil)
+        do {
+            _ = try SeedFile.load(data: Data(json), progress: .none)
+            Issue.record("accepted a key that is not UTF-8")
+        } catch {
+            guard case .malformedJSON(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("not valid UTF-8"))
+        }
+    }
+
+    /// Found by fuzz-seed: with a key twice in a record, JSONDecoder kept the first value and
+    /// this reader the last, silently.
+    @Test("a key twice in one object is refused, naming it", arguments: [
+        #"{"format": "insi-sim-base", "version": 1, "identities": [{"birthName": "A", "birthDate": "1990-01-01", "birthDate": "1991-01-01"}]}"#,
+        #"{"format": "insi-sim-base", "format": "insi-sim-base", "version": 1}"#,
+        #"{"format": "insi-sim-base", "version": 1, "vitaleCards": [{"ouvrantDroit": {"matricule": "1", "matricule": "2"}}]}"#,
+    ])
+    func duplicateKey(json: String) {
+        do {
+            _ = try SeedFile.load(data: Data(json.utf8), progress: .none)
+            Issue.record("accepted \(json)")
+        } catch {
+            guard case .malformedJSON(let reason) = error else { Issue.record("\(error)"); return }
+            #expect(reason.contains("appears twice"), "\(reason)")
+        }
+    }
+
     @Test("error precedence: JSON errors, then the header, then the first invalid record, duplicates in file order")
     func precedence() {
         let good = { (name: String, matricule: String) in

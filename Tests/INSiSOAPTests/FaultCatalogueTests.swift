@@ -19,7 +19,7 @@ struct FaultCatalogueTests {
             .inconsistentAction("x", messageID: nil), .unknownBodyElement("x", namespace: "y", messageID: nil),
             .invalidInput(.invalid(.sex, "X", "expected M, F or I"), messageID: nil), .internalError("x", messageID: nil),
             .bodyTooLarge(limit: 1),
-        ]
+        ] + INSiFault.SecurityRequirement.allCases.map { .securityRequirement($0, detail: "x", messageID: nil) }
         for fault in built {
             let entry = INSiFault.catalogueEntry(fault.detailCode ?? "")
             #expect(entry?.code == fault.code && entry?.subcode == fault.subcode && entry?.reason == fault.reason, "\(fault)")

@@ -86,6 +86,19 @@ struct ResponseTests {
         #expect(other.child("Header", INSiNamespace.soap12)?.child("Upgrade", INSiNamespace.soap12)?.child("SupportedEnvelope", INSiNamespace.soap12) != nil)
     }
 
+    /// Found by fuzz-soap-request: a CR the request held (`&#13;`) came back in the fault's text as
+    /// a literal CR, which every XML parser reads as LF.
+    @Test("faults read back whole when their texts hold CR, LF and TAB", arguments: XMLReadEngine.allCases)
+    func faultsWithLineBreaks(engine: XMLReadEngine) throws {
+        let fault = INSiFault(code: .sender, subcode: "siram_900", reason: "a\r\nb\rc", detailCode: "x\ty",
+                              messageID: "uuid:\r\n\t1 ", detailText: "line\r\nnext\ttab\rend")
+        let bytes = INSiResponseWriter.fault(fault)
+        guard case .fault(let read) = try INSiResponseReader.read(bytes, httpStatus: 500, engine: engine).get() else {
+            Issue.record("not a fault"); return
+        }
+        #expect(read == fault)
+    }
+
     @Test("every invalid field has its own detail code")
     func fieldCodes() {
         let codes = SearchInputError.Field.allCases.map(INSiFault.detailCode(for:))

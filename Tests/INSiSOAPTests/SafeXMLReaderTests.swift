@@ -87,5 +87,9 @@ struct SafeXMLReaderTests {
         #expect(XMLEscaping.escape("A&B <C> \"D\" 'E'", for: .attribute) == "A&amp;B &lt;C&gt; &quot;D&quot; 'E'")
         #expect(XMLEscaping.escape("plain") == "plain")
         #expect(XMLEscaping.escape("a\u{1}b") == "a\u{FFFD}b")
+        // Found by fuzz-soap-request: a declared encoding echoed in a fault carried U+FFFF.
+        #expect(XMLEscaping.escape("U\u{FFFF}\u{FFFE}é\u{FFFD}") == "U\u{FFFD}\u{FFFD}é\u{FFFD}")
+        #expect(XMLEscaping.escape("a\r\n\tb") == "a&#13;\n\tb")
+        #expect(XMLEscaping.escape("a\r\n\tb", for: .attribute) == "a&#13;&#10;&#9;b")
     }
 }

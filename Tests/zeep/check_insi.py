@@ -2,19 +2,29 @@
 """Check a running insi-sim with zeep, as an editor's SOAP client would.
 
 Usage: /usr/bin/python3 Tests/zeep/check_insi.py http://127.0.0.1:8080
+       /usr/bin/python3 Tests/zeep/check_insi.py https://localhost:8443 \
+           --cacert ca.pem --cert insi-auto.pem --key insi-auto-key.pem \
+           [--wrong-cert wrong-cn.pem --wrong-key wrong-cn-key.pem]
 
 The simulator must run with its default identity base and with
 `--authorized-idam TESTIDAM0001`. The script loads BASE/lps?wsdl (and the
 schemas it imports, all served by the simulator), calls both operations with
-the four SOAP headers of the contract, and checks the parsed results.
+the five SOAP headers of the contract (wsa:Action included, as the strict
+security mode requires), and checks the parsed results. Over mutual TLS it
+presents --cert and trusts --cacert, through a requests session; with
+--wrong-cert it also checks that a certificate whose CN is not INSI-AUTO or
+INSI-MANU gets the fault desir_560.
 Prints one line per check, then "N passed, M failed"; exit 0 only if all pass.
 """
+import argparse
 import datetime
 import sys
 import uuid
 
 try:
+    import requests
     import zeep
+    import zeep.transports
     import zeep.exceptions
     from zeep.wsdl.bindings import Soap12Binding
 except ImportError:
@@ -30,6 +40,8 @@ SIRAM = "urn:siram"
 GOOD_IDAM = "TESTIDAM0001"
 OID_NIR = "1.2.250.1.213.1.4.8"
 BINDING = "{http://www.cnamts.fr/webservice}ICIRServiceBinding"
+TRAITS_ACTION = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite"
+VITALE_ACTION = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale"
 
 passed = failed = 0
 
@@ -50,8 +62,8 @@ def expect(problems, what, got, want):
         problems.append(f"{what} is {got!r}, expected {want!r}")
 
 
-def headers(client, idam=GOOD_IDAM, couverture=None):
-    """The four header elements of the contract, built from the WSDL's types.
+def headers(client, idam=GOOD_IDAM, couverture=None, action=TRAITS_ACTION):
+    """The five header elements of the contract, built from the WSDL's types.
     Returns (list of header values, MessageID sent)."""
     element = lambda ns, name: client.get_element(f"{{{ns}}}{name}")
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
@@ -64,10 +76,11 @@ def headers(client, idam=GOOD_IDAM, couverture=None):
              "Nom": "urn:lps:insi-sim-zeep-check:1.0.0"},
         Nature="CTXLPS", Version="01_00")
     msgid = element(WSA, "MessageID")(message_id)
+    action_header = element(WSA, "Action")(action)
     bam = element(CTXBAM, "ContexteBAM")(
         Id=str(uuid.uuid4()), Temps=now, Emetteur="810000000001",
         COUVERTURE=couverture or {}, Version="01_02")
-    return [security, lps, msgid, bam], message_id
+    return [security, lps, action_header, msgid, bam], message_id
 
 
 def traits(client, service, nom, prenoms, sexe, date, idam=GOOD_IDAM):
@@ -110,13 +123,36 @@ def run(name, call):
     report(name, problems)
 
 
+def session(cacert, cert, key):
+    """A requests session presenting cert and trusting cacert (None: plain HTTP)."""
+    if cert is None:
+        return None
+    result = requests.Session()
+    result.cert = (cert, key)
+    result.verify = cacert
+    # requests prefers REQUESTS_CA_BUNDLE (set on many machines) to session.verify.
+    result.trust_env = False
+    return result
+
+
+def client_for(base, http):
+    if http is None:
+        return zeep.Client(f"{base}/lps?wsdl")
+    return zeep.Client(f"{base}/lps?wsdl", transport=zeep.transports.Transport(session=http))
+
+
 def main():
-    if len(sys.argv) != 2:
-        print("usage: check_insi.py BASE_URL   (e.g. http://127.0.0.1:8080)", file=sys.stderr)
-        return 2
-    base = sys.argv[1].rstrip("/")
+    parser = argparse.ArgumentParser(description="Check a running insi-sim with zeep.")
+    parser.add_argument("base", help="e.g. http://127.0.0.1:8080 or https://localhost:8443")
+    parser.add_argument("--cacert")
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--wrong-cert")
+    parser.add_argument("--wrong-key")
+    options = parser.parse_args()
+    base = options.base.rstrip("/")
     try:
-        client = zeep.Client(f"{base}/lps?wsdl")
+        client = client_for(base, session(options.cacert, options.cert, options.key))
     except Exception as error:  # noqa: BLE001
         print(f"FAIL load {base}/lps?wsdl: {type(error).__name__}: {error}")
         print("0 passed, 1 failed")
@@ -173,7 +209,7 @@ def main():
     def vitale(p):
         couverture = {"ASSURE": {"Id": {"Num": "160012B020777", "Cle": "13"}},
                       "BENEFICIAIRE": {"DateNai": "1997-02-26", "Rang": 1}}
-        soap_headers, _ = headers(client, couverture=couverture)
+        soap_headers, _ = headers(client, couverture=couverture, action=VITALE_ACTION)
         result = service.rechercherInsAvecCarteVitale(
             MatriculeOD={"NumIdentifiant": "160012B020777", "Cle": "13"},
             DateNaissance="1997-02-26", RangNaissance="1",
@@ -200,6 +236,23 @@ def main():
             return
         p.append("no zeep.exceptions.Fault raised")
     run("unknown IDAM -> Fault siram_100 / desir_550", unknown_idam)
+
+    if options.wrong_cert:
+        def wrong_cn(p):
+            wrong = client_for(base, session(options.cacert, options.wrong_cert, options.wrong_key))
+            wrong_service = wrong.create_service(BINDING, f"{base}/lps")
+            try:
+                traits(wrong, wrong_service, "ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")
+            except zeep.exceptions.Fault as fault:
+                detail = fault.detail
+                erreur = None if detail is None else detail.find(f"{{{SIRAM}}}Erreur")
+                if erreur is None:
+                    return p.append("no siram:Erreur in the fault detail")
+                expect(p, "Erreur code", erreur.get("code"), "desir_560")
+                expect(p, "Erreur text", erreur.text, "Vous ne disposez pas des droits suffisants pour accéder à ce service")
+                return
+            p.append("no zeep.exceptions.Fault raised")
+        run("certificate CN INSI-TEST -> Fault siram_100 / desir_560", wrong_cn)
 
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

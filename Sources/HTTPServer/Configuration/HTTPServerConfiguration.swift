@@ -1,7 +1,8 @@
 import Foundation
 
-/// Settings of an ``HTTPServer``: where to listen, the size ``Limits`` checked while reading
-/// (before memory is committed), and the ``Timeouts`` of a connection's life cycle.
+/// Settings of an ``HTTPServer``: where to listen (one or more ``ListenerConfiguration``, plain
+/// or TLS), the size ``Limits`` checked while reading (before memory is committed), and the
+/// ``Timeouts`` of a connection's life cycle.
 public struct HTTPServerConfiguration: Sendable {
     /// Sizes and counts; each one exceeded gets the status named on it, then the connection closes.
     public struct Limits: Sendable, Equatable {
@@ -45,10 +46,20 @@ public struct HTTPServerConfiguration: Sendable {
         public init() {}
     }
 
-    /// Address to bind: "127.0.0.1", "0.0.0.0", "::", "::1" or a host name resolved at start.
-    public var host: String
-    /// TCP port; 0 lets the system pick a free one (read it back from ``HTTPServer/start()``).
-    public var port: Int
+    /// Where to listen; the first is the one ``host``, ``port`` and ``HTTPServer/port`` speak of.
+    public var listeners: [ListenerConfiguration]
+    /// Address of the first listener: "127.0.0.1", "0.0.0.0", "::", "::1" or a host name
+    /// resolved at start.
+    public var host: String {
+        get { listeners.first?.host ?? "127.0.0.1" }
+        set { updateFirstListener { $0.host = newValue } }
+    }
+    /// TCP port of the first listener; 0 lets the system pick a free one (read it back from
+    /// ``HTTPServer/start()``).
+    public var port: Int {
+        get { listeners.first?.port ?? 0 }
+        set { updateFirstListener { $0.port = newValue } }
+    }
     public var limits: Limits
     public var timeouts: Timeouts
     /// Number of event-loop threads.
@@ -60,6 +71,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Listen backlog handed to listen(2).
     public var backlog: Int
 
+    /// One plain HTTP listener named "http" on `host`:`port`.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -70,14 +82,32 @@ public struct HTTPServerConfiguration: Sendable {
         requireHostHeader: Bool = true,
         backlog: Int = 1024
     ) {
-        self.host = host
-        self.port = port
+        self.init(listeners: [ListenerConfiguration(name: "http", host: host, port: port)], limits: limits, timeouts: timeouts,
+                  eventLoopCount: eventLoopCount, serverName: serverName, requireHostHeader: requireHostHeader, backlog: backlog)
+    }
+
+    /// Several listeners, plain or TLS, served by the same event loops.
+    public init(
+        listeners: [ListenerConfiguration],
+        limits: Limits = Limits(),
+        timeouts: Timeouts = Timeouts(),
+        eventLoopCount: Int = HTTPServerConfiguration.defaultEventLoopCount,
+        serverName: String = "insi-sim",
+        requireHostHeader: Bool = true,
+        backlog: Int = 1024
+    ) {
+        self.listeners = listeners
         self.limits = limits
         self.timeouts = timeouts
         self.eventLoopCount = eventLoopCount
         self.serverName = serverName
         self.requireHostHeader = requireHostHeader
         self.backlog = backlog
+    }
+
+    private mutating func updateFirstListener(_ change: (inout ListenerConfiguration) -> Void) {
+        if listeners.isEmpty { listeners = [ListenerConfiguration(name: "http", port: 8080)] }
+        change(&listeners[0])
     }
 
     /// The number of active processors.

@@ -4,13 +4,20 @@ import Logging
 /// One client connection: the socket I/O around a ``ConnectionLifecycle``. Owned by its event
 /// loop and only ever used on that loop's thread.
 ///
+/// On a TLS listener a ``TLSSession`` sits between the socket and the HTTP bytes: the
+/// handshake comes first (its bytes count as the start of a request, so the request timeout
+/// bounds it), then reads give plaintext and writes are encrypted; the HTTP logic is the same.
+///
 /// Requests are handled one at a time: while a reply is awaited or being written, nothing more
 /// is read, so pipelined requests are answered in order and a fast client is slowed down by the
 /// kernel's buffers instead of ours.
 final class Connection {
     unowned let loop: EventLoop
     let socket: Socket
-    let info: HTTPConnectionInfo
+    /// Completed with the TLS particulars once the handshake is done.
+    private(set) var info: HTTPConnectionInfo
+    /// nil on plain HTTP (and once a TLS connection turned out to be plain HTTP, to answer it).
+    private var tls: TLSSession?
     /// False for connections refused over the limit: they are not counted as open.
     let countsTowardLimit: Bool
 
@@ -36,10 +43,11 @@ final class Connection {
     var id: UInt64 { info.id }
     var state: ConnectionLifecycle.State { lifecycle.state }
 
-    init(loop: EventLoop, socket: Socket, info: HTTPConnectionInfo, countsTowardLimit: Bool) {
+    init(loop: EventLoop, socket: Socket, info: HTTPConnectionInfo, tls: TLSSession?, countsTowardLimit: Bool) {
         self.loop = loop
         self.socket = socket
         self.info = info
+        self.tls = tls
         self.countsTowardLimit = countsTowardLimit
         parser = HTTPRequestParser(limits: loop.core.configuration.limits,
                                    requireHost: loop.core.configuration.requireHostHeader)
@@ -66,15 +74,21 @@ final class Connection {
             return
         }
         if events & (EpollEvents.input | EpollEvents.readHangUp | EpollEvents.hangUp) != 0 {
-            readable = true
+            markReadable()
         }
         if events & (EpollEvents.readHangUp | EpollEvents.hangUp) != 0 {
             finPending = true
+            tls?.finPending = true
         }
-        if events & EpollEvents.output != 0 && outputOffset < output.count {
+        if events & EpollEvents.output != 0 && hasOutput {
             flush()
+            if isClosed { return }
         }
         guard readable else { return }
+        if let tls, !tls.isEstablished {
+            continueHandshake(tls)
+            return
+        }
         switch lifecycle.state {
         case .idle, .receiving:
             readAndProcess()
@@ -84,6 +98,17 @@ final class Connection {
             // Backpressure: the bytes stay in the kernel until this reply is out.
             break
         }
+    }
+
+    /// Bytes may be waiting in the kernel (and so in front of TLS).
+    private func markReadable() {
+        readable = true
+        tls?.socketMayHaveInput = true
+    }
+
+    /// Output not yet accepted by the kernel: plaintext not yet sent or encrypted, or ciphertext.
+    private var hasOutput: Bool {
+        outputOffset < output.count || tls?.hasPendingOutput == true
     }
 
     private func readAndProcess() {
@@ -102,6 +127,7 @@ final class Connection {
             readable = false
             return true
         }
+        if let tls { return receiveOnce(tls, free: free) }
         switch buffer.receive(from: socket) {
         case .success(0):
             peerClosed = true
@@ -113,15 +139,110 @@ final class Connection {
             if count < free && !finPending { readable = false }
         case .failure(.wouldBlock):
             readable = false
+        case .failure(let error):
+            readFailed(error)
+            return false
+        }
+        return true
+    }
+
+    /// A failed read closes the connection, quietly when the peer reset it.
+    private func readFailed(_ error: SocketError) {
+        guard error != .peerClosed else {
+            close(reason: "connection reset by peer")
+            return
+        }
+        logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+        close(reason: "read error")
+    }
+
+    /// One TLS read: plaintext into the buffer, with the same outcomes as a plain read.
+    private func receiveOnce(_ tls: TLSSession, free: Int) -> Bool {
+        let outcome = buffer.receive(from: tls, socket: socket, scratch: loop.cipherScratch)
+        // OpenSSL may have written while reading (a KeyUpdate answer, an alert): send it along.
+        if tls.hasPendingOutput, !sendTLSOutput(tls) { return false }
+        switch outcome {
+        case .bytes:
+            // Unlike a plain read, a short TLS read says nothing of the kernel: one record at a time.
+            readable = tls.socketMayHaveInput || tls.hasBufferedInput
+        case .wouldBlock:
+            readable = false
+        case .closed:
+            peerClosed = true
+            readable = false
+        case .socketFailed(let error):
+            readFailed(error)
+            return false
+        case .failed(let failure):
+            logger.info("TLS error, closing", metadata: ["connection": "\(id)", "listener": "\(info.listener)", "reason": "\(failure)"])
+            close(reason: "TLS error: \(failure)")
+            return false
+        }
+        return true
+    }
+
+    // MARK: TLS handshake
+
+    private func continueHandshake(_ tls: TLSSession) {
+        let outcome = tls.handshake(socket: socket, scratch: loop.cipherScratch)
+        // Handshake bytes are the start of a request: the request timeout bounds the handshake.
+        if tls.hasReceivedBytes { lifecycle.requestStarted(now: loop.now) }
+        // Counted before the alert leaves: a client that saw it may read the counter at once.
+        if case .failed = outcome { loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed) }
+        if tls.hasPendingOutput, !sendTLSOutput(tls) { return }
+        switch outcome {
+        case .established:
+            info.tls = tls.connectionInfo()
+            if let tlsInfo = info.tls, logger.logLevel <= .debug {
+                logger.debug("TLS handshake done", metadata: [
+                    "connection": "\(id)", "listener": "\(info.listener)", "protocol": "\(tlsInfo.protocolVersion)",
+                    "cipher": "\(tlsInfo.cipher)", "resumed": "\(tlsInfo.sessionResumed)",
+                    "client": "\(tlsInfo.peerCertificate?.subject ?? "-")",
+                ])
+            }
+            readable = tls.socketMayHaveInput || tls.hasBufferedInput
+            // The client's request often arrives with its last handshake message.
+            if readable { readAndProcess() }
+        case .waitingForInput:
+            readable = false
+        case .closedByPeer:
+            close(reason: "closed by peer during the TLS handshake")
+        case .socketFailed(let error):
+            close(reason: "TLS handshake: \(error)")
+        case .failed(let failure):
+            refuseHandshake(failure)
+        }
+    }
+
+    /// A clean refusal: the reason logged, the alert OpenSSL wrote already sent; plain HTTP
+    /// on the TLS port gets a plain HTTP 400 saying so.
+    private func refuseHandshake(_ failure: TLSSession.Failure) {
+        logger.info("TLS handshake refused", metadata: [
+            "connection": "\(id)", "listener": "\(info.listener)", "remote": "\(info.remoteAddress)", "reason": "\(failure)",
+        ])
+        guard failure.isPlainHTTP else {
+            close(reason: "TLS handshake failed: \(failure)")
+            return
+        }
+        // The request is answered in plain text on the raw socket, then the connection lingers.
+        tls = nil
+        buffer.removeAll()
+        sendError(.malformedRequest("this port speaks HTTPS (TLS); the request came in plain HTTP: use an https:// URL"))
+    }
+
+    /// Sends the ciphertext OpenSSL queued outside an answer (handshake, tickets, alerts);
+    /// false when the connection was closed. What the kernel does not take now goes on EPOLLOUT.
+    private func sendTLSOutput(_ tls: TLSSession) -> Bool {
+        switch tls.sendPending(socket) {
+        case .success:
+            return true
         case .failure(.peerClosed):
             close(reason: "connection reset by peer")
             return false
         case .failure(let error):
-            logger.warning("read failed", metadata: ["connection": "\(id)", "error": "\(error)"])
-            close(reason: "read error")
+            close(reason: "write error: \(error)")
             return false
         }
-        return true
     }
 
     /// Parses what is buffered, dispatching at most one complete request.
@@ -177,7 +298,7 @@ final class Connection {
         // still answered: look at what the kernel holds before deciding to close (its event
         // may not have been seen yet, so try the read whatever `readable` says).
         if lifecycle.stopping && !peerClosed && holdsNoRequest {
-            readable = true
+            markReadable()
             guard receiveOnce() else { return }
         }
         let keepAlive = lifecycle.mayKeepAlive(requestWaiting: !holdsNoRequest)
@@ -212,13 +333,21 @@ final class Connection {
         flush()
     }
 
-    /// Refuses a connection accepted over the limit.
+    /// Refuses a connection accepted over the limit: with an answer in plain HTTP, without one
+    /// over TLS (it would take a handshake).
     func reject(_ error: HTTPServerError) {
-        sendError(error)
+        if tls != nil {
+            close(reason: "refused: \(error)")
+        } else {
+            sendError(error)
+        }
     }
 
     /// Writes pending output; a response normally leaves in this single send.
     private func flush() {
+        if let tls {
+            guard flushEncrypted(tls) else { return }
+        }
         while outputOffset < output.count {
             let offset = outputOffset
             let result = output.withUnsafeBytes { raw in
@@ -252,11 +381,45 @@ final class Connection {
         perform(lifecycle.responseWritten(now: loop.now))
     }
 
+    /// Encrypts the plaintext output and sends the ciphertext; true once all of it is out
+    /// (`flush` then finishes the answer), false when it must wait for EPOLLOUT or closed.
+    private func flushEncrypted(_ tls: TLSSession) -> Bool {
+        if outputOffset < output.count {
+            let offset = outputOffset
+            let failure = output.withUnsafeBytes { raw in tls.encrypt(UnsafeRawBufferPointer(rebasing: raw[offset...])) }
+            if let failure {
+                logger.info("TLS error while writing", metadata: ["connection": "\(id)", "reason": "\(failure)"])
+                close(reason: "TLS error: \(failure)")
+                return false
+            }
+            outputOffset = output.count
+        }
+        switch tls.sendPending(socket) {
+        case .success(let progress):
+            if progress.progressed { lifecycle.wroteBytes(now: loop.now) }
+            return progress.complete
+        case .failure(.peerClosed):
+            close(reason: "peer closed before the reply was written")
+            return false
+        case .failure(let error):
+            logger.warning("write failed", metadata: ["connection": "\(id)", "error": "\(error)"])
+            close(reason: "write error")
+            return false
+        }
+    }
+
     private func perform(_ action: ConnectionLifecycle.Action) {
         switch action {
         case .none:
             break
         case .answer(let error):
+            if let tls, !tls.isEstablished {
+                loop.core.refusedHandshakes.wrappingAdd(1, ordering: .relaxed)
+                logger.info("TLS handshake timed out", metadata: ["connection": "\(id)", "listener": "\(info.listener)",
+                                                                  "remote": "\(info.remoteAddress)"])
+                close(reason: "TLS handshake timed out")
+                return
+            }
             sendError(error, head: currentHead)
         case .close(let reason):
             close(reason: reason)
@@ -265,12 +428,19 @@ final class Connection {
             buffer.shrink(above: loop.maxReadBufferCapacity)
             // Pipelined requests already buffered are answered before reading more.
             processBuffer()
+            if let tls, !readable, tls.hasBufferedInput { readable = true }
             if isReading && readable { readAndProcess() }
         case .linger:
             currentHead = nil
             startLinger()
         case .readBeforeStopping:
-            readable = true
+            markReadable()
+            if let tls, !tls.isEstablished {
+                // A ClientHello sent before the stop is served like a request; silence is closed.
+                continueHandshake(tls)
+                if !isClosed && !tls.hasReceivedBytes { close(reason: "server stopping") }
+                return
+            }
             readAndProcess()
             perform(lifecycle.stoppedWhileIdle(hasInput: !holdsNoRequest))
         }
@@ -283,6 +453,11 @@ final class Connection {
     /// would make the kernel send a reset, which can destroy the answer before the client reads
     /// it: typically a 413 sent while the client is still uploading.
     private func startLinger() {
+        if let tls {
+            // close_notify before the FIN; best effort, what the kernel does not take is dropped.
+            tls.shutdown()
+            _ = tls.sendPending(socket)
+        }
         socket.shutdownWrite()
         buffer.removeAll()
         lingerBudget = loop.core.configuration.limits.maxLingerBytes
@@ -318,6 +493,10 @@ final class Connection {
     func close(reason: String) {
         guard !isClosed else { return }
         isClosed = true
+        if let tls, tls.isEstablished {
+            tls.shutdown()
+            _ = tls.sendPending(socket)
+        }
         lifecycle.closed()
         socket.close()
         loop.remove(self)

@@ -24,9 +24,15 @@ public struct HTTPConnectionInfo: Sendable, Equatable {
     public var id: UInt64
     /// The peer address, e.g. "127.0.0.1:54321" or "[::1]:54321".
     public var remoteAddress: String
+    /// The name of the listener the connection came on (``ListenerConfiguration/name``).
+    public var listener: String
+    /// What the TLS handshake established; nil on a plain HTTP connection.
+    public var tls: TLSConnectionInfo?
 
-    public init(id: UInt64 = 0, remoteAddress: String = "") {
+    public init(id: UInt64 = 0, remoteAddress: String = "", listener: String = "", tls: TLSConnectionInfo? = nil) {
         self.id = id
         self.remoteAddress = remoteAddress
+        self.listener = listener
+        self.tls = tls
     }
 }

@@ -37,7 +37,7 @@ struct ChunkedBodyDecoder {
             case .size:
                 // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
                 guard let lf = Self.lineFeed(in: input, from: index) else {
-                    if input.count - index > limits.maxChunkLineBytes {
+                    if Self.unfinishedLineBytes(input, from: index) > limits.maxChunkLineBytes {
                         return .failure(.malformedRequest("chunk-size line too long"))
                     }
                     return .needMoreData
@@ -99,7 +99,7 @@ struct ChunkedBodyDecoder {
             case .trailer(let seen, let fields):
                 // trailer-section = *( field-line CRLF ), then the final CRLF.
                 guard let lf = Self.lineFeed(in: input, from: index) else {
-                    if seen + input.count - index > limits.maxHeaderBytes {
+                    if seen + Self.unfinishedLineBytes(input, from: index) > limits.maxHeaderBytes {
                         return .failure(.headersTooLarge)
                     }
                     return .needMoreData
@@ -154,12 +154,15 @@ struct ChunkedBodyDecoder {
             }
             return false
         }
-        skipWhitespace()
+        // BWS only before ";" and around "=": white space that ends the line is refused, as the
+        // grammar has no place for it.
         while position < end {
-            guard input[position] == UInt8(ascii: ";") else { return false }
+            skipWhitespace()
+            guard position < end, input[position] == UInt8(ascii: ";") else { return false }
             position += 1
             skipWhitespace()
             guard token() else { return false }
+            let afterName = position
             skipWhitespace()
             if position < end && input[position] == UInt8(ascii: "=") {
                 position += 1
@@ -169,7 +172,8 @@ struct ChunkedBodyDecoder {
                 } else {
                     guard token() else { return false }
                 }
-                skipWhitespace()
+            } else {
+                position = afterName
             }
         }
         return true
@@ -179,6 +183,14 @@ struct ChunkedBodyDecoder {
         guard index < input.count, let base = input.baseAddress,
               let found = memchr(base + index, Int32(ASCII.lf), input.count - index) else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Bytes of a line whose LF has not arrived yet. A CR last may be the first half of its CRLF
+    /// and is not counted: otherwise a line at the limit would be refused or not depending on
+    /// where the reads split it.
+    private static func unfinishedLineBytes(_ input: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        let count = input.count - index
+        return count > 0 && input[input.count - 1] == ASCII.cr ? count - 1 : count
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {

@@ -136,6 +136,8 @@ struct HTTPRequestParser {
             // lines are not a request, and must not keep a connection open forever.
             while start + 1 < input.count && input[start] == ASCII.cr && input[start + 1] == ASCII.lf {
                 guard emptyLinesSkipped < limits.maxEmptyLinesBeforeRequest else {
+                    // The lines skipped so far count as consumed, however the reads split them.
+                    consumed = start
                     return fail(.malformedRequest("more than \(limits.maxEmptyLinesBeforeRequest) empty lines before the request line"), nil)
                 }
                 emptyLinesSkipped += 1
@@ -174,7 +176,9 @@ struct HTTPRequestParser {
             position = lf + 1
         }
         guard let headEnd, let lineEnd else {
-            if lineEnd == nil && count > limits.maxRequestLineBytes {
+            // A CR last may be the first half of the line's CRLF: not counted, or the verdict
+            // would depend on where the reads split the bytes.
+            if lineEnd == nil && count - (base[count - 1] == ASCII.cr ? 1 : 0) > limits.maxRequestLineBytes {
                 return fail(requestLineTooLong(base, count: count), nil)
             }
             if count > limits.maxHeaderBytes {

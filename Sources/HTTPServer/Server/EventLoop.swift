@@ -1,7 +1,7 @@
 import Glibc
 import Logging
 
-/// One event-loop thread: an epoll instance watching the shared listening socket, its own
+/// One event-loop thread: an epoll instance watching the shared listening sockets, its own
 /// connections and its wake-up eventfd.
 ///
 /// An `EventLoop` is created on its thread and never leaves it, so its state (the connection
@@ -10,7 +10,7 @@ import Logging
 final class EventLoop {
     let handle: EventLoopHandle
     let core: ServerCore
-    let listener: Socket
+    let listeners: [ListeningSocket]
     let logger: Logger
     let timeouts: ConnectionLifecycle.Timeouts
     var encoder: ResponseEncoder
@@ -39,15 +39,17 @@ final class EventLoop {
     private let events = EpollEventBuffer(capacity: 256)
     /// Scratch space for lingering closes, which read and throw away.
     let discardBuffer: UnsafeMutableRawBufferPointer
+    /// Scratch space for TLS reads: ciphertext on its way from the kernel into OpenSSL.
+    let cipherScratch: UnsafeMutableRawBufferPointer
     private var pendingMessages: [LoopMessage] = []
     /// A descriptor kept open so it can be given up when accept fails with EMFILE, to accept
     /// and drop the pending connection instead of spinning on it.
     private var reserveFD: Int32
 
-    init(handle: EventLoopHandle, core: ServerCore, listener: Socket) {
+    init(handle: EventLoopHandle, core: ServerCore, listeners: [ListeningSocket]) {
         self.handle = handle
         self.core = core
-        self.listener = listener
+        self.listeners = listeners
         let configuration = core.configuration
         var logger = core.logger
         logger[metadataKey: "event-loop"] = "\(handle.index)"
@@ -61,11 +63,14 @@ final class EventLoop {
         let shortest = min(timeouts.request, timeouts.idle, timeouts.linger)
         sweepInterval = min(max(shortest / 4, 5_000_000), 250_000_000)
         discardBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 8)
+        // A whole TLS record (16 KiB and its overhead) in one read.
+        cipherScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: listeners.contains { $0.tls != nil } ? 17 * 1024 : 0, alignment: 8)
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
     }
 
     deinit {
         discardBuffer.deallocate()
+        cipherScratch.deallocate()
         if reserveFD >= 0 { Glibc.close(reserveFD) }
     }
 
@@ -94,8 +99,8 @@ final class EventLoop {
             readClocks()
             for index in 0..<count {
                 let descriptor = events.descriptor(at: index)
-                if descriptor == listener.fd {
-                    if watchingListener { acceptConnections() }
+                if let listener = listener(for: descriptor) {
+                    if watchingListener { acceptConnections(on: listener) }
                 } else if descriptor == handle.wakeup.fd {
                     handle.wakeup.drain()
                 } else if let connection = connection(for: descriptor) {
@@ -115,6 +120,12 @@ final class EventLoop {
         stopWatchingListener()
         handle.close()
         logger.debug("event loop stopped")
+    }
+
+    /// The listening socket of `descriptor`, if it is one (a server has one to a few).
+    private func listener(for descriptor: Int32) -> ListeningSocket? {
+        for listener in listeners where listener.socket.fd == descriptor { return listener }
+        return nil
     }
 
     private func connection(for descriptor: Int32) -> Connection? {
@@ -153,23 +164,23 @@ final class EventLoop {
 
     // MARK: Accepting
 
-    private func acceptConnections(untilEmpty: Bool = false) {
+    private func acceptConnections(on listener: ListeningSocket, untilEmpty: Bool = false) {
         // Bounded so that one loop cannot starve its connections during a connection storm;
         // the listener is level-triggered, so what is left is reported again.
         for _ in 0..<(untilEmpty ? core.configuration.backlog + 64 : 64) {
             let accepted: (socket: Socket, remoteAddress: String)?
             do {
-                accepted = try listener.accept()
+                accepted = try listener.socket.accept()
             } catch {
-                handleAcceptFailure(error)
+                handleAcceptFailure(error, on: listener)
                 return
             }
             guard let (socket, remoteAddress) = accepted else { return }
-            register(socket, remoteAddress: remoteAddress)
+            register(socket, remoteAddress: remoteAddress, listener: listener)
         }
     }
 
-    private func handleAcceptFailure(_ error: SocketError) {
+    private func handleAcceptFailure(_ error: SocketError, on listener: ListeningSocket) {
         guard case .failed(_, let code) = error, code == EMFILE || code == ENFILE, reserveFD >= 0 else {
             // The listener is level-triggered: returning would have epoll report it again at once
             // and spin this loop. Stop watching it until the next sweep tries again.
@@ -179,19 +190,19 @@ final class EventLoop {
         }
         logger.warning("out of file descriptors: dropping a new connection (raise the open-file limit)")
         Glibc.close(reserveFD)
-        if let dropped = try? listener.accept() {
+        if let dropped = try? listener.socket.accept() {
             dropped.socket.close()
         }
         reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC)
         if reserveFD < 0 { pauseListener() }
     }
 
-    /// Takes the listener off this loop's epoll for one sweep interval (the other loops still
-    /// watch it); `listenersRemaining` is not touched: this loop is not stopping.
+    /// Takes the listeners off this loop's epoll for one sweep interval (the other loops still
+    /// watch them); `listenersRemaining` is not touched: this loop is not stopping.
     private func pauseListener() {
         guard watchingListener, !listenerPaused else { return }
         listenerPaused = true
-        handle.epoll.remove(listener.fd)
+        for listener in listeners { handle.epoll.remove(listener.socket.fd) }
     }
 
     /// Watches the listener again after a pause, and gets the spare descriptor back if it was lost.
@@ -199,14 +210,18 @@ final class EventLoop {
         if reserveFD < 0 { reserveFD = open("/dev/null", O_RDONLY | O_CLOEXEC) }
         guard listenerPaused, watchingListener, !stopping else { return }
         do {
-            try handle.epoll.add(listener.fd, events: EpollEvents.input | EpollEvents.exclusive)
+            for listener in listeners {
+                try handle.epoll.add(listener.socket.fd, events: EpollEvents.input | EpollEvents.exclusive)
+            }
             listenerPaused = false
         } catch {
-            logger.warning("cannot watch the listening socket again yet: \(error)")
+            // All or none: the next sweep tries again from a clean slate.
+            for listener in listeners { handle.epoll.remove(listener.socket.fd) }
+            logger.warning("cannot watch the listening sockets again yet: \(error)")
         }
     }
 
-    private func register(_ socket: Socket, remoteAddress: String) {
+    private func register(_ socket: Socket, remoteAddress: String, listener: ListeningSocket) {
         core.acceptedConnections.wrappingAdd(1, ordering: .relaxed)
         let id = core.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
         let open = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
@@ -226,9 +241,20 @@ final class EventLoop {
             if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
             return
         }
+        var session: TLSSession?
+        if let context = listener.tls {
+            session = TLSSession(context: context)
+            if session == nil {
+                logger.warning("cannot start a TLS session (out of memory?): dropping a new connection")
+                handle.epoll.remove(socket.fd)
+                socket.close()
+                if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
+                return
+            }
+        }
         let connection = Connection(
-            loop: self, socket: socket, info: HTTPConnectionInfo(id: id, remoteAddress: remoteAddress),
-            countsTowardLimit: !overLimit
+            loop: self, socket: socket, info: HTTPConnectionInfo(id: id, remoteAddress: remoteAddress, listener: listener.name),
+            tls: session, countsTowardLimit: !overLimit
         )
         let index = Int(socket.fd)
         if index >= connections.count {
@@ -240,7 +266,7 @@ final class EventLoop {
             logger.debug("connection refused: too many connections", metadata: ["remote": "\(remoteAddress)"])
             connection.reject(.tooManyConnections)
         } else {
-            logger.debug("connection accepted", metadata: ["connection": "\(id)", "remote": "\(remoteAddress)"])
+            logger.debug("connection accepted", metadata: ["connection": "\(id)", "remote": "\(remoteAddress)", "listener": "\(listener.name)"])
         }
     }
 
@@ -276,7 +302,9 @@ final class EventLoop {
         guard !stopping else { return }
         // Connections already in the backlog were made before the stop: take them, so that a
         // request they carry is answered like any other sent before the stop.
-        if watchingListener && !listenerPaused { acceptConnections(untilEmpty: true) }
+        if watchingListener && !listenerPaused {
+            for listener in listeners { acceptConnections(on: listener, untilEmpty: true) }
+        }
         stopping = true
         shutdownDeadline = monotonicNow &+ ConnectionLifecycle.Timeouts.nanoseconds(grace)
         stopWatchingListener()
@@ -289,11 +317,21 @@ final class EventLoop {
     private func stopWatchingListener() {
         guard watchingListener else { return }
         watchingListener = false
-        if !listenerPaused { handle.epoll.remove(listener.fd) }
+        if !listenerPaused {
+            for listener in listeners { handle.epoll.remove(listener.socket.fd) }
+        }
         listenerPaused = false
         if core.listenersRemaining.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-            listener.close()
-            logger.debug("listening socket closed")
+            for listener in listeners { listener.socket.close() }
+            logger.debug("listening sockets closed")
         }
     }
+}
+
+/// A listening socket as the event loops see it: where connections come from and, for a TLS
+/// listener, the context their sessions are made from.
+struct ListeningSocket: Sendable {
+    let socket: Socket
+    let name: String
+    let tls: TLSContext?
 }

@@ -6,8 +6,8 @@ import Synchronization
 /// A small HTTP/1.1 server on POSIX sockets and epoll.
 ///
 /// `eventLoopCount` threads each run an epoll loop; every loop watches the shared listening
-/// socket (EPOLLEXCLUSIVE, so a new connection wakes one loop) and owns the connections it
-/// accepts for their whole life. The handler runs inline on the loop thread and answers through
+/// sockets (EPOLLEXCLUSIVE, so a new connection wakes one loop) and owns the connections it
+/// accepts for their whole life. Listeners may be plain HTTP or TLS (OpenSSL), side by side. The handler runs inline on the loop thread and answers through
 /// ``HTTPReply``, at once or later from any thread.
 public final class HTTPServer: Sendable {
     private enum Lifecycle {
@@ -43,8 +43,16 @@ public final class HTTPServer: Sendable {
         self.init(configuration: configuration, logger: logger, responder: HandlerResponder(handler: handler), clock: clock)
     }
 
-    /// The bound port (0 before `start`).
+    /// The bound port of the first listener (0 before `start`).
     public var port: Int { core.boundPort.load(ordering: .acquiring) }
+
+    /// Every listener with its bound port, in the configuration's order (empty before `start`).
+    public var boundListeners: [BoundListener] { core.boundListeners.withLock { $0 } }
+
+    /// The bound port of the listener named `name` (nil before `start` or for an unknown name).
+    public func port(of name: String) -> Int? {
+        boundListeners.first { $0.name == name }?.port
+    }
 
     /// Connections currently open (refused over-limit connections are not counted).
     public var openConnections: Int { core.openConnections.load(ordering: .relaxed) }
@@ -55,9 +63,13 @@ public final class HTTPServer: Sendable {
     /// Error answers the server wrote itself (400, 408, 413, 414, 431, 501, 503, 505) since start.
     public var errorAnswers: Int { core.errorAnswers.load(ordering: .relaxed) }
 
-    /// The three counters above, read together (for metrics).
+    /// TLS handshakes refused (a certificate, plain HTTP, a protocol version...) or timed out since start.
+    public var refusedHandshakes: Int { core.refusedHandshakes.load(ordering: .relaxed) }
+
+    /// The counters above, read together (for metrics).
     public var counters: HTTPCounters {
-        HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers)
+        HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers,
+                     refusedHandshakes: refusedHandshakes)
     }
 
     /// Binds, listens and starts the event loops; returns the bound port (useful with port 0).
@@ -86,11 +98,8 @@ public final class HTTPServer: Sendable {
         // A client vanishing mid-write must never kill the process; sends also use MSG_NOSIGNAL.
         signal(SIGPIPE, SIG_IGN)
         let configuration = core.configuration
-        let listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
-        guard let port = listener.localPort() else {
-            listener.close()
-            throw .system(SocketError.lastError("getsockname"))
-        }
+        let (listeners, bound) = try openListeners(configuration)
+        let port = bound[0].port
         var handles: [EventLoopHandle] = []
         do throws(SocketError) {
             for index in 0..<max(1, configuration.eventLoopCount) {
@@ -105,14 +114,17 @@ public final class HTTPServer: Sendable {
                 let handle = EventLoopHandle(index: index, epoll: epoll, wakeup: wakeup, logger: core.logger)
                 handles.append(handle)
                 try epoll.add(wakeup.fd, events: EpollEvents.input)
-                try epoll.add(listener.fd, events: EpollEvents.input | EpollEvents.exclusive)
+                for listener in listeners {
+                    try epoll.add(listener.socket.fd, events: EpollEvents.input | EpollEvents.exclusive)
+                }
             }
         } catch {
             handles.forEach { $0.close() }
-            listener.close()
+            listeners.forEach { $0.socket.close() }
             throw .system(error)
         }
         core.listenersRemaining.store(handles.count, ordering: .releasing)
+        core.boundListeners.withLock { $0 = bound }
         core.boundPort.store(port, ordering: .releasing)
         let pendingShutdown = state.withLock { state in
             state.lifecycle = .running(loops: handles, runningLoops: handles.count)
@@ -121,7 +133,7 @@ public final class HTTPServer: Sendable {
         let core = self.core
         for handle in handles {
             let thread = Thread { [self] in
-                EventLoop(handle: handle, core: core, listener: listener).run()
+                EventLoop(handle: handle, core: core, listeners: listeners).run()
                 self.loopDidStop()
             }
             thread.name = "http-loop-\(handle.index)"
@@ -130,10 +142,46 @@ public final class HTTPServer: Sendable {
         if let pendingShutdown {
             beginShutdown(grace: pendingShutdown)
         }
-        core.logger.debug("HTTP server listening", metadata: [
-            "host": "\(configuration.host)", "port": "\(port)", "event-loops": "\(handles.count)",
-        ])
+        for listener in bound {
+            core.logger.debug("HTTP server listening", metadata: [
+                "listener": "\(listener.name)", "url": "\(listener.baseURL)", "event-loops": "\(handles.count)",
+            ])
+        }
         return port
+    }
+
+    /// Sets up every listener's TLS context, then binds them all; on failure nothing stays open.
+    private func openListeners(_ configuration: HTTPServerConfiguration) throws(HTTPServerStartError)
+        -> ([ListeningSocket], [BoundListener]) {
+        guard !configuration.listeners.isEmpty else { throw .noListener }
+        var names: Set<String> = []
+        var contexts: [TLSContext?] = []
+        for listener in configuration.listeners {
+            guard names.insert(listener.name).inserted else { throw .duplicateListener(listener.name) }
+            guard let tls = listener.tls else {
+                contexts.append(nil)
+                continue
+            }
+            do {
+                contexts.append(try TLSContext(configuration: tls, listenerName: listener.name))
+            } catch {
+                throw .tls(listener: listener.name, reason: error.description)
+            }
+        }
+        var sockets: [ListeningSocket] = []
+        var bound: [BoundListener] = []
+        for (listener, context) in zip(configuration.listeners, contexts) {
+            do throws(HTTPServerStartError) {
+                let socket = try Socket.listen(host: listener.host, port: listener.port, backlog: configuration.backlog)
+                sockets.append(ListeningSocket(socket: socket, name: listener.name, tls: context))
+                guard let port = socket.localPort() else { throw HTTPServerStartError.system(SocketError.lastError("getsockname")) }
+                bound.append(BoundListener(configuration: listener, port: port))
+            } catch {
+                sockets.forEach { $0.socket.close() }
+                throw error
+            }
+        }
+        return (sockets, bound)
     }
 
     private func loopDidStop() {
@@ -205,11 +253,13 @@ public struct HTTPCounters: Sendable, Equatable {
     public var openConnections = 0
     public var acceptedConnections = 0
     public var errorAnswers = 0
+    public var refusedHandshakes = 0
 
-    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0) {
+    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0, refusedHandshakes: Int = 0) {
         self.openConnections = openConnections
         self.acceptedConnections = acceptedConnections
         self.errorAnswers = errorAnswers
+        self.refusedHandshakes = refusedHandshakes
     }
 }
 
@@ -219,5 +269,25 @@ extension Array {
         let elements = self
         self = []
         return elements
+    }
+}
+
+/// A listener once bound: its configuration and the port it got.
+public struct BoundListener: Sendable, Equatable {
+    public let configuration: ListenerConfiguration
+    /// The bound port (the one the system picked for port 0).
+    public let port: Int
+
+    public init(configuration: ListenerConfiguration, port: Int) {
+        self.configuration = configuration
+        self.port = port
+    }
+
+    public var name: String { configuration.name }
+
+    /// "http://127.0.0.1:8080" or "https://[::1]:8443": the address as bound, no path.
+    public var baseURL: String {
+        let host = configuration.host
+        return "\(configuration.scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 }

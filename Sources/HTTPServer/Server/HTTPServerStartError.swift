@@ -9,6 +9,10 @@ public enum HTTPServerStartError: Error, Sendable, Equatable, CustomStringConver
     case invalidPort(Int)
     case alreadyStarted
     case system(SocketError)
+    /// A listener's TLS settings cannot be used (a certificate or key file, the client CA).
+    case tls(listener: String, reason: String)
+    case noListener
+    case duplicateListener(String)
 
     public var description: String {
         switch self {
@@ -27,6 +31,12 @@ public enum HTTPServerStartError: Error, Sendable, Equatable, CustomStringConver
             "the server was already started"
         case .system(let error):
             "cannot start the server: \(error)"
+        case .tls(let listener, let reason):
+            "cannot set up TLS for the \(listener) listener: \(reason)"
+        case .noListener:
+            "the configuration has no listener"
+        case .duplicateListener(let name):
+            "two listeners are named \(name): each needs its own name"
         }
     }
 

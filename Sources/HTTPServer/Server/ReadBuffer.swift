@@ -53,6 +53,18 @@ struct ReadBuffer {
         return result
     }
 
+    /// Receives plaintext from a TLS session into the free space (call `reserveFreeSpace` first).
+    mutating func receive(from tls: TLSSession, socket: Socket, scratch: UnsafeMutableRawBufferPointer) -> TLSSession.ReadOutcome {
+        let start = writeIndex
+        let outcome = storage.withUnsafeMutableBytes { raw in
+            tls.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...]), socket: socket, scratch: scratch)
+        }
+        if case .bytes(let count) = outcome {
+            writeIndex += count
+        }
+        return outcome
+    }
+
     /// Appends bytes (used by tests and to replay data).
     mutating func append(_ bytes: [UInt8]) {
         _ = reserveFreeSpace(bytes.count, maxCapacity: Int.max)

@@ -17,11 +17,15 @@ final class ServerCore: Sendable {
     let nextConnectionID = Atomic<UInt64>(0)
     /// Answers the server wrote itself (4xx/5xx from the HTTP layer), over the process lifetime.
     let errorAnswers = Atomic<Int>(0)
+    /// TLS handshakes that failed or timed out, over the process lifetime.
+    let refusedHandshakes = Atomic<Int>(0)
     /// Loops still watching the listening socket; the last one to let go closes it, so no loop
     /// can call accept on a closed (possibly reused) descriptor.
     let listenersRemaining = Atomic<Int>(0)
     /// Written once by `start`, read by `HTTPServer.port` from any thread.
     let boundPort = Atomic<Int>(0)
+    /// Written once by `start`, read by `HTTPServer.boundListeners` from any thread.
+    let boundListeners = Mutex<[BoundListener]>([])
 
     init(configuration: HTTPServerConfiguration, logger: Logger, responder: any HTTPResponder, clock: (any ServerClock)?) {
         self.configuration = configuration

@@ -116,16 +116,16 @@ public struct CallReport: Sendable {
     }
 
     /// Reads the report from insi-sim at `base` (`http://127.0.0.1:8080`), for one client or all.
-    public static func fetch(base: URL, client: String?, adminToken: String?, timeout: Duration = .seconds(10)) async throws(Failure) -> CallReport {
-        let http = RehearsalHTTP(adminToken: adminToken, timeout: timeout)
-        defer { http.invalidate() }
+    public static func fetch(base: URL, client: String?, adminToken: String?, timeout: Duration = .seconds(10),
+                             tls: ClientTLSConfiguration = ClientTLSConfiguration()) async throws(Failure) -> CallReport {
+        let http = RehearsalHTTP(adminToken: adminToken, timeout: timeout, tls: tls)
         func get<T: Decodable>(_ path: String, _ query: [URLQueryItem], as type: T.Type) async throws(Failure) -> T {
             var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)
             if !query.isEmpty { components?.queryItems = query }
             guard let url = components?.url else { throw Failure(description: "cannot make a URL of \(base) and \(path)", noAnswer: false) }
             let reply: RehearsalHTTP.Reply
             do {
-                reply = try await http.send("GET", url, admin: true)
+                reply = try await http.send(.get, url, admin: true)
             } catch {
                 throw Failure(description: "nothing answers at \(url): \(error.description)", noAnswer: true)
             }

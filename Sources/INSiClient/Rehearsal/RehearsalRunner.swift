@@ -20,8 +20,7 @@ public struct RehearsalRunner: Sendable {
     /// Asks the target whether it is insi-sim and how it matches names; throws when nothing
     /// answers at its address.
     public func detectTarget() async throws(RehearsalUnreachable) -> RehearsalTarget {
-        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
-        defer { http.invalidate() }
+        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout, tls: configuration.tls)
         return try await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
     }
 
@@ -30,8 +29,7 @@ public struct RehearsalRunner: Sendable {
     public func run(_ pack: RehearsalPack, progress: @Sendable (RehearsalCaseResult) -> Void = { _ in }) async throws(RehearsalUnreachable) -> RehearsalReport {
         let started = Date()
         let clock = ContinuousClock.now
-        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout)
-        defer { http.invalidate() }
+        let http = RehearsalHTTP(adminToken: configuration.adminToken, timeout: configuration.timeout, tls: configuration.tls)
         let target = try await RehearsalTarget.detect(endpoint: configuration.endpoint, detection: configuration.detection, http: http)
         let shared = client(idam: nil, timeout: nil)
         var results: [RehearsalCaseResult] = []
@@ -51,7 +49,7 @@ public struct RehearsalRunner: Sendable {
         if let idam { software.idam = idam }
         return INSiClient(configuration: INSiClientConfiguration(
             endpoint: configuration.endpoint, software: software, emitter: configuration.emitter,
-            timeout: timeout ?? configuration.timeout))
+            timeout: timeout ?? configuration.timeout, tls: configuration.tls))
     }
 
     // MARK: - One case

@@ -31,7 +31,7 @@ struct RehearsalScenarios: Sendable {
         } catch {
             throw RehearsalHTTP.Failure(description: "the scenario cannot be written as JSON: \(error)")
         }
-        let reply = try await http.send("POST", base.appendingPathComponent("admin/scenarios"), json: body, admin: true)
+        let reply = try await http.send(.post, base.appendingPathComponent("admin/scenarios"), json: body, admin: true)
         guard reply.status == 200 || reply.status == 201 else {
             throw RehearsalHTTP.Failure(description: "POST /admin/scenarios answered HTTP \(reply.status): \(reply.text)")
         }
@@ -42,7 +42,7 @@ struct RehearsalScenarios: Sendable {
     /// Deletes it; a scenario that already expired (`times`) is not an error.
     func delete(_ id: String) async throws(RehearsalHTTP.Failure) {
         let url = base.appendingPathComponent("admin/scenarios").appendingPathComponent(id)
-        let reply = try await http.send("DELETE", url, admin: true)
+        let reply = try await http.send(.delete, url, admin: true)
         guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
             throw RehearsalHTTP.Failure(description: "DELETE /admin/scenarios/\(id) answered HTTP \(reply.status): \(reply.text)")
         }

@@ -60,9 +60,9 @@ public struct RehearsalTarget: Sendable, Equatable {
         if detection == .other {
             // Any HTTP answer will do: the question is only whether something answers.
             do {
-                _ = try await http.send("GET", endpoint)
+                _ = try await http.send(.get, endpoint)
             } catch {
-                throw RehearsalUnreachable(endpoint: endpoint, reason: error.description)
+                throw RehearsalUnreachable(endpoint: endpoint, reason: error.description, tls: error.tls)
             }
             return RehearsalTarget(endpoint: endpoint, isSimulator: false, version: nil, nameMatching: .strict,
                                    detail: "taken as another INSi (detection: other): strict name matching, no scenario")
@@ -73,9 +73,9 @@ public struct RehearsalTarget: Sendable, Equatable {
         var healthProblem: String?
         let reply: RehearsalHTTP.Reply
         do {
-            reply = try await http.send("GET", base.appendingPathComponent("health"))
+            reply = try await http.send(.get, base.appendingPathComponent("health"))
         } catch {
-            throw RehearsalUnreachable(endpoint: endpoint, reason: "GET /health: \(error.description)")
+            throw RehearsalUnreachable(endpoint: endpoint, reason: "GET /health: \(error.description)", tls: error.tls)
         }
         if reply.status == 200, case .object(let object)? = try? JSONDecoder().decode(RehearsalJSON.self, from: reply.body),
            case .string(let text)? = object["version"], case .string(let matching)? = object["nameMatching"],
@@ -95,7 +95,7 @@ public struct RehearsalTarget: Sendable, Equatable {
         }
         let adminProblem: String?
         do {
-            let reply = try await http.send("GET", base.appendingPathComponent("admin/scenarios"), admin: true)
+            let reply = try await http.send(.get, base.appendingPathComponent("admin/scenarios"), admin: true)
             switch reply.status {
             case 200: adminProblem = nil
             case 401, 403: adminProblem = "its admin API answered \(reply.status): give the admin token (--admin-token)"
@@ -115,17 +115,22 @@ public struct RehearsalTarget: Sendable, Equatable {
     }
 }
 
-/// Nothing answers at the target's address: the rehearsal stops before its first case.
+/// Nothing answers at the target's address, or no TLS session can be made with it: the
+/// rehearsal stops before its first case.
 public struct RehearsalUnreachable: Error, Sendable, Equatable, CustomStringConvertible {
     public var endpoint: URL
     public var reason: String
+    /// Why no TLS session could be made, when that is the reason: then something does answer.
+    public var tls: TLSError?
 
-    public init(endpoint: URL, reason: String) {
+    public init(endpoint: URL, reason: String, tls: TLSError? = nil) {
         self.endpoint = endpoint
         self.reason = reason
+        self.tls = tls
     }
 
     public var description: String {
-        "nothing answers at \(endpoint.absoluteString) (\(reason)): check the URL and that the service is up; no case was run"
+        if let tls { return "no TLS session with \(endpoint.absoluteString): \(tls); no case was run" }
+        return "nothing answers at \(endpoint.absoluteString) (\(reason)): check the URL and that the service is up; no case was run"
     }
 }

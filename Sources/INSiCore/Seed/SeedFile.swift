@@ -26,10 +26,10 @@ public struct SeedFile: Codable, Sendable {
     }
 
     /// Reads and validates a seed file into a base. The first invalid record stops the load.
-    /// The file is read in chunks and decoded record by record (see `SeedParser`), so that a
+    /// The file is read in chunks and decoded record by record (see `SeedSchema` and `JSONPullParser`), so that a
     /// million identities load in seconds without the file sitting whole in memory.
     public static func load(path: String, nameMatching: NameMatching = .strict,
-                            progress: SeedLoadProgress = .terminal) throws(SeedError) -> ReferenceBase {
+                            progress: SeedLoadProgress = .none) throws(SeedError) -> ReferenceBase {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -46,7 +46,7 @@ public struct SeedFile: Codable, Sendable {
 
     /// Decodes and validates seed JSON into a base.
     public static func load(data: Data, nameMatching: NameMatching = .strict,
-                            progress: SeedLoadProgress = .terminal) throws(SeedError) -> ReferenceBase {
+                            progress: SeedLoadProgress = .none) throws(SeedError) -> ReferenceBase {
         try load(reader: SeedByteReader(data: data), nameMatching: nameMatching, progress: progress)
     }
 
@@ -60,10 +60,10 @@ public struct SeedFile: Codable, Sendable {
         var position = 0
         var batch = SeedInsertPipeline.Batch(firstPosition: 1, identities: [])
         batch.identities.reserveCapacity(SeedInsertPipeline.batchSize)
-        let parser = SeedParser(reader: reader)
-        let document: SeedParser.Document
+        let schema = SeedSchema(reader: reader)
+        let document: SeedSchema.Document
         do throws(SeedParseError) {
-            document = try parser.document { (record) throws(SeedParseError) in
+            document = try schema.document { (record) throws(SeedParseError) in
                 position += 1
                 if position % SeedLoadProgress.interval == 0 { progress.report(reader.offset, reader.totalBytes, position) }
                 // After the first invalid record the rest is only read (a JSON error further

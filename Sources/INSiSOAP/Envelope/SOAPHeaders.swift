@@ -61,16 +61,49 @@ public struct SOAPHeaders: Sendable, Equatable, Codable {
     public var bam: ContexteBAM?
     /// True when a `wsse:Security` header was present (empty for mTLS callers).
     public var hasSecurity: Bool
-    /// True when `wsse:Security` held a SAML assertion (CPx card callers).
-    public var hasSAMLAssertion: Bool
+    /// The first `Assertion` in `wsse:Security` (CPx card callers), whatever its namespace.
+    public var samlAssertion: SAMLAssertionHeader?
+
+    /// True when `wsse:Security` held an assertion.
+    public var hasSAMLAssertion: Bool { samlAssertion != nil }
 
     public init(messageID: String? = nil, action: String? = nil, lps: ContexteLPS? = nil, bam: ContexteBAM? = nil,
-                hasSecurity: Bool = false, hasSAMLAssertion: Bool = false) {
+                hasSecurity: Bool = false, samlAssertion: SAMLAssertionHeader? = nil) {
         self.messageID = messageID
         self.action = action
         self.lps = lps
         self.bam = bam
         self.hasSecurity = hasSecurity
-        self.hasSAMLAssertion = hasSAMLAssertion
+        self.samlAssertion = samlAssertion
+    }
+}
+
+/// What the security checks read of a SAML assertion: its namespace, the attributes a SAML
+/// 2.0 assertion must carry and the presence of its parts. Its signature is not checked here.
+public struct SAMLAssertionHeader: Sendable, Equatable, Codable {
+    /// The element's namespace; SAML 2.0 is ``INSiNamespace/saml2``.
+    public var namespace: String
+    /// `@ID`, which the signature's reference points to.
+    public var id: String?
+    /// `@Version`: "2.0".
+    public var version: String?
+    /// `@IssueInstant`, an xs:dateTime.
+    public var issueInstant: String?
+    /// `saml:Issuer`: the card certificate's subject.
+    public var issuer: String?
+    /// A `saml:Subject` child (the card holder).
+    public var hasSubject: Bool
+    /// A `ds:Signature` child.
+    public var hasSignature: Bool
+
+    public init(namespace: String, id: String? = nil, version: String? = nil, issueInstant: String? = nil, issuer: String? = nil,
+                hasSubject: Bool = false, hasSignature: Bool = false) {
+        self.namespace = namespace
+        self.id = id
+        self.version = version
+        self.issueInstant = issueInstant
+        self.issuer = issuer
+        self.hasSubject = hasSubject
+        self.hasSignature = hasSignature
     }
 }

@@ -81,6 +81,22 @@ extension INSiFault {
         CatalogueEntry(detailCode(for: field), .sender, "siram_920", reason: invalidReason(field, missing: false),
                        detail: "\(field.rawValue) is invalid")
     } + [
+        CatalogueEntry("insisim_951", .sender, "siram_950", reason: securityReason("le contexte ContexteLPS est incomplet (Version, Instance et Nom sont requis)"),
+                       detail: "ContexteLPS/LPS lacks Version, Instance or Nom"),
+        CatalogueEntry("insisim_952", .sender, "siram_950", reason: securityReason("l'en-tête wsa:MessageID est absent"),
+                       detail: "wsa:MessageID is missing"),
+        CatalogueEntry("insisim_953", .sender, "siram_950", reason: securityReason("l'en-tête wsa:MessageID n'est pas de la forme uuid:…"),
+                       detail: "wsa:MessageID is not uuid: followed by a UUID"),
+        CatalogueEntry("insisim_954", .sender, "siram_950", reason: securityReason("l'identifiant wsa:MessageID a déjà été utilisé"),
+                       detail: "wsa:MessageID was already used by an earlier call"),
+        CatalogueEntry("insisim_955", .sender, "siram_950", reason: securityReason("l'en-tête wsa:Action est absent"),
+                       detail: "wsa:Action is missing"),
+        CatalogueEntry("insisim_956", .sender, "siram_950", reason: securityReason("l'action du Content-Type ne correspond pas à wsa:Action"),
+                       detail: "the Content-Type action parameter is missing or differs from wsa:Action"),
+        CatalogueEntry("insisim_957", .sender, "siram_950", reason: securityReason("aucune assertion SAML n'accompagne l'appel (wsse:Security)"),
+                       detail: "wsse:Security holds no SAML Assertion"),
+        CatalogueEntry("insisim_958", .sender, "siram_950", reason: securityReason("l'assertion SAML est mal formée"),
+                       detail: "the SAML Assertion is not a well-formed SAML 2.0 assertion"),
         CatalogueEntry("insisim_999", .receiver, "siram_990", reason: "Erreur interne du service.", detail: "internal error"),
     ]
 
@@ -99,10 +115,28 @@ extension INSiFault {
         INSiFault(entry("desir_550"), messageID: messageID)
     }
 
-    /// Observed code (desir_560): the caller's certificate does not give access. Not raised by
-    /// the simulator itself (no mTLS here); available to scenarios.
+    /// Observed code (desir_560): the caller's certificate does not give access (its CN is
+    /// neither INSI-AUTO nor INSI-MANU, or there is none); also available to scenarios.
     public static func insufficientRights(messageID: String?) -> INSiFault {
         INSiFault(entry("desir_560"), messageID: messageID)
+    }
+
+    /// What the strict security mode requires and a request lacks (`insisim_95x`); the detail
+    /// says exactly what.
+    public enum SecurityRequirement: String, Sendable, CaseIterable {
+        case contexteLPSComplete = "insisim_951"
+        case messageIDPresent = "insisim_952"
+        case messageIDFormat = "insisim_953"
+        case messageIDUnused = "insisim_954"
+        case actionPresent = "insisim_955"
+        case actionMatchesContentType = "insisim_956"
+        case samlAssertionPresent = "insisim_957"
+        case samlAssertionWellFormed = "insisim_958"
+    }
+
+    /// A strict-mode refusal: its own code, and a detail naming what was wrong.
+    public static func securityRequirement(_ requirement: SecurityRequirement, detail: String, messageID: String?) -> INSiFault {
+        INSiFault(entry(requirement.rawValue), messageID: messageID, detailText: detail)
     }
 
     /// siram_40, seen on sibling CNAM services when an upstream service is unavailable.
@@ -174,6 +208,11 @@ extension INSiFault {
         case .beneficiaryKey: return "insisim_929"
         case .birthRank: return "insisim_930"
         }
+    }
+
+    /// The reason of the strict mode's refusals: what the real service requires, named.
+    private static func securityReason(_ what: String) -> String {
+        "La requête ne respecte pas les exigences de sécurité du service : \(what)."
     }
 
     private static func invalidReason(_ field: SearchInputError.Field, missing: Bool) -> String {

@@ -81,7 +81,14 @@ struct EnvelopeParts: Equatable {
         }
         if let security = header.child("Security", INSiNamespace.wsse) {
             result.hasSecurity = true
-            result.hasSAMLAssertion = security.children.contains { $0.name == "Assertion" }
+            if let assertion = security.children.first(where: { $0.name == "Assertion" }) {
+                let saml = INSiNamespace.saml2
+                result.samlAssertion = SAMLAssertionHeader(
+                    namespace: assertion.namespace, id: assertion.attributes["ID"], version: assertion.attributes["Version"],
+                    issueInstant: assertion.attributes["IssueInstant"], issuer: assertion.value(of: "Issuer", saml),
+                    hasSubject: assertion.child("Subject", saml) != nil,
+                    hasSignature: assertion.child("Signature", INSiNamespace.xmldsig) != nil)
+            }
         }
         return result
     }

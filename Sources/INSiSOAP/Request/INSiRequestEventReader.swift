@@ -27,7 +27,7 @@ final class INSiRequestEventReader: SAXHandler {
                                   attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
         guard let parent = open.last else {
             parts.rootName = String(cString: localName)
-            parts.rootNamespace = uri.map { String(cString: $0) } ?? ""
+            parts.rootNamespace = uri.map(namespaceURI) ?? ""
             open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
             return
         }
@@ -49,7 +49,11 @@ final class INSiRequestEventReader: SAXHandler {
                 parts.vitale = VitaleSearchRequest(ouvrantDroit: nil, birthDate: nil)
             }
         case .security:
-            if localName.isNamed("Assertion") { parts.headers.hasSAMLAssertion = true }
+            // The first Assertion, in whatever namespace (the check says which it should be).
+            if localName.isNamed("Assertion") && parts.headers.samlAssertion == nil {
+                node = .assertion
+                openedAssertion(namespace: namespaces.string(at: uri), attributes: attributes, attributeCount: attributeCount)
+            }
         default:
             for candidate in Node.children[Int(parent.rawValue)] where candidate.namespace == namespace && localName.isNamed(candidate.name) {
                 let bit: UInt64 = 1 << candidate.node.rawValue
@@ -77,15 +81,33 @@ final class INSiRequestEventReader: SAXHandler {
         case .ouvrantDroitMatricule: parts.vitale?.ouvrantDroit = WireMatricule(number: nil)
         case .idam:
             // The unprefixed `R` attribute, as the tree's `attributes["R"]`.
-            guard attributeCount > 0, let attributes else { break }
-            for index in 0..<attributeCount {
-                let base = index * 5
-                guard let name = attributes[base], attributes[base + 1] == nil, name.isNamed("R"),
-                      let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                parts.headers.lps?.idamR = attributeValue(start, end)
-            }
+            parts.headers.lps?.idamR = unprefixedAttribute("R", attributes, attributeCount) ?? parts.headers.lps?.idamR
+        case .assertionSubject: parts.headers.samlAssertion?.hasSubject = true
+        case .assertionSignature: parts.headers.samlAssertion?.hasSignature = true
         default: break
         }
+    }
+
+    private func openedAssertion(namespace: String, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
+        parts.headers.samlAssertion = SAMLAssertionHeader(
+            namespace: namespace, id: unprefixedAttribute("ID", attributes, attributeCount),
+            version: unprefixedAttribute("Version", attributes, attributeCount),
+            issueInstant: unprefixedAttribute("IssueInstant", attributes, attributeCount))
+    }
+
+    /// The value of the last unprefixed attribute `name` (libxml2 gives five pointers per attribute:
+    /// local name, prefix, URI, value start, value end), as the tree's `attributes[name]`.
+    private func unprefixedAttribute(_ name: StaticString, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
+                                     _ attributeCount: Int) -> String? {
+        guard attributeCount > 0, let attributes else { return nil }
+        var value: String?
+        for index in 0..<attributeCount {
+            let base = index * 5
+            guard let local = attributes[base], attributes[base + 1] == nil, local.isNamed(name),
+                  let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
+            value = attributeValue(start, end)
+        }
+        return value
     }
 
     override func didEndElement() {
@@ -122,6 +144,7 @@ final class INSiRequestEventReader: SAXHandler {
         case .vitaleBirthName: parts.vitale?.birthName = value
         case .vitaleBirthDate: parts.vitale?.birthDate = value
         case .vitaleRank: parts.vitale?.rank = value
+        case .assertionIssuer: parts.headers.samlAssertion?.issuer = value
         default: break
         }
     }
@@ -145,6 +168,7 @@ extension INSiRequestEventReader {
         case vitale, beneficiaryMatricule, beneficiaryNumber, beneficiaryKey, beneficiaryType
         case ouvrantDroitMatricule, ouvrantDroitNumber, ouvrantDroitKey, ouvrantDroitType
         case vitaleBirthName, vitaleBirthDate, vitaleRank
+        case assertion, assertionIssuer, assertionSubject, assertionSignature
 
         var isLeaf: Bool {
             switch self {
@@ -152,7 +176,7 @@ extension INSiRequestEventReader {
                  .bamID, .bamTime, .bamEmitter, .insuredNumber, .beneficiaryBirthDate, .beneficiaryRank,
                  .traitsBirthName, .traitsFirstName, .traitsSex, .traitsBirthDate, .traitsBirthPlace,
                  .beneficiaryNumber, .beneficiaryKey, .beneficiaryType, .ouvrantDroitNumber, .ouvrantDroitKey, .ouvrantDroitType,
-                 .vitaleBirthName, .vitaleBirthDate, .vitaleRank:
+                 .vitaleBirthName, .vitaleBirthDate, .vitaleRank, .assertionIssuer:
                 return true
             default:
                 return false
@@ -168,7 +192,7 @@ extension INSiRequestEventReader {
         /// The elements read under each node, by the node's raw value (the body and the
         /// security header are handled apart).
         static let children: [[Child]] = {
-            var table = [[Child]](repeating: [], count: Int(Node.vitaleRank.rawValue) + 1)
+            var table = [[Child]](repeating: [], count: Int(Node.assertionSignature.rawValue) + 1)
             func add(_ parent: Node, _ namespace: KnownNamespace, _ list: [(StaticString, Node)]) {
                 table[Int(parent.rawValue)] = list.map { Child(namespace: namespace, name: $0.0, node: $0.1) }
             }
@@ -191,13 +215,17 @@ extension INSiRequestEventReader {
                                    ("NomNaissance", .vitaleBirthName), ("DateNaissance", .vitaleBirthDate), ("RangNaissance", .vitaleRank)])
             add(.beneficiaryMatricule, .recVit, [("NumIdentifiant", .beneficiaryNumber), ("Cle", .beneficiaryKey), ("TypeMatricule", .beneficiaryType)])
             add(.ouvrantDroitMatricule, .recVit, [("NumIdentifiant", .ouvrantDroitNumber), ("Cle", .ouvrantDroitKey), ("TypeMatricule", .ouvrantDroitType)])
+            table[Int(Node.assertion.rawValue)] = [
+                Child(namespace: .saml2, name: "Issuer", node: .assertionIssuer), Child(namespace: .saml2, name: "Subject", node: .assertionSubject),
+                Child(namespace: .xmldsig, name: "Signature", node: .assertionSignature),
+            ]
             return table
         }()
     }
 
     /// The namespaces of the contract, told apart once per distinct URI address.
     enum KnownNamespace: UInt8, Sendable {
-        case none, other, soap, wsa, wsse, ctxlps, ctxbam, recSans, recVit
+        case none, other, soap, wsa, wsse, ctxlps, ctxbam, recSans, recVit, saml2, xmldsig
 
         init(uri: String) {
             switch uri {
@@ -208,6 +236,8 @@ extension INSiRequestEventReader {
             case INSiNamespace.ctxbam: self = .ctxbam
             case INSiNamespace.recSans: self = .recSans
             case INSiNamespace.recVit: self = .recVit
+            case INSiNamespace.saml2: self = .saml2
+            case INSiNamespace.xmldsig: self = .xmldsig
             default: self = .other
             }
         }
@@ -234,7 +264,7 @@ extension INSiRequestEventReader {
         /// Past 32 URIs (never in a real request) they are read every time rather than
         /// searched in an ever longer list.
         private mutating func add(_ pointer: UnsafePointer<xmlChar>) -> (known: KnownNamespace, uri: String) {
-            let uri = String(cString: pointer)
+            let uri = namespaceURI(pointer)
             let namespace = KnownNamespace(uri: uri)
             if addresses.count < 32 {
                 addresses.append(pointer)

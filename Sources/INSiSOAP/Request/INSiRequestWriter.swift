@@ -6,14 +6,21 @@ public enum INSiRequestWriter {
         "application/soap+xml; charset=utf-8; action=\"\(operation.action)\""
     }
 
-    public static func write(_ request: INSiRequest) -> [UInt8] {
+    /// - Parameter cardAssertion: a CPx card's signed SAML assertion (the CPx endpoint): it goes
+    ///   into `wsse:Security` as is, and the body then carries `Id="_0"` as CPx callers send it.
+    ///   Without one, `wsse:Security` is empty, as mTLS callers send it.
+    public static func write(_ request: INSiRequest, cardAssertion: [UInt8]? = nil) -> [UInt8] {
         let headers = request.headers
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"#
         xml += #"<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://www.w3.org/2005/08/addressing""#
         xml += #" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd""#
         xml += #" xmlns:ctxbam="urn:siram:bam:ctxbam" xmlns:ctxlps="urn:siram:lps:ctxlps""#
         xml += #" xmlns:rec="http://www.cnamts.fr/INSiRecSans" xmlns:vit="http://www.cnamts.fr/INSiRecVit">"#
-        xml += "<soap:Header><wsse:Security/>"
+        if let cardAssertion {
+            xml += "<soap:Header><wsse:Security>" + String(decoding: cardAssertion, as: UTF8.self) + "</wsse:Security>"
+        } else {
+            xml += "<soap:Header><wsse:Security/>"
+        }
         if let bam = headers.bam {
             xml += "<ctxbam:ContexteBAM Version=\"01_02\">"
             xml += element("ctxbam:Id", bam.id) + element("ctxbam:Temps", bam.time) + element("ctxbam:Emetteur", bam.emitter)
@@ -39,7 +46,7 @@ public enum INSiRequestWriter {
         }
         xml += element("wsa:Action", headers.action ?? request.operation.action)
         xml += element("wsa:MessageID", headers.messageID)
-        xml += "</soap:Header><soap:Body>"
+        xml += cardAssertion == nil ? "</soap:Header><soap:Body>" : "</soap:Header><soap:Body Id=\"_0\">"
         switch request.body {
         case .traits(let traits):
             xml += "<rec:RECSANSVITALE>" + element("rec:NomNaissance", traits.birthName)

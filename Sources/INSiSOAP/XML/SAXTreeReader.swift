@@ -62,13 +62,21 @@ struct InternedNames {
 
     mutating func string(at pointer: UnsafePointer<xmlChar>) -> String {
         if let index = addresses.firstIndex(of: pointer) { return strings[index] }
-        let string = String(cString: pointer)
+        let string = namespaceURI(pointer)
         if addresses.count < 64 {
             addresses.append(pointer)
             strings.append(string)
         }
         return string
     }
+}
+
+/// A namespace URI (or a name: names cannot hold `&`) as SAX2 hands it over: taken from an
+/// `xmlns` attribute value, it has every `&` as `&#38;` too (see `attributeValue`).
+func namespaceURI(_ pointer: UnsafePointer<xmlChar>) -> String {
+    let uri = String(cString: pointer)
+    guard uri.utf8.contains(UInt8(ascii: "&")) else { return uri }
+    return uri.replacingOccurrences(of: "&#38;", with: "&")
 }
 
 /// An attribute value as SAX2 hands it over. Without `XML_PARSE_NOENT` (the flag behind XXE),

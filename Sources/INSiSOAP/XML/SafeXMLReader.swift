@@ -43,6 +43,11 @@ public enum SafeXMLReader {
     static func screen(_ bytes: [UInt8]) -> XMLReadError? {
         var start = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        // U+FEFF after the byte-order mark is a character where none may stand; libxml2's push
+        // parser would take it for the mark itself once the first one is skipped.
+        if start == 3 && bytes.count >= 6 && bytes[3] == 0xEF && bytes[4] == 0xBB && bytes[5] == 0xBF {
+            return .notWellFormed(line: 1, column: 1, reason: "a second byte-order mark (U+FEFF) before the document")
+        }
         if bytes.count >= 2 && ((bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE)) {
             return .unsupportedEncoding("UTF-16")
         }

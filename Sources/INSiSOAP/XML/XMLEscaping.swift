@@ -12,8 +12,8 @@ public enum XMLEscaping {
         case attribute
     }
 
-    /// Escapes `text` for `context`. Characters XML 1.0 cannot carry at all (most C0 controls)
-    /// are replaced by U+FFFD rather than producing a document the client cannot parse.
+    /// Escapes `text` for `context`. Characters XML 1.0 cannot carry at all (most C0 controls,
+    /// U+FFFE, U+FFFF) are replaced by U+FFFD rather than producing a document the client cannot parse.
     public static func escape(_ text: String, for context: Context = .text) -> String {
         guard text.utf8.contains(where: { needsWork($0, context) }) else { return text }
         var out = ""
@@ -24,9 +24,19 @@ public enum XMLEscaping {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"" where context == .attribute: out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            // A parser turns a literal CR into LF, so the reader would see another text; in an
+            // attribute, value normalisation (XML 1.0 §3.3.3) turns TAB and LF into spaces.
+            case "\r": out += "&#13;"
+            case "\t" where context == .attribute: out += "&#9;"
+            case "\n" where context == .attribute: out += "&#10;"
+            case "\t", "\n": out.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+                // XML 1.0 §2.2: Char excludes the C0 controls but TAB, LF, CR, and U+FFFE, U+FFFF.
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out
@@ -36,7 +46,10 @@ public enum XMLEscaping {
         switch byte {
         case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
         case UInt8(ascii: "\""): return context == .attribute
-        case 0x09, 0x0A, 0x0D: return false
+        case 0x0D: return true
+        case 0x09, 0x0A: return context == .attribute
+        // The lead byte of U+F000...U+FFFF, among which U+FFFE and U+FFFF: looked at closely.
+        case 0xEF: return true
         default: return byte < 0x20
         }
     }

@@ -13,6 +13,13 @@ public struct AdminAPI: Sendable {
         self.token = token
     }
 
+    /// Answers on the state's change queue, never on the event loop: a change waits for its
+    /// fsync, a listing or a reset scans the base, and a compaction may follow any change.
+    public func respond(to request: HTTPRequest, reply: HTTPReply) {
+        state.changeQueue.async { reply.send(respond(to: request)) }
+    }
+
+    /// The answer, computed on the calling thread (the change queue, or a test).
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         do {
             return try route(request)

@@ -1,3 +1,4 @@
+import HTTPServer
 import INSiCore
 import INSiSOAP
 
@@ -80,6 +81,8 @@ public struct CallRecord: Sendable, Codable, Equatable {
     public var lookup: Int?
     /// The rules this call broke (``CallRule``); empty for a well-made call.
     public var findings: [Finding] = []
+    /// The client certificate of an mTLS call: subject, issuer, serial and validity.
+    public var clientCertificate: PeerCertificate?
 
     public init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
                 traits: [String: String], code: String, fault: String?, reason: String, matricule: String?, scenario: String?,
@@ -105,6 +108,7 @@ extension CallRecord {
     enum CodingKeys: String, CodingKey {
         case time, operation, messageID, idam, emitter, software, traits, code, fault, reason, matricule, scenario, milliseconds, remoteAddress
         case seq, client, lookup, findings
+        case clientCertificate
     }
 
     public init(from decoder: any Decoder) throws {
@@ -121,6 +125,7 @@ extension CallRecord {
         client = try c.decodeIfPresent(String.self, forKey: .client).map(ClientIdentity.init(id:))
         lookup = try c.decodeIfPresent(Int.self, forKey: .lookup)
         findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
+        clientCertificate = try c.decodeIfPresent(PeerCertificate.self, forKey: .clientCertificate)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -143,6 +148,7 @@ extension CallRecord {
         try c.encodeIfPresent(client?.id, forKey: .client)
         try c.encodeIfPresent(lookup, forKey: .lookup)
         try c.encode(findings, forKey: .findings)
+        try c.encodeIfPresent(clientCertificate, forKey: .clientCertificate)
     }
 }
 

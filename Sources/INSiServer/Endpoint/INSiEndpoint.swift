@@ -4,23 +4,27 @@ import INSiCore
 import INSiSOAP
 import Logging
 
-/// `POST /lps`: reads the SOAP request, applies a scenario when one matches, else checks the
-/// approval number, validates the traits, searches the base and writes the answer or the fault.
+/// `POST /lps`: reads the SOAP request, checks its security (the listener's ``SecurityPolicy``),
+/// applies a scenario when one matches, else checks the approval number, validates the traits,
+/// searches the base and writes the answer or the fault.
 public struct INSiEndpoint: Sendable {
     public let state: SimulatorState
     /// When non-empty, only these approval numbers are served; the others get siram_100/desir_550.
     public let authorizedIDAMs: Set<String>
     /// Bounds on the XML of a request.
     public let xmlLimits: XMLSafetyLimits
+    /// The certificate rule and the strict mode, by listener.
+    public let security: SecurityPolicy
     /// The time calls are stamped with.
     let clock: any WallClock
     let logger: Logger
 
-    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(), logger: Logger,
-                clock: any WallClock = SystemWallClock()) {
+    public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
+                security: SecurityPolicy = SecurityPolicy(), logger: Logger, clock: any WallClock = SystemWallClock()) {
         self.state = state
         self.authorizedIDAMs = authorizedIDAMs
         self.xmlLimits = xmlLimits
+        self.security = security
         self.logger = logger
         self.clock = clock
     }
@@ -30,21 +34,32 @@ public struct INSiEndpoint: Sendable {
         var action: HTTPReplyAction
         var delayMs: Int
         var record: CallRecord
+        /// A scenario whose count this call used: the new count is made durable (off the event
+        /// loop) before the answer goes out.
+        var countedScenario: String?
     }
 
-    /// Answers one call, now or after a scenario's delay.
+    /// Answers one call, now or later: after a scenario's new count is saved, after its delay.
     public func handle(_ request: HTTPRequest, reply: HTTPReply) {
         let started = ContinuousClock.now
         let outcome = answer(request)
+        let body = request.body
+        if let id = outcome.countedScenario {
+            state.saveScenarioCount(id: id) { [self] in send(outcome, started: started, reply: reply, body: body) }
+        } else {
+            send(outcome, started: started, reply: reply, body: body)
+        }
+    }
+
+    private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
             let token = state.judge?.started(outcome.record)
-            let body = request.body
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
                 finish(outcome, started: started, reply: reply, body: body, token: token)
             }
         } else {
             // Called directly: no closure context to allocate on the common path.
-            finish(outcome, started: started, reply: reply, body: request.body, token: nil)
+            finish(outcome, started: started, reply: reply, body: body, token: nil)
         }
     }
 
@@ -61,6 +76,7 @@ public struct INSiEndpoint: Sendable {
             time: clock.now(), operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.connection.remoteAddress)
+        record.clientCertificate = http.connection.tls?.peerCertificate
         let judging = state.judge != nil
         let contentType = http.headers["Content-Type"]
         let request: INSiRequest
@@ -87,9 +103,17 @@ public struct INSiEndpoint: Sendable {
         record.emitter = CallRecord.capped(headers.lps?.emitter)
         record.software = CallRecord.capped(headers.lps.map(Self.software))
         record.traitsSource = CallRecord.traitsSource(of: request.body)
-        if let scenario = state.takeScenario(for: request) {
+        // As the real service's gateway: who may call comes before what is asked.
+        if let refusal = security.check(request, http: http) {
+            var outcome = Self.fault(refusal.fault, record: record)
+            outcome.record.reason = refusal.reason
+            return outcome
+        }
+        if let (scenario, counted) = state.takeScenario(for: request) {
             record.scenario = scenario.id
-            return applying(scenario, to: request, record: record)
+            var outcome = applying(scenario, to: request, record: record)
+            if counted { outcome.countedScenario = scenario.id }
+            return outcome
         }
         return normalAnswer(request, record: record)
     }
@@ -233,6 +257,10 @@ public struct INSiEndpoint: Sendable {
                 "reason": .string(record.reason),
                 "scenario": .string(record.scenario ?? "-"),
                 "remote": .string(record.remoteAddress ?? "-"),
+                "clientCertificate": record.clientCertificate.map { certificate in
+                    .dictionary(["subject": .string(certificate.subject), "issuer": .string(certificate.issuer),
+                                 "serial": .string(certificate.serial), "notAfter": .string(ISO8601DateFormatter().string(from: certificate.notAfter))])
+                } ?? .string("-"),
             ])
         }
     }

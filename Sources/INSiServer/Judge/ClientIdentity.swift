@@ -32,7 +32,7 @@ public enum ClientIdentity: Sendable, Hashable {
 
     /// The subject of the connection's TLS client certificate, when there is one.
     static func certificateSubject(of connection: HTTPConnectionInfo) -> String? {
-        nil  // with TLS listeners: connection.tls?.peerCertificate?.subject
+        connection.tls?.peerCertificate?.subject
     }
 
     /// The text clients are listed and filtered by: `cert:<subject>`, or `IDAM/Instance/Emetteur`

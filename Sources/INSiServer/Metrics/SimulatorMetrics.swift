@@ -44,6 +44,8 @@ public final class SimulatorMetrics: Sendable {
         public var acceptedConnections = 0
         /// Error answers written by the HTTP layer itself (400, 408, 413...).
         public var httpErrorAnswers = 0
+        /// TLS handshakes refused or timed out.
+        public var refusedHandshakes = 0
         public var identities = 0
         public var scenarios = 0
         public var journalLinesDropped = 0
@@ -84,6 +86,7 @@ public final class SimulatorMetrics: Sendable {
         out += "# HELP insi_open_connections HTTP connections open now.\n# TYPE insi_open_connections gauge\ninsi_open_connections \(readings.openConnections)\n"
         out += "# HELP insi_accepted_connections_total HTTP connections accepted since start.\n# TYPE insi_accepted_connections_total counter\ninsi_accepted_connections_total \(readings.acceptedConnections)\n"
         out += "# HELP insi_http_error_answers_total Error answers the HTTP layer wrote itself (400, 408, 413, 414, 431, 501, 503, 505).\n# TYPE insi_http_error_answers_total counter\ninsi_http_error_answers_total \(readings.httpErrorAnswers)\n"
+        out += "# HELP insi_tls_handshakes_refused_total TLS handshakes refused (certificate, plain HTTP, protocol) or timed out.\n# TYPE insi_tls_handshakes_refused_total counter\ninsi_tls_handshakes_refused_total \(readings.refusedHandshakes)\n"
         out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(readings.identities)\n"
         out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
         out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"

@@ -26,7 +26,7 @@ public struct ResourceLocator: Sendable {
         if let explicit { return ResourceLocator(root: URL(fileURLWithPath: explicit)) }
         if let fromEnv = environment["INSI_SIM_RESOURCES"], !fromEnv.isEmpty { return ResourceLocator(root: URL(fileURLWithPath: fromEnv)) }
         candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Resources"))
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = executableURL().deletingLastPathComponent()
         var folder = executable
         for _ in 0..<5 {
             candidates.append(folder.appendingPathComponent("Resources"))
@@ -37,6 +37,15 @@ public struct ResourceLocator: Sendable {
             return ResourceLocator(root: candidate)
         }
         throw NotFound(tried: candidates.map(\.path))
+    }
+
+    /// The running executable: /proc/self/exe, which names it whatever way it was started (by
+    /// name through PATH, argv[0] is only "insi-sim"); argv[0] where /proc is not mounted.
+    static func executableURL() -> URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
     }
 
     /// The default reference base.

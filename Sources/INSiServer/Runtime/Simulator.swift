@@ -43,8 +43,13 @@ public final class Simulator: Sendable {
     ///   - clock: the time HTTP timeouts are judged by (tests move it by hand); the monotonic
     ///     clock when nil.
     ///   - wallClock: the time calls are stamped and judged by; the system's when nil.
-    public init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil,
-                wallClock: (any WallClock)? = nil) throws(StartError) {
+    public convenience init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)? = nil,
+                            wallClock: (any WallClock)? = nil) throws(StartError) {
+        try self.init(configuration: configuration, logger: logger, clock: clock, wallClock: wallClock, stateHooks: SimulatorState.Hooks())
+    }
+
+    init(configuration: SimulatorConfiguration, logger: Logger, clock: (any ServerClock)?, wallClock: (any WallClock)? = nil,
+         stateHooks: SimulatorState.Hooks) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
         let resources: ResourceLocator
@@ -56,7 +61,7 @@ public final class Simulator: Sendable {
         let seedPath = configuration.seedPath ?? resources.defaultSeed.path
         let base: ReferenceBase
         do {
-            base = try SeedFile.load(path: seedPath, nameMatching: configuration.nameMatching)
+            base = try SeedFile.load(path: seedPath, nameMatching: configuration.nameMatching, progress: configuration.seedProgress)
         } catch {
             throw .seed(error)
         }
@@ -104,7 +109,7 @@ public final class Simulator: Sendable {
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
             state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
-                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files,
+                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files, hooks: stateHooks,
                                        judging: configuration.judge, contract: validator, clock: wallClock)
         } catch {
             throw .state("\(error)")
@@ -112,22 +117,24 @@ public final class Simulator: Sendable {
         self.state = state
         var xmlLimits = configuration.xmlLimits
         xmlLimits.maxBytes = configuration.limits.maxBodyBytes
-        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits, logger: logger,
-                                    clock: wallClock)
+        let security = configuration.securityPolicy
+        let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits,
+                                    security: security, logger: logger, clock: wallClock)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
-        var http = HTTPServerConfiguration(host: configuration.host, port: configuration.port,
-                                           limits: configuration.limits, timeouts: configuration.timeouts)
+        var http = HTTPServerConfiguration(listeners: configuration.listeners, limits: configuration.limits, timeouts: configuration.timeouts)
         if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
         let host = configuration.host
         let portBox = PortBox()
         let serverBox = ServerBox()
-        let application = SimulatorApplication(
+        var application = SimulatorApplication(
             endpoint: endpoint, admin: admin, contract: contract, console: console, publicURL: configuration.publicURL,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
         }
+        application.listenerBaseURL = { name in serverBox.baseURL(of: name) }
         self.application = application
+        self.security = security
         let httpServer = HTTPServer(configuration: http, logger: logger, responder: application, clock: clock)
         serverBox.server.withLock { $0 = httpServer }
         server = httpServer
@@ -151,6 +158,24 @@ public final class Simulator: Sendable {
 
     /// The endpoint URL (`http://host:port/lps`).
     public var endpointURL: String { "\(application.fallbackBaseURL())/lps" }
+
+    /// The security of each listener, by name.
+    public let security: SecurityPolicy
+
+    /// One listener once started: where to call it and what it requires.
+    public struct Endpoint: Sendable, Equatable {
+        public var listener: BoundListener
+        public var security: ListenerSecurity
+        /// `http://host:port/lps` or `https://…/lps`.
+        public var url: String { listener.baseURL + "/lps" }
+    }
+
+    /// Every listener, the plain one first (empty before `start()`).
+    public var endpoints: [Endpoint] {
+        server.boundListeners.map { listener in
+            Endpoint(listener: listener, security: security.listeners[listener.name] ?? ListenerSecurity(mode: .open, authentication: .none))
+        }
+    }
 
     /// Stops accepting, finishes calls in flight, closes connections.
     public func shutdown() async {
@@ -197,6 +222,11 @@ final class ServerBox: Sendable {
 
     func counters() -> HTTPCounters {
         server.withLock { $0?.counters } ?? HTTPCounters()
+    }
+
+    /// The base URL of a listener, as bound.
+    func baseURL(of listener: String) -> String? {
+        server.withLock { $0?.boundListeners.first { $0.name == listener }?.baseURL }
     }
 }
 

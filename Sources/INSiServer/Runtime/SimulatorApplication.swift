@@ -17,6 +17,8 @@ public struct SimulatorApplication: HTTPResponder {
     let httpCounters: @Sendable () -> HTTPCounters
     /// The URL to write in the WSDL when the request's Host header cannot be used.
     let fallbackBaseURL: @Sendable () -> String
+    /// The base URL of a listener by name (its scheme and port), when known.
+    var listenerBaseURL: @Sendable (String) -> String? = { _ in nil }
     let publicURL: String?
 
     public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, console: ConsoleFiles? = nil, publicURL: String?,
@@ -38,14 +40,20 @@ public struct SimulatorApplication: HTTPResponder {
         } else if let judge = endpoint.state.judge, AdminAPI.readsJudgedCalls(request) {
             // Answered on the judge's worker once the calls answered before are judged and journaled.
             judge.whenSettled { [self] in reply.send(admin.respond(to: request)) }
+        } else if Self.isAdmin(request.path) {
+            admin.respond(to: request, reply: reply)
         } else {
             reply.send(answer(request))
         }
     }
 
-    /// Answers every route but the SOAP calls.
+    static func isAdmin(_ path: String) -> Bool {
+        path == "/admin" || path.hasPrefix("/admin/")
+    }
+
+    /// Answers every route but the SOAP calls, on the calling thread (the admin API's included).
     public func answer(_ request: HTTPRequest) -> HTTPResponse {
-        if request.path == "/admin" || request.path.hasPrefix("/admin/") { return admin.respond(to: request) }
+        if Self.isAdmin(request.path) { return admin.respond(to: request) }
         if request.path == "/ui" || request.path.hasPrefix("/ui/") {
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
             guard let console else { return .text(404, "the web console's files (Resources/ui) are missing\n") }
@@ -67,6 +75,7 @@ public struct SimulatorApplication: HTTPResponder {
             readings.openConnections = http.openConnections
             readings.acceptedConnections = http.acceptedConnections
             readings.httpErrorAnswers = http.errorAnswers
+            readings.refusedHandshakes = http.refusedHandshakes
             readings.identities = store.count
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
@@ -136,14 +145,15 @@ public struct SimulatorApplication: HTTPResponder {
         return response
     }
 
-    /// `http://` + the Host the client used, when it is a plain host[:port]; else the fallback.
-    /// The value goes into XML the client will parse: anything unusual is not echoed.
+    /// `http://` (`https://` over TLS) + the Host the client used, when it is a plain
+    /// host[:port]; else the listener's own address. The value goes into XML the client will
+    /// parse: anything unusual is not echoed.
     func baseURL(for request: HTTPRequest) -> String {
         if let publicURL { return publicURL }
         if let host = request.headers["Host"], !host.isEmpty, host.utf8.count <= 255,
            host.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-:[]".unicodeScalars.contains($0) }) {
-            return "http://\(host)"
+            return "\(request.connection.tls == nil ? "http" : "https")://\(host)"
         }
-        return fallbackBaseURL()
+        return listenerBaseURL(request.connection.listener) ?? fallbackBaseURL()
     }
 }

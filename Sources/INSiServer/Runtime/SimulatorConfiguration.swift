@@ -4,11 +4,19 @@ import INSiSOAP
 
 /// Everything `insi-sim serve` can be told.
 public struct SimulatorConfiguration: Sendable {
+    /// The address every listener binds.
     public var host: String = "127.0.0.1"
-    /// 0 picks a free port.
+    /// The plain HTTP listener's port; 0 picks a free port.
     public var port: Int = 8080
+    /// TLS listeners beside the plain one (the mTLS endpoint, a CPx-like endpoint...).
+    public var tlsListeners: [TLSListener] = []
+    /// Forces the security mode of every listener that does not force its own; nil: strict on
+    /// TLS listeners, open on plain HTTP.
+    public var security: SecurityMode?
     /// The seed base; the default base of the resources folder when nil.
     public var seedPath: String?
+    /// Told how the seed loads (a million identities take seconds); nothing by default.
+    public var seedProgress: SeedLoadProgress = .none
     public var nameMatching: NameMatching = .strict
     /// Empty: every approval number is accepted.
     public var authorizedIDAMs: Set<String> = []
@@ -40,4 +48,43 @@ public struct SimulatorConfiguration: Sendable {
     public var judge = JudgeConfiguration()
 
     public init() {}
+
+    /// The name of the plain HTTP listener (``HTTPConnectionInfo/listener``).
+    public static let plainListenerName = "http"
+
+    /// A TLS listener of the simulator.
+    public struct TLSListener: Sendable, Equatable {
+        /// Its name in logs and in ``HTTPConnectionInfo/listener``; unique, not "http".
+        public var name: String
+        /// 0 picks a free port.
+        public var port: Int
+        /// The certificate, the key, and the client certificates asked for: with them it is the
+        /// mTLS endpoint, without them the CPx one (a SAML assertion in strict mode).
+        public var tls: TLSConfiguration
+        /// Forces this listener's mode over ``SimulatorConfiguration/security``.
+        public var security: SecurityMode?
+
+        public init(name: String = "https", port: Int = 8443, tls: TLSConfiguration, security: SecurityMode? = nil) {
+            self.name = name
+            self.port = port
+            self.tls = tls
+            self.security = security
+        }
+    }
+
+    /// The HTTP server's listeners: the plain one, then the TLS ones.
+    var listeners: [ListenerConfiguration] {
+        [ListenerConfiguration(name: Self.plainListenerName, host: host, port: port)]
+            + tlsListeners.map { ListenerConfiguration(name: $0.name, host: host, port: $0.port, tls: $0.tls) }
+    }
+
+    /// What each listener requires of callers.
+    var securityPolicy: SecurityPolicy {
+        var listeners = [Self.plainListenerName: ListenerSecurity(tlsClientCertificate: nil, forced: security)]
+        for listener in tlsListeners {
+            listeners[listener.name] = ListenerSecurity(tlsClientCertificate: listener.tls.clientCertificate != .none,
+                                                        forced: listener.security ?? security)
+        }
+        return SecurityPolicy(listeners: listeners)
+    }
 }

@@ -9,8 +9,16 @@ import Synchronization
 ///
 /// Every change goes through one lock: checked against the current state, written to the log
 /// (fsync) and only then applied, so the log's order is the order of the changes and nothing
-/// acknowledged is missing from it.
+/// acknowledged is missing from it. The server makes its changes on ``changeQueue``, never on
+/// an event loop: an fsync or a compaction (which scans the whole base) takes milliseconds to
+/// seconds, and a loop serves every connection it owns.
 public final class SimulatorState: Sendable {
+    /// Observation points for tests (a compaction held open, say). Nothing by default.
+    struct Hooks: Sendable {
+        /// Called on the change queue when a compaction starts.
+        var compactionStarted: @Sendable () -> Void = {}
+    }
+
     public let store: BaseStore
     public let scenarios: ScenarioStore
     public let journal: Journal
@@ -29,14 +37,28 @@ public final class SimulatorState: Sendable {
     let compactionThreshold: Int
     // Serialises changes: check, log, apply happen as one step for each change.
     private let changeLock = Mutex(())
+    /// Where the server runs admin requests and scenario-count bookkeeping: one at a time, off
+    /// the event loops. Serial, so that a change never waits for the lock on a loop's thread
+    /// and no copy of the base is held while another change mutates it.
+    public let changeQueue = DispatchQueue(label: "insi-sim.changes")
+    let hooks: Hooks
 
     /// - Parameters:
     ///   - judging: how calls are judged; nil (or not enabled): they are not.
     ///   - contract: the schemas calls are validated against, when judged.
     ///   - clock: the time the judge ends idle lookups by.
-    public init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
+    public convenience init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
                 logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil,
                 judging: JudgeConfiguration? = nil, contract: ContractValidator? = nil, clock: any WallClock = SystemWallClock()) throws {
+        try self.init(seed: seed, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
+                      compactionThreshold: compactionThreshold, scenarioFiles: scenarioFiles, hooks: Hooks(),
+                      judging: judging, contract: contract, clock: clock)
+    }
+
+    init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
+         logger: Logger, compactionThreshold: Int, scenarioFiles: ScenarioFiles?, hooks: Hooks,
+         judging: JudgeConfiguration? = nil, contract: ContractValidator? = nil, clock: any WallClock = SystemWallClock()) throws {
+        self.hooks = hooks
         self.seed = seed
         self.seedScenarios = seedScenarios
         self.scenarioFiles = scenarioFiles ?? ScenarioFiles(resources: nil, dataDirectory: dataDirectory)
@@ -91,28 +113,31 @@ public final class SimulatorState: Sendable {
 
     // MARK: Calls
 
-    /// The scenario for this call, if any, consumed once. A scenario without `times` is used
-    /// as is, without the change lock; one with `times` has its new count written to the log
-    /// (when there is one) before it is applied, like every other change.
-    func takeScenario(for request: INSiRequest) -> Scenario? {
-        guard !scenarios.isEmpty, let candidate = scenarios.firstMatch(for: request) else { return nil }
-        guard candidate.times != nil else { return candidate }
-        return changeLock.withLock { _ in
-            // Again under the lock: another call may have used the last application meanwhile.
-            guard let scenario = scenarios.firstMatch(for: request) else { return nil }
-            guard let times = scenario.times, let id = scenario.id else { return scenario }
-            var left = scenario
-            left.times = times - 1
-            let change: StateChange = times <= 1 ? .deleteScenario(id: id) : .putScenario(left)
-            do {
-                try persist(change)
-            } catch {
-                // The call is answered as the scenario says; only its count could not be saved.
-                logger.warning("scenario \(id): its remaining count was not saved: \(error)")
+    /// The scenario for this call, if any, taken at once (see `ScenarioStore.claim`). `counted`:
+    /// its count went down, which ``saveScenarioCount(id:then:)`` must make durable before the
+    /// call is answered.
+    func takeScenario(for request: INSiRequest) -> (scenario: Scenario, counted: Bool)? {
+        guard !scenarios.isEmpty else { return nil }
+        return scenarios.claim(for: request)
+    }
+
+    /// On the change queue: writes the current count of scenario `id` to the log (or its removal,
+    /// once its last application is used), then calls `done` there. Writing the current state,
+    /// not the count one call saw, keeps the log right whatever order concurrent calls arrive in
+    /// and whatever the admin API changed meanwhile.
+    func saveScenarioCount(id: String, then done: @escaping @Sendable () -> Void) {
+        changeQueue.async { [self] in
+            changeLock.withLock { _ in
+                let change: StateChange = scenarios.get(id).map { .putScenario($0) } ?? .deleteScenario(id: id)
+                do {
+                    try persist(change)
+                } catch {
+                    // The call is answered as the scenario says; only its count could not be saved.
+                    logger.warning("scenario count not saved", metadata: ["scenario": "\(id)", "error": "\(error)"])
+                }
+                compactIfNeeded()
             }
-            scenarios.consume(id: id)
-            compactIfNeeded()
-            return scenario
+            done()
         }
     }
 
@@ -130,6 +155,13 @@ public final class SimulatorState: Sendable {
         }
     }
 
+    /// The journal's calls once every call answered so far is judged and journaled (the judge
+    /// journals on its worker): for tests and tools in the same process. Waits for the worker.
+    public func settledCalls(_ filter: Journal.Filter = Journal.Filter()) -> (total: Int, calls: [CallRecord]) {
+        judge?.flush()
+        return journal.calls(filter)
+    }
+
     // MARK: Changes (admin API)
 
     /// Adds an identity: validated like a seed record; a duplicate active matricule is a conflict.
@@ -140,7 +172,7 @@ public final class SimulatorState: Sendable {
                 throw .conflict("matricule \(identity.ins.matricule) is already the active INS of \(existing.traits.displayName)")
             }
             try persistOrFail(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
-            try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.insert(identity) }
+            try applyLogged(.putIdentity(replacing: nil, record: IdentityRecord(identity)))
             compactIfNeeded()
             logChange("identity added", ["matricule": "\(identity.ins.matricule)", "birthName": "\(identity.traits.birthName)"])
             return identity
@@ -157,7 +189,7 @@ public final class SimulatorState: Sendable {
                 throw .conflict("matricule \(identity.ins.matricule) is already the active INS of \(other.traits.displayName)")
             }
             try persistOrFail(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
-            try? store.withBase { (base: inout ReferenceBase) throws(BaseError) in try base.replace(matricule: matricule, with: identity) }
+            try applyLogged(.putIdentity(replacing: matricule.value, record: IdentityRecord(identity)))
             compactIfNeeded()
             logChange("identity replaced", ["matricule": "\(matricule)", "newMatricule": "\(identity.ins.matricule)",
                                             "birthName": "\(identity.traits.birthName)"])
@@ -247,12 +279,24 @@ public final class SimulatorState: Sendable {
             if let log {
                 do { try log.compact(state: []) } catch { throw .storage("\(error)") }
             }
-            try? apply(.reset)
+            try applyLogged(.reset)
             logChange("reset to the seed", ["identities": "\(store.count)", "scenarios": "\(scenarios.all.count)"])
         }
     }
 
     // MARK: Inside
+
+    /// Applies a change already in the log. The checks before logging make a failure here
+    /// impossible; should one happen anyway, memory and log disagree until a restart replays
+    /// the log, and the caller is told so instead of being told it worked.
+    private func applyLogged(_ change: StateChange) throws(AdminError) {
+        do {
+            try apply(change)
+        } catch {
+            logger.critical("a change in the log could not be applied in memory", metadata: ["error": "\(error)"])
+            throw .storage("the change is in the log but could not be applied (\(error)); restart the server to replay the log")
+        }
+    }
 
     /// Run-time changes are logged at info, like calls: who changed the base shows in the log.
     private func logChange(_ change: String, _ metadata: Logger.Metadata) {
@@ -294,6 +338,7 @@ public final class SimulatorState: Sendable {
     /// Past the threshold, replaces the log by a snapshot of the current state (under the change lock).
     private func compactIfNeeded() {
         guard let log, log.logRecords >= compactionThreshold else { return }
+        hooks.compactionStarted()
         do {
             try log.compact(state: snapshot().map { try JSONEncoder().encode($0) })
         } catch {
@@ -304,7 +349,10 @@ public final class SimulatorState: Sendable {
     /// The current state as changes over the seed.
     private func snapshot() -> [StateChange] {
         var changes: [StateChange] = [.reset]
-        let current = store.withBase { $0.identities }
+        // A copy-on-write copy taken under the lock and read outside it: listing a million
+        // identities must not hold up the searches of every event loop.
+        let base = store.withBase { $0 }
+        let current = base.identities
         let currentByMatricule = Dictionary(current.map { ($0.ins.matricule, $0) }, uniquingKeysWith: { first, _ in first })
         for original in seed.identities where currentByMatricule[original.ins.matricule] == nil {
             changes.append(.deleteIdentity(matricule: original.ins.matricule.value))

@@ -70,21 +70,22 @@ public final class ScenarioStore: Sendable {
         state.withLock { $0 = State() }
     }
 
-    /// The first scenario matching the request, without consuming it.
-    func firstMatch(for request: INSiRequest) -> Scenario? {
-        state.withLock { state in state.scenarios.first { $0.isEnabled && ($0.match ?? ScenarioMatch()).matches(request) } }
-    }
-
-    /// Uses one application of the scenario `id`: its count goes down, and it goes away at 0.
-    func consume(id: String) {
+    /// The first scenario matching the request, taken for this call: a scenario with a count
+    /// has one application used at once (it goes away at 0), in the same step as the match, so
+    /// that two calls can never both use its last application. Returns the scenario as it was
+    /// matched, and whether its count changed (the change log must then be told).
+    func claim(for request: INSiRequest) -> (scenario: Scenario, counted: Bool)? {
         state.withLock { state in
-            guard let index = state.scenarios.firstIndex(where: { $0.id == id }), let times = state.scenarios[index].times else { return }
+            guard let index = state.scenarios.firstIndex(where: { $0.isEnabled && ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
+            let scenario = state.scenarios[index]
+            guard let times = scenario.times else { return (scenario, false) }
             if times <= 1 {
                 state.scenarios.remove(at: index)
-                state.order[id] = nil
+                state.order[scenario.id ?? ""] = nil
             } else {
                 state.scenarios[index].times = times - 1
             }
+            return (scenario, true)
         }
     }
 }

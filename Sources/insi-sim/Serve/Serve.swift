@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HTTPServer
 import INSiCore
+import INSiPKI
 import INSiServer
 import INSiSOAP
 import Logging
@@ -19,6 +20,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ServeSetting.host.help) var host: String?
     @Option(help: ServeSetting.port.help) var port: Int?
+    @Option(name: .customLong("tls-port"), help: ServeSetting.tlsPort.help) var tlsPort: Int?
+    @Option(name: .customLong("tls-dir"), help: ServeSetting.tlsDir.help) var tlsDir: String?
+    @Option(name: .customLong("tls-cert"), help: ServeSetting.tlsCert.help) var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: ServeSetting.tlsKey.help) var tlsKey: String?
+    @Option(name: .customLong("client-ca"), help: ServeSetting.clientCA.help) var clientCA: String?
+    @Option(name: .customLong("client-cert"), help: ServeSetting.clientCert.help) var clientCert: TLSConfiguration.ClientCertificate?
+    @Option(help: ServeSetting.security.help) var security: SecurityMode?
     @Option(help: ServeSetting.seed.help) var seed: String?
     @Option(name: .customLong("name-matching"), help: ServeSetting.nameMatching.help) var nameMatching: NameMatching?
     @Option(name: .customLong("authorized-idam"), help: ServeSetting.authorizedIDAM.help) var authorizedIDAM: [String] = []
@@ -52,7 +60,7 @@ struct Serve: AsyncParsableCommand {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
     enum CodingKeys: String, CodingKey {
-        case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
+        case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
         case journalCapacity, dataDir, compactAfter, adminToken, eventLoops, maxBodyBytes, maxHeaderBytes
         case maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes, maxEmptyLines, maxConnections, maxLingerBytes
         case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes, findings
@@ -61,9 +69,16 @@ struct Serve: AsyncParsableCommand {
     /// Fills what the command line left out from the environment, then checks every value, so
     /// that a mistake is reported with this command's usage before anything starts.
     mutating func validate() throws {
-        var reader = EnvironmentReader(environment: environment)
+        let reader = EnvironmentReader(environment: environment)
         try reader.fill(&host, .host)
         try reader.fill(&port, .port)
+        try reader.fill(&tlsPort, .tlsPort)
+        try reader.fill(&tlsDir, .tlsDir)
+        try reader.fill(&tlsCert, .tlsCert)
+        try reader.fill(&tlsKey, .tlsKey)
+        try reader.fill(&clientCA, .clientCA)
+        try reader.fill(&clientCert, .clientCert)
+        try reader.fill(&security, .security)
         try reader.fill(&seed, .seed)
         try reader.fill(&nameMatching, .nameMatching)
         if authorizedIDAM.isEmpty { authorizedIDAM = reader.list(.authorizedIDAM) }
@@ -94,7 +109,7 @@ struct Serve: AsyncParsableCommand {
         try reader.fill(&findings, .findings)
 
         let numbers: [(ServeSetting, Int?)] = [
-            (.port, port), (.journalCapacity, journalCapacity), (.compactAfter, compactAfter), (.eventLoops, eventLoops),
+            (.port, port), (.tlsPort, tlsPort), (.journalCapacity, journalCapacity), (.compactAfter, compactAfter), (.eventLoops, eventLoops),
             (.maxBodyBytes, maxBodyBytes), (.maxHeaderBytes, maxHeaderBytes), (.maxHeaderCount, maxHeaderCount),
             (.maxRequestLineBytes, maxRequestLineBytes), (.maxChunkLineBytes, maxChunkLineBytes),
             (.maxEmptyLines, maxEmptyLines), (.maxConnections, maxConnections), (.maxLingerBytes, maxLingerBytes),
@@ -114,6 +129,29 @@ struct Serve: AsyncParsableCommand {
         if let lingerTimeout, lingerTimeout.value < 0 {
             throw ValidationError("--linger-timeout must be 0 seconds or more, not \(lingerTimeout)")
         }
+        try validateTLS()
+    }
+
+    /// The TLS options go together: a folder, or a certificate and its key (and a client CA
+    /// when client certificates are asked for).
+    private func validateTLS() throws {
+        if tlsDir != nil && (tlsCert != nil || tlsKey != nil || clientCA != nil) {
+            throw ValidationError("--tls-dir takes the certificate, the key and the client CA from its folder: leave out --tls-cert, --tls-key and --client-ca")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: the certificate and its private key")
+        }
+        let tls = tlsDir != nil || tlsCert != nil
+        let needingTLS: [(ServeSetting, Bool)] = [(.tlsPort, tlsPort != nil), (.clientCA, clientCA != nil), (.clientCert, clientCert != nil)]
+        if !tls, let (setting, _) = needingTLS.first(where: { $0.1 }) {
+            throw ValidationError("\(setting.option) needs a TLS listener: add --tls-dir DIR (a test PKI, generated if missing) or --tls-cert and --tls-key")
+        }
+        if tlsCert != nil, let clientCert, clientCert != .none, clientCA == nil {
+            throw ValidationError("--client-cert \(clientCert.rawValue) needs --client-ca, the authorities client certificates must chain to")
+        }
+        if tls, let tlsPort, tlsPort != 0, tlsPort == (port ?? 8080) {
+            throw ValidationError("--tls-port \(tlsPort) is also the plain HTTP port (--port): give each its own")
+        }
     }
 
     /// The simulator's configuration from the options (after `validate()`).
@@ -121,7 +159,12 @@ struct Serve: AsyncParsableCommand {
         var configuration = SimulatorConfiguration()
         configuration.host = host ?? configuration.host
         configuration.port = port ?? configuration.port
+        configuration.security = security
+        if let tls = tlsConfiguration {
+            configuration.tlsListeners = [SimulatorConfiguration.TLSListener(port: tlsPort ?? 8443, tls: tls)]
+        }
         configuration.seedPath = seed
+        configuration.seedProgress = .terminal
         configuration.nameMatching = nameMatching ?? configuration.nameMatching
         configuration.authorizedIDAMs = Set(authorizedIDAM)
         configuration.resourcesPath = resources
@@ -153,6 +196,37 @@ struct Serve: AsyncParsableCommand {
         return configuration
     }
 
+    /// The TLS listener's settings, from --tls-dir or --tls-cert/--tls-key; nil without TLS.
+    var tlsConfiguration: TLSConfiguration? {
+        if let tlsDir {
+            let folder = URL(fileURLWithPath: tlsDir)
+            let mode = clientCert ?? .required
+            return TLSConfiguration(certificateChainFile: folder.appendingPathComponent(TestPKI.serverFile).path,
+                                    privateKeyFile: folder.appendingPathComponent(TestPKI.serverKeyFile).path,
+                                    clientCertificate: mode,
+                                    clientCAFile: mode == .none ? nil : folder.appendingPathComponent(TestPKI.caFile).path)
+        }
+        guard let tlsCert, let tlsKey else { return nil }
+        let mode = clientCert ?? (clientCA == nil ? .none : .required)
+        return TLSConfiguration(certificateChainFile: tlsCert, privateKeyFile: tlsKey, clientCertificate: mode,
+                                clientCAFile: mode == .none ? nil : clientCA)
+    }
+
+    /// --tls-dir: a missing or empty folder gets a test PKI (valid for the listening address too).
+    private func prepareTLSFolder(_ logger: Logger) throws {
+        guard let tlsDir else { return }
+        var hosts: [String] = []
+        if let host, !["0.0.0.0", "::", "localhost", "127.0.0.1", "::1"].contains(host) { hosts.append(host) }
+        do {
+            if try TestPKI.prepare(URL(fileURLWithPath: tlsDir), options: TestPKI.Options(hosts: hosts)) {
+                logger.notice("generated a test PKI in \(tlsDir): clients trust \(tlsDir)/\(TestPKI.caFile) and present insi-auto.p12 (password \(TestPKI.password)); see its README.md")
+            }
+        } catch {
+            logger.critical("--tls-dir \(tlsDir): \(error.description)")
+            throw ExitCode(2)
+        }
+    }
+
     func run() async throws {
         let configuration = simulatorConfiguration()
         let level = (logLevel ?? .info).level
@@ -165,6 +239,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = level
 
         let openFiles = ResourceLimits.raiseOpenFileLimit()
+        try prepareTLSFolder(logger)
         let simulator: Simulator
         do {
             simulator = try Simulator(configuration: configuration, logger: logger)
@@ -186,7 +261,11 @@ struct Serve: AsyncParsableCommand {
         let endpoint = simulator.endpointURL
         // The start line goes to standard output whatever the log level, unbuffered, so that a
         // script starting `serve --port 0 --log-level warning` can read the port from it.
-        let startLine = "insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint), WSDL \(endpoint)?wsdl, "
+        let plainMode = configuration.security.map { $0 == .strict ? " (security strict)" : "" } ?? ""
+        let tlsEndpoints = simulator.endpoints.dropFirst().map { endpoint in
+            ", TLS endpoint \(endpoint.url) (\(Self.describe(endpoint)))"
+        }.joined()
+        let startLine = "insi-sim \(SimulatorVersion.current) listening: endpoint \(endpoint)\(plainMode), WSDL \(endpoint)?wsdl\(tlsEndpoints), "
             + "\(simulator.application.store.count) identities loaded (\(configuration.nameMatching.rawValue) name matching)"
         FileHandle.standardOutput.write(Data((startLine + "\n").utf8))
         logger.info("started", metadata: [
@@ -215,6 +294,16 @@ enum LogLevel: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension NameMatching: ExpressibleByArgument {}
+extension SecurityMode: ExpressibleByArgument {}
+extension TLSConfiguration.ClientCertificate: ExpressibleByArgument {}
+
+extension Serve {
+    /// "client certificate required, security strict", for the start line.
+    static func describe(_ endpoint: Simulator.Endpoint) -> String {
+        let certificate = endpoint.listener.configuration.tls.map { "client certificate \($0.clientCertificate.rawValue), " } ?? ""
+        return certificate + "security \(endpoint.security.mode.rawValue)"
+    }
+}
 
 /// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
 /// counts as unset.

@@ -4,7 +4,8 @@ import ArgumentParser
 /// The options' help, the reading of the environment and the reference table in the docs all
 /// come from this one list (a test checks the docs against it).
 enum ServeSetting: String, CaseIterable {
-    case host, port, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
+    case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security
+    case seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
     case scenarios, journal, journalCapacity, dataDir, compactAfter, adminToken, eventLoops
     case maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes
     case maxEmptyLines, maxConnections, maxLingerBytes
@@ -17,6 +18,7 @@ enum ServeSetting: String, CaseIterable {
         switch self {
         case .authorizedIDAM: "--authorized-idam"
         case .publicURL: "--public-url"
+        case .clientCA: "--client-ca"
         default: "--" + rawValue.reduce(into: "") { text, character in
             if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
         }
@@ -32,8 +34,10 @@ enum ServeSetting: String, CaseIterable {
     var valueName: String {
         switch self {
         case .host: "address"
-        case .port: "port"
-        case .seed, .resources, .scenarios, .journal, .dataDir: "path"
+        case .port, .tlsPort: "port"
+        case .seed, .resources, .scenarios, .journal, .dataDir, .tlsDir, .tlsCert, .tlsKey, .clientCA: "path"
+        case .clientCert: "required|optional|none"
+        case .security: "open|strict"
         case .nameMatching: "strict|relaxed"
         case .authorizedIDAM: "idam"
         case .publicURL: "url"
@@ -50,6 +54,10 @@ enum ServeSetting: String, CaseIterable {
         switch self {
         case .host: "127.0.0.1"
         case .port: "8080"
+        case .tlsPort: "8443 (with --tls-dir or --tls-cert)"
+        case .tlsDir, .tlsCert, .tlsKey, .clientCA: "none"
+        case .clientCert: "required with --tls-dir or --client-ca, else none"
+        case .security: "strict on TLS, open on plain HTTP"
         case .seed: "Resources/seed/default-base.json"
         case .nameMatching: "strict"
         case .authorizedIDAM: "any"
@@ -82,7 +90,14 @@ enum ServeSetting: String, CaseIterable {
     var meaning: String {
         switch self {
         case .host: "address to listen on; beyond loopback the admin API needs --admin-token"
-        case .port: "port to listen on; 0 picks a free one (printed in the start line)"
+        case .port: "port of the plain HTTP listener; 0 picks a free one (printed in the start line)"
+        case .tlsPort: "port of the TLS listener, beside the plain one; 0 picks a free one (printed in the start line)"
+        case .tlsDir: "serve TLS with a test PKI folder of `insi-sim certs generate` (server.pem, server-key.pem, ca.pem for client certificates), generated there when missing or empty; mutual TLS, client certificate required"
+        case .tlsCert: "the TLS listener's certificate chain (PEM, the server's certificate first), with --tls-key"
+        case .tlsKey: "the TLS listener's private key (PEM, unencrypted)"
+        case .clientCA: "the authorities client certificates must chain to (PEM); their names are sent to clients"
+        case .clientCert: "client certificates on the TLS listener: required (the mTLS endpoint), optional, or none (a CPx-like endpoint: a SAML assertion in strict mode)"
+        case .security: "forces the security mode of every listener: strict requires what the real service does (ContexteLPS, a fresh uuid: MessageID, wsa:Action equal to the Content-Type action, a client certificate or a SAML assertion), open answers any well-formed call"
         case .seed: "the reference base (JSON seed file)"
         case .nameMatching: "birth and first name rule"
         case .authorizedIDAM: "an approval number (IDAM) allowed to call, repeatable (comma-separated in the environment); others get siram_100/desir_550; none given: any is accepted"
@@ -117,7 +132,7 @@ enum ServeSetting: String, CaseIterable {
     /// Accepted range for a number.
     var range: ClosedRange<Int>? {
         switch self {
-        case .port: 0...65535
+        case .port, .tlsPort: 0...65535
         case .eventLoops: 1...256
         case .journalCapacity: 1...1_000_000
         case .compactAfter: 1...Int.max

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TLSTestClient
 
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
@@ -7,17 +8,7 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// A response as read off the wire by ``TestClient``.
-struct TestResponse {
-    var status: Int
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
-
-    func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-}
+typealias TestResponse = TLSTestResponse
 
 /// A blocking TCP client with deadlines on every read, for talking raw HTTP to the server.
 ///
@@ -29,26 +20,7 @@ final class TestClient {
     private(set) var sawEOF = false
 
     init(port: Int, timeout: Duration = .seconds(5)) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
-        self.fd = fd
-        var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            // No close here: the object is fully initialised, so deinit runs and closes it.
-            // Closing twice could close a descriptor another thread has just been given.
-            throw TestFailure("connect to port \(port) failed: errno \(errno)")
-        }
+        fd = try loopbackConnection(port: port, timeout: timeout)
     }
 
     deinit {
@@ -139,31 +111,6 @@ final class TestClient {
     }
 
     private func parse(isHEAD: Bool, complete: Bool) -> (TestResponse, Int)? {
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        guard pending.count >= 4,
-              let headEnd = (0...(pending.count - 4)).first(where: { pending[$0..<($0 + 4)].elementsEqual(terminator) })
-        else { return nil }
-        let head = String(decoding: pending[0..<headEnd], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
-        let headers = lines.compactMap { line -> (name: String, value: String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-        var response = TestResponse(status: status, headers: headers, body: [])
-        let bodyStart = headEnd + 4
-        if isHEAD || (100..<200).contains(status) || status == 204 || status == 304 {
-            return (response, bodyStart)
-        }
-        if let lengthText = response.header("Content-Length"), let length = Int(lengthText) {
-            guard pending.count - bodyStart >= length else { return nil }
-            response.body = Array(pending[bodyStart..<(bodyStart + length)])
-            return (response, bodyStart + length)
-        }
-        // No length: the body runs to the end of the connection.
-        guard complete else { return nil }
-        response.body = Array(pending[bodyStart...])
-        return (response, pending.count)
+        TestResponse.parse(pending, isHEAD: isHEAD, complete: complete)
     }
 }

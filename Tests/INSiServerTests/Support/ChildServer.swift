@@ -26,14 +26,36 @@ final class ChildServer: @unchecked Sendable {
         try await offPool { try ChildServer(arguments: arguments) }
     }
 
+    /// How the child is started: as tests usually do (full path, `--resources` given), or as a
+    /// user with the binary on PATH does (by name, from another folder, resources found alone).
+    enum Launch: Sendable {
+        case withResourcesFlag
+        case byNameFromPATH(workingDirectory: URL)
+    }
+
+    static func start(_ arguments: [String], launch: Launch) async throws -> ChildServer {
+        try await offPool { try ChildServer(arguments: arguments, launch: launch) }
+    }
+
     /// The start line `serve` writes to standard output, whatever the log level.
     private(set) var startLine = ""
 
     /// Starts `insi-sim serve --port 0 ARGUMENTS` and waits for its start line (port) on
     /// standard output.
-    init(arguments: [String]) throws {
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
+    init(arguments: [String], launch: Launch = .withResourcesFlag) throws {
+        switch launch {
+        case .withResourcesFlag:
+            process.executableURL = Self.executable
+            process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
+        case .byNameFromPATH(let folder):
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = Self.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin")
+            environment["INSI_SIM_RESOURCES"] = nil
+            process.environment = environment
+            process.currentDirectoryURL = folder
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["insi-sim", "serve", "--port", "0"] + arguments
+        }
         process.standardError = errorPipe
         process.standardOutput = outputPipe
         let exited = self.exited

@@ -28,10 +28,9 @@ struct RecordingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        let merged = self.metadata.merging(metadata ?? [:]) { _, new in new }
-        store.append(Entry(level: level, message: message.description, metadata: merged.mapValues { "\($0)" }))
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        store.append(Entry(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
     }
 
     /// A logger at `info` that records into `store`.

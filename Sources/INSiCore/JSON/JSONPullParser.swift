@@ -1,164 +1,27 @@
 import Foundation
 
-/// A byte-level reader of the seed format, for bases of a million identities: it decodes
-/// records straight from the bytes (no `JSONDecoder`, no intermediate JSON tree, no whole-file
-/// copy) into the same `IdentityRecord` and `VitaleCardRecord` values, and reports wrong types
-/// the way `JSONDecoder` did. Unknown keys are skipped, `null` is an absent field.
-final class SeedParser {
-    private let reader: SeedByteReader
+/// A pull parser of JSON over bytes, for files too big to decode whole (a seed of a million
+/// identities): the caller asks for the value it expects next (an object with known keys, a
+/// list, a string...), nothing becomes an intermediate tree, and only known keys' values become
+/// Swift values. Wrong types are reported the way `JSONDecoder` reports them, with their path;
+/// `null` is an absent value.
+final class JSONPullParser {
+    let reader: SeedByteReader
 
     init(reader: SeedByteReader) {
         self.reader = reader
     }
 
-    // MARK: The document
-
-    /// The header and the cards; identities are handed to `identity` one by one, in file order.
-    struct Document {
-        var format: String?
-        var version: Int?
-        var cards: [VitaleCardRecord]?
-    }
-
-    func document(identity: (IdentityRecord) throws(SeedParseError) -> Void) throws(SeedParseError) -> Document {
-        var document = Document()
-        guard let first = try reader.peekNonWhitespace() else { throw .syntax("the file is empty") }
-        guard first == UInt8(ascii: "{") else {
-            if first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") || first == UInt8(ascii: "t") || first == UInt8(ascii: "f")
-                || first == UInt8(ascii: "n") || first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) {
-                try skipValue()
-                try expectEnd()
-                throw .mismatch(path: [], expected: "an object")
-            }
-            throw unexpected(first)
-        }
-        try object(Keys.document) { (key) throws(SeedParseError) in
-            switch key {
-            case 0: document.format = try optionalString()
-            case 1: document.version = try optionalInt()
-            case 2:
-                guard try !isNull() else { return }
-                try array { (_) throws(SeedParseError) in
-                    guard try !isNull() else { throw .mismatch(path: [], expected: "an object") }
-                    try identity(identityRecord())
-                }
-            default:
-                guard try !isNull() else { return }
-                var cards: [VitaleCardRecord] = []
-                try array { (_) throws(SeedParseError) in
-                    guard try !isNull() else { throw .mismatch(path: [], expected: "an object") }
-                    cards.append(try cardRecord())
-                }
-                document.cards = cards
-            }
-        }
-        try expectEnd()
-        return document
-    }
-
-    private enum Keys {
-        static let document = KeySet(["format", "version", "identities", "vitaleCards"])
-        static let identity = KeySet(["note", "birthName", "firstNames", "sex", "birthDate", "birthPlace", "ins", "history", "keyCheck"])
-        static let ins = KeySet(["matricule", "key", "oid", "dateStart", "dateEnd"])
-        static let card = KeySet(["note", "ouvrantDroit", "beneficiaries"])
-        static let beneficiary = KeySet(["matricule", "birthDate", "rank"])
-    }
-
-    // MARK: Records
-
-    private func identityRecord() throws(SeedParseError) -> IdentityRecord {
-        var record = IdentityRecord()
-        try object(Keys.identity) { (key) throws(SeedParseError) in
-            switch key {
-            case 0: record.note = try optionalString()
-            case 1: record.birthName = try optionalString()
-            case 2: record.firstNames = try optionalStrings()
-            case 3: record.sex = try optionalString()
-            case 4: record.birthDate = try optionalString()
-            case 5: record.birthPlace = try optionalString()
-            case 6: record.ins = try isNull() ? nil : insRecord()
-            case 7:
-                guard try !isNull() else { record.history = nil; return }
-                var history: [INSRecord] = []
-                try array { (_) throws(SeedParseError) in
-                    guard try !isNull() else { throw .mismatch(path: [], expected: "an object") }
-                    history.append(try insRecord())
-                }
-                record.history = history
-            default: record.keyCheck = try optionalBool()
-            }
-        }
-        return record
-    }
-
-    private func insRecord() throws(SeedParseError) -> INSRecord {
-        var record = INSRecord()
-        try object(Keys.ins) { (key) throws(SeedParseError) in
-            switch key {
-            case 0: record.matricule = try optionalString()
-            case 1: record.key = try optionalString()
-            case 2: record.oid = try optionalString()
-            case 3: record.dateStart = try optionalString()
-            default: record.dateEnd = try optionalString()
-            }
-        }
-        return record
-    }
-
-    private func cardRecord() throws(SeedParseError) -> VitaleCardRecord {
-        var record = VitaleCardRecord()
-        try object(Keys.card) { (key) throws(SeedParseError) in
-            switch key {
-            case 0: record.note = try optionalString()
-            case 1: record.ouvrantDroit = try isNull() ? nil : insRecord()
-            default:
-                guard try !isNull() else { record.beneficiaries = nil; return }
-                var list: [VitaleCardRecord.BeneficiaryRecord] = []
-                try array { (_) throws(SeedParseError) in
-                    guard try !isNull() else { throw .mismatch(path: [], expected: "an object") }
-                    var beneficiary = VitaleCardRecord.BeneficiaryRecord()
-                    try object(Keys.beneficiary) { (key) throws(SeedParseError) in
-                        switch key {
-                        case 0: beneficiary.matricule = try optionalString()
-                        case 1: beneficiary.birthDate = try optionalString()
-                        default: beneficiary.rank = try optionalInt()
-                        }
-                    }
-                    list.append(beneficiary)
-                }
-                record.beneficiaries = list
-            }
-        }
-        return record
+    /// The first byte of the document, skipping white space; nil for an empty input.
+    func firstByte() throws(SeedParseError) -> UInt8? {
+        try reader.peekNonWhitespace()
     }
 
     // MARK: Containers
 
-    /// Known keys of an object, compared as bytes so that no key becomes a String.
-    struct KeySet {
-        let keys: [[UInt8]]
-        let names: [String]
-        init(_ names: [String]) {
-            self.names = names
-            keys = names.map { Array($0.utf8) }
-        }
-        func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-            for (index, key) in keys.enumerated() where key.count == bytes.count {
-                // Keys are a few bytes: a plain loop beats a call to memcmp.
-                var same = true
-                for position in 0..<key.count where key[position] != bytes[position] {
-                    same = false
-                    break
-                }
-                if same { return index }
-            }
-            return nil
-        }
-    }
-
-    /// Reads an object; `member` reads the value of each known key (by its index in `keys`);
-    /// other keys are skipped. Type errors come out with the key in their path.
-    private func object(_ keys: KeySet, member: (Int) throws(SeedParseError) -> Void) throws(SeedParseError) {
+    /// Reads an object whose known keys are the cases of `Key`; `member` reads the value of each
+    /// known key, other keys are skipped. Type errors come out with the key in their path.
+    func object<Key: JSONKey>(_: Key.Type, member: (Key) throws(SeedParseError) -> Void) throws(SeedParseError) {
         guard let open = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard open == UInt8(ascii: "{") else { throw try wrongType(expected: "an object") }
         reader.advance()
@@ -167,19 +30,25 @@ final class SeedParser {
             reader.advance()
             return
         }
+        // Known keys already read: a second one is refused rather than one of the two values
+        // silently winning (JSONDecoder kept the first, this reader would keep the last).
+        var seen: UInt32 = 0
         while true {
-            let key = try keyIndex(keys)
+            let known: (key: Key, index: Int)? = try knownKey()
             guard let colon = try reader.peekNonWhitespace() else { throw endOfFile() }
             guard colon == UInt8(ascii: ":") else { throw unexpected(colon) }
             reader.advance()
-            switch key {
-            case .known(let index):
-                do {
-                    try member(index)
-                } catch {
-                    throw error.within(.key(keys.names[index]))
+            if let (key, index) = known {
+                guard seen & (1 << index) == 0 else {
+                    throw .syntax("the key \"\(key.rawValue)\" appears twice in one object at \(reader.location)")
                 }
-            case .other:
+                seen |= 1 << index
+                do {
+                    try member(key)
+                } catch {
+                    throw error.within(.key(key.rawValue))
+                }
+            } else {
                 try skipValue()
             }
             guard let next = try reader.peekNonWhitespace() else { throw endOfFile() }
@@ -190,7 +59,7 @@ final class SeedParser {
     }
 
     /// Reads a list; `element` reads each value (given its index).
-    private func array(element: (Int) throws(SeedParseError) -> Void) throws(SeedParseError) {
+    func array(element: (Int) throws(SeedParseError) -> Void) throws(SeedParseError) {
         guard let open = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard open == UInt8(ascii: "[") else { throw try wrongType(expected: "a list") }
         reader.advance()
@@ -214,36 +83,38 @@ final class SeedParser {
         }
     }
 
-    private enum Key {
-        case known(Int)
-        case other
-    }
-
-    private func keyIndex(_ keys: KeySet) throws(SeedParseError) -> Key {
+    /// The key the reader is on and its position among `Key`'s cases, if it is one of them;
+    /// consumed either way.
+    private func knownKey<Key: JSONKey>() throws(SeedParseError) -> (key: Key, index: Int)? {
         guard let quote = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard quote == UInt8(ascii: "\"") else { throw unexpected(quote) }
-        if let (start, stop, _) = try plainString() {
-            let index = keys.index(of: reader.bytes(from: start, to: stop))
+        if let (start, stop, ascii) = try plainString() {
+            let bytes = reader.bytes(from: start, to: stop)
+            let known = Key.matching(bytes)
+            // Known keys are ASCII; any other key is checked as a string value would be, so that
+            // the file is refused as JSON whatever key holds the bad byte.
+            if known == nil && !ascii && String(validating: bytes, as: UTF8.self) == nil {
+                throw .syntax("a key is not valid UTF-8 at \(reader.location)")
+            }
             reader.advance(by: stop + 1 - reader.position)
-            return index.map(Key.known) ?? .other
+            return known
         }
         let text = try escapedString()
         var bytes = Array(text.utf8)
-        let index = bytes.withUnsafeMutableBufferPointer { keys.index(of: UnsafeBufferPointer($0)) }
-        return index.map(Key.known) ?? .other
+        return bytes.withUnsafeMutableBufferPointer { Key.matching(UnsafeBufferPointer($0)) }
     }
 
     // MARK: Values
 
     /// True (and consumed) when the next value is `null`.
-    private func isNull() throws(SeedParseError) -> Bool {
+    func isNull() throws(SeedParseError) -> Bool {
         guard let byte = try reader.peekNonWhitespace() else { throw endOfFile() }
         guard byte == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
     }
 
-    private func optionalString() throws(SeedParseError) -> String? {
+    func optionalString() throws(SeedParseError) -> String? {
         guard let byte = try reader.peekNonWhitespace() else { throw endOfFile() }
         if byte == UInt8(ascii: "\"") { return try string() }
         if byte == UInt8(ascii: "n") {
@@ -253,7 +124,7 @@ final class SeedParser {
         throw try wrongType(expected: "a string")
     }
 
-    private func optionalStrings() throws(SeedParseError) -> [String]? {
+    func optionalStrings() throws(SeedParseError) -> [String]? {
         guard try !isNull() else { return nil }
         var list: [String] = []
         try array { (_) throws(SeedParseError) in
@@ -264,7 +135,7 @@ final class SeedParser {
         return list
     }
 
-    private func optionalBool() throws(SeedParseError) -> Bool? {
+    func optionalBool() throws(SeedParseError) -> Bool? {
         guard let byte = try reader.peekNonWhitespace() else { throw endOfFile() }
         switch byte {
         case UInt8(ascii: "t"):
@@ -281,7 +152,7 @@ final class SeedParser {
         }
     }
 
-    private func optionalInt() throws(SeedParseError) -> Int? {
+    func optionalInt() throws(SeedParseError) -> Int? {
         guard let byte = try reader.peekNonWhitespace() else { throw endOfFile() }
         if byte == UInt8(ascii: "n") {
             try literal("null")
@@ -371,7 +242,7 @@ final class SeedParser {
                     var value: UInt32 = 0
                     for _ in 0..<4 {
                         let hex = try nextByte()
-                        guard let digit = SeedParser.hexValue(hex) else { throw .syntax("an invalid \\u escape at \(reader.location)") }
+                        guard let digit = JSONPullParser.hexValue(hex) else { throw .syntax("an invalid \\u escape at \(reader.location)") }
                         value = value << 4 | digit
                     }
                     if let high = pendingHighSurrogate {
@@ -414,7 +285,7 @@ final class SeedParser {
             text.append(Character(Unicode.Scalar(byte)))
             reader.advance()
         }
-        guard SeedParser.isJSONNumber(text) else { throw .syntax("'\(text)' is not a number at \(reader.location)") }
+        guard JSONPullParser.isJSONNumber(text) else { throw .syntax("'\(text)' is not a number at \(reader.location)") }
         return text
     }
 
@@ -457,7 +328,7 @@ final class SeedParser {
     }
 
     /// Skips any JSON value (an unknown key's), checking its syntax.
-    private func skipValue() throws(SeedParseError) {
+    func skipValue() throws(SeedParseError) {
         guard let byte = try reader.peekNonWhitespace() else { throw endOfFile() }
         switch byte {
         case UInt8(ascii: "\""): _ = try string()
@@ -512,7 +383,7 @@ final class SeedParser {
         return .mismatch(path: [], expected: expected)
     }
 
-    private func expectEnd() throws(SeedParseError) {
+    func expectEnd() throws(SeedParseError) {
         if let extra = try reader.peekNonWhitespace() { throw unexpected(extra) }
     }
 
@@ -520,8 +391,36 @@ final class SeedParser {
         .syntax("unexpected end of the file at \(reader.location)")
     }
 
-    private func unexpected(_ byte: UInt8) -> SeedParseError {
+    func unexpected(_ byte: UInt8) -> SeedParseError {
         let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte \(byte)"
         return .syntax("unexpected character \(shown) at \(reader.location)")
+    }
+}
+
+/// The known keys of a JSON object, as an enum whose raw values are the keys. Keys are matched
+/// as bytes, so that no key of the file becomes a String.
+protocol JSONKey: RawRepresentable<String>, CaseIterable {
+    /// The UTF-8 of every case's raw value, in `allCases` order; built once per type.
+    static var utf8Keys: [(key: Self, bytes: [UInt8])] { get }
+}
+
+extension JSONKey {
+    /// The case whose raw value is `bytes`, and its position in `utf8Keys`.
+    static func matching(_ bytes: UnsafeBufferPointer<UInt8>) -> (key: Self, index: Int)? {
+        for (index, (key, candidate)) in utf8Keys.enumerated() where candidate.count == bytes.count {
+            // Keys are a few bytes: a plain loop beats a call to memcmp.
+            var same = true
+            for position in 0..<candidate.count where candidate[position] != bytes[position] {
+                same = false
+                break
+            }
+            if same { return (key, index) }
+        }
+        return nil
+    }
+
+    /// For `utf8Keys`: `static let utf8Keys = Self.makeUTF8Keys()`.
+    static func makeUTF8Keys() -> [(key: Self, bytes: [UInt8])] {
+        allCases.map { ($0, Array($0.rawValue.utf8)) }
     }
 }

@@ -1,0 +1,104 @@
+#if DEBUG || FUZZING
+import FuzzSupport
+@testable import INSiSOAP
+
+/// The SOAP request reader: the libxml2 SAX path the server runs, held to FoundationXML's
+/// `XMLParser` (the reference engine) on the same bytes.
+///
+/// API used: `SafeXMLReader.read(_:limits:engine:)`, `INSiRequestReader.parts(of:limits:engine:)`
+/// (internal) and `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
+/// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`.
+///
+/// Invariants:
+/// 1. whatever libxml2 accepts, FoundationXML accepts too, with the same tree and the same
+///    envelope parts (headers, operation, every field of both bodies);
+/// 2. both engines give the same request, or the same fault, for any Content-Type;
+/// 3. a request read is written back by `INSiRequestWriter` and read again to the same body;
+/// 4. the fault answered for a refused request is well-formed XML that reads back as that fault
+///    (what a client's parser sees, whatever bytes the request held), texts trimmed as the
+///    reader trims them and characters XML cannot carry replaced by U+FFFD.
+enum SOAPRequestHarness {
+    static let limits = XMLSafetyLimits()
+    static let contentTypes: [String?] = [
+        nil,
+        INSiRequestWriter.contentType(for: .traitsSearch),
+        INSiRequestWriter.contentType(for: .vitaleSearch),
+        "application/soap+xml; charset=UTF-8; action=\"urn:unknown\"",
+    ]
+
+    static func run(_ input: UnsafeRawBufferPointer) {
+        let bytes = Array(input)
+        let tree = SafeXMLReader.read(bytes, limits: limits, engine: .libxml2)
+        if case .success = tree {
+            let reference = SafeXMLReader.read(bytes, limits: limits, engine: .foundationXML)
+            fuzzCheck(tree == reference, "trees differ: libxml2 \(tree), FoundationXML \(reference), for \(fuzzDescribe(bytes))")
+        }
+        let parts = INSiRequestReader.parts(of: bytes, limits: limits, engine: .libxml2)
+        guard case .success = parts else {
+            checkFault(INSiRequestReader.read(bytes, contentType: nil), bytes)
+            return
+        }
+        let referenceParts = INSiRequestReader.parts(of: bytes, limits: limits, engine: .foundationXML)
+        fuzzCheck(parts == referenceParts, "envelope parts differ: libxml2 \(parts), FoundationXML \(referenceParts), for \(fuzzDescribe(bytes))")
+
+        let contentType = contentTypes[Int(FuzzRandom.hash(input) % UInt64(contentTypes.count))]
+        let request = INSiRequestReader.read(bytes, contentType: contentType, limits: limits, engine: .libxml2)
+        let reference = INSiRequestReader.read(bytes, contentType: contentType, limits: limits, engine: .foundationXML)
+        fuzzCheck(request == reference, "requests differ: libxml2 \(request), FoundationXML \(reference), for \(fuzzDescribe(bytes))")
+        switch request {
+        case .success(let read):
+            let written = INSiRequestWriter.write(read)
+            let again = INSiRequestReader.read(written, contentType: nil)
+            guard case .success(let reread) = again else {
+                fuzzCheck(false, "the request written back is refused: \(again); written \(fuzzDescribe(written, limit: 2000))")
+                return
+            }
+            fuzzCheck(reread.body == read.body, "the body changes when written and read again: \(read.body) became \(reread.body)")
+        case .failure:
+            checkFault(request, bytes)
+        }
+    }
+
+    static func checkFault(_ result: Result<INSiRequest, INSiFault>, _ input: [UInt8]) {
+        guard case .failure(let fault) = result else { return }
+        // A SOAP 1.1 request gets a SOAP 1.1 VersionMismatch (SOAP 1.2 Part 1, §5.4.7), which an
+        // INSi client (SOAP 1.2 only) is not meant to read: its shape is checked by the tests.
+        guard fault.envelope == .soap12 else { return }
+        let written = INSiResponseWriter.fault(fault)
+        let answer = INSiResponseReader.read(written, httpStatus: fault.httpStatus)
+        // The reader trims element texts (not attributes): a text's outer white space is not kept.
+        // Characters XML cannot carry are written as U+FFFD (XMLEscaping says so).
+        func carried(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map {
+                ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF ? "\u{FFFD}" : $0
+            }))
+        }
+        var expected = fault
+        expected.reason = carried(fault.reason).trimmingXMLSpace()
+        expected.detailText = fault.detailText.map { carried($0).trimmingXMLSpace() }
+        expected.subcode = fault.subcode.map { carried($0).trimmingXMLSpace() }
+        expected.detailCode = fault.detailCode.map(carried)
+        expected.messageID = fault.messageID.map(carried)
+        fuzzCheck(answer == .success(.fault(expected)),
+                  "the fault \(fault) reads back as \(answer) from \(fuzzDescribe(written, limit: 2000)); request \(fuzzDescribe(input))")
+    }
+}
+
+@main enum Main {
+    static func main() { FuzzMain.run("fuzz-soap-request", SOAPRequestHarness.run) }
+}
+
+#if FUZZING
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    SOAPRequestHarness.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+#endif
+#else
+import FuzzSupport
+
+@main enum Main {
+    static func main() { FuzzMain.notBuilt("fuzz-soap-request") }
+}
+#endif

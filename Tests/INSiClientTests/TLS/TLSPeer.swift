@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// A TLS server on loopback for the client's tests: `Tests/tls/tls_peer.py` (python's `ssl`,
+/// OpenSSL underneath, nothing of ours), relaying to the in-process simulator so that the answers
+/// are the simulator's. It stands for insi-sim's own TLS listener until that one exists.
+final class TLSPeer: Sendable {
+    enum ClientCertificatePolicy: String, Sendable {
+        case required, optional, none
+    }
+
+    /// Debian's interpreter first (as the zeep test), then whichever `python3` PATH gives.
+    static let python = ChildProcess.find("python3", preferring: ["/usr/bin/python3"])
+
+    /// Whether the TLS tests can run here: python3 for the peer, openssl for the PKI.
+    static let toolsPresent = python != nil && TestPKI.openssl != nil
+
+    static let script = TestServer.repoRoot.appendingPathComponent("Tests/tls/tls_peer.py")
+
+    let port: Int
+    private let process: Process
+    private let input: Pipe
+    private let logFile: URL
+
+    /// `https://127.0.0.1:PORT/lps`.
+    var endpoint: URL { URL(string: "https://127.0.0.1:\(port)/lps")! }
+
+    /// One line per connection: `accepted CN=INSI-AUTO`, `accepted CN=-`, `refused <reason>`.
+    var log: [String] {
+        ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    private init(port: Int, process: Process, input: Pipe, logFile: URL) {
+        self.port = port
+        self.process = process
+        self.input = input
+        self.logFile = logFile
+    }
+
+    /// Starts a peer serving `certificate` and relaying to `backend` (an http endpoint).
+    static func start(pki: TestPKI, backend: URL, certificate: (certificate: URL, key: URL)? = nil,
+                      clientCertificate: ClientCertificatePolicy = .required, maxTLS: String = "1.3") async throws -> TLSPeer {
+        let python = try #require(python)
+        let served = certificate ?? pki.server
+        let logFile = pki.folder.appendingPathComponent("peer-\(UUID().uuidString).log")
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [script.path, "--cert", served.certificate.path, "--key", served.key.path,
+                             "--client-ca", pki.ca.path, "--client-cert", clientCertificate.rawValue, "--max-tls", maxTLS,
+                             "--backend", "127.0.0.1:\(backend.port ?? 80)", "--log", logFile.path]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let first = AsyncStream<String>.makeStream()
+        // The first line says the port; the handler is dropped once it is read.
+        let buffer = Mutex<[UInt8]>([])
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            let line = buffer.withLock { bytes -> String? in
+                bytes += data
+                guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return data.isEmpty ? "" : nil }
+                return String(decoding: bytes[..<end], as: UTF8.self)
+            }
+            if let line {
+                handle.readabilityHandler = nil
+                first.continuation.yield(line)
+                first.continuation.finish()
+            }
+        }
+        try process.run()
+        var line = ""
+        for await value in first.stream { line = value }
+        guard line.hasPrefix("listening "), let port = Int(line.dropFirst("listening ".count)) else {
+            process.terminate()
+            throw TLSPeerError(line: line)
+        }
+        return TLSPeer(port: port, process: process, input: input, logFile: logFile)
+    }
+
+    /// Closing its standard input ends the peer.
+    func stop() {
+        try? input.fileHandleForWriting.close()
+    }
+
+    deinit { stop() }
+}
+
+struct TLSPeerError: Error, CustomStringConvertible {
+    var line: String
+    var description: String { "the TLS peer did not start (its first line: '\(line)')" }
+}

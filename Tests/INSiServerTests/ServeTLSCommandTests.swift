@@ -1,0 +1,111 @@
+import Foundation
+import INSiPKI
+import INSiSOAP
+import TLSTestClient
+import Testing
+
+/// `insi-sim certs generate` and `insi-sim serve`'s TLS options, the built binary run as a child process.
+@Suite("insi-sim serve over TLS, certs generate")
+struct ServeTLSCommandTests {
+    static func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-tls-\(UUID().uuidString)")
+    }
+
+    @Test("serve --tls-dir generates a missing test PKI and serves mutual TLS beside plain HTTP, each with its URL in the start line")
+    func tlsDirectory() async throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let child = try await ChildServer.start(["--tls-dir", folder.path, "--tls-port", "0", "--log-level", "warning"])
+        let line = child.startLine
+        #expect(line.contains("listening: endpoint http://127.0.0.1:\(child.port)/lps"), "\(line)")
+        let marker = try #require(line.range(of: "TLS endpoint https://127.0.0.1:"), "\(line)")
+        let tlsPort = try #require(Int(line[marker.upperBound...].prefix { $0.isNumber }))
+        #expect(line.contains("https://127.0.0.1:\(tlsPort)/lps (client certificate required, security strict)"), "\(line)")
+        let present = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(Set(present) == Set(TestPKI.fileNames))
+        let identity = TLSTestClient.Identity(certificateFile: folder.appendingPathComponent("insi-auto.pem").path,
+                                              keyFile: folder.appendingPathComponent("insi-auto-key.pem").path)
+        let ca = folder.appendingPathComponent("ca.pem").path
+        let body = INSiRequestWriter.write(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
+        let response = try await offPool {
+            let client = try TLSTestClient(port: tlsPort, caFile: ca, identity: identity, serverName: "127.0.0.1")
+            let head = "POST /lps HTTP/1.1\r\nHost: 127.0.0.1:\(tlsPort)\r\nContent-Type: \(INSiRequestWriter.contentType(for: .traitsSearch))\r\n"
+                + "Content-Length: \(body.count)\r\n\r\n"
+            try client.send(Array(head.utf8) + body)
+            return try client.readResponse()
+        }
+        #expect(response.status == 200 && response.text.contains("<CodeCR>00</CodeCR>"), "\(response.text)")
+        #expect(try await offPool { child.terminate() } == 0)
+        // Started again on the same folder: used as it is, not made anew.
+        let before = try Data(contentsOf: folder.appendingPathComponent("ca.pem"))
+        let again = try await ChildServer.start(["--tls-dir", folder.path, "--tls-port", "0", "--log-level", "warning"])
+        #expect(try Data(contentsOf: folder.appendingPathComponent("ca.pem")) == before)
+        #expect(try await offPool { again.terminate() } == 0)
+    }
+
+    @Test("TLS options that do not go together are refused with serve's usage (exit 64)", arguments: [
+        (["--tls-cert", "/x/server.pem"], "--tls-cert and --tls-key go together"),
+        (["--tls-port", "8443"], "--tls-port needs a TLS listener"),
+        (["--client-cert", "required"], "--client-cert needs a TLS listener"),
+        (["--tls-dir", "/x", "--tls-cert", "/x/a.pem", "--tls-key", "/x/b.pem"], "leave out --tls-cert"),
+        (["--tls-cert", "/x/a.pem", "--tls-key", "/x/b.pem", "--client-cert", "required"], "needs --client-ca"),
+        (["--tls-dir", "/x", "--port", "9000", "--tls-port", "9000"], "also the plain HTTP port"),
+        (["--security", "lax"], "--security"),
+    ])
+    func badTLSSettings(_ arguments: [String], _ message: String) async throws {
+        let command = [ChildServer.executable.path, "serve", "--port", "0"] + arguments
+        let run = try await offPool { try ZeepClientTests.run(command) }
+        #expect(run.status == 64, "\(run.output)")
+        #expect(run.output.contains(message), "\(run.output)")
+        #expect(run.output.contains("Usage: insi-sim serve"), "\(run.output)")
+    }
+
+    @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it")
+    func unusableCertificate() async throws {
+        let folder = try TestPKIFolder.url()
+        let command = [ChildServer.executable.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
+                       "--tls-cert", folder.appendingPathComponent("server.pem").path,
+                       "--tls-key", folder.appendingPathComponent("insi-auto-key.pem").path]
+        let run = try await offPool { try ZeepClientTests.run(command) }
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
+    }
+
+    @Test("certs generate writes exactly the documented files, refuses to overwrite them without --force, and its PKCS#12 files open with insi-sim")
+    func certsGenerate() async throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let generate = [ChildServer.executable.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
+        let first = try await offPool { try ZeepClientTests.run(generate) }
+        #expect(first.status == 0, "\(first.output)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
+        #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
+                                      "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
+                                      "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem", "README.md"])
+        let again = try await offPool { try ZeepClientTests.run(generate) }
+        #expect(again.status == 2 && again.output.contains("--force"), "\(again.output)")
+        let forced = try await offPool { try ZeepClientTests.run(generate + ["--force"]) }
+        #expect(forced.status == 0, "\(forced.output)")
+        // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
+            let server = try await offPool {
+                try ZeepClientTests.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("server.pem").path, "-noout", "-ext", "subjectAltName"])
+            }
+            #expect(server.output.contains("DNS:insi.example.test, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1"), "\(server.output)")
+            for client in TestPKI.clients where client.pkcs12 {
+                let archive = try await offPool {
+                    try ZeepClientTests.run(["/usr/bin/openssl", "pkcs12", "-in", folder.appendingPathComponent(client.name + ".p12").path,
+                                             "-passin", "pass:insi-sim", "-nokeys", "-clcerts"])
+                }
+                #expect(archive.status == 0 && archive.output.contains("CN = \(client.commonName)"), "\(archive.output)")
+            }
+            let expired = try await offPool {
+                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ca.pem").path,
+                                         folder.appendingPathComponent("expired.pem").path, folder.appendingPathComponent("insi-auto.pem").path])
+            }
+            #expect(expired.output.contains("certificate has expired") && expired.output.contains("insi-auto.pem: OK"), "\(expired.output)")
+        }
+        let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
+        for stack in ["curl", "Java", ".NET", "Node", "Python"] { #expect(readme.contains("## \(stack)"), "\(stack)") }
+    }
+}
