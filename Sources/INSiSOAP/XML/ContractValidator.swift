@@ -173,5 +173,8 @@ private let collectError: xmlStructuredErrorFunc = { userData, error in
     let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
     guard collector.messages.count < 20 else { return }
     let text = error.pointee.message.map { String(cString: $0) } ?? "schema error \(error.pointee.code)"
-    collector.messages.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    // One line: libxml2 quotes the values it refuses, and a value may hold line breaks.
+    let line = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }.joined(separator: " ")
+    collector.messages.append(line)
 }
