@@ -53,7 +53,7 @@ public struct INSiEndpoint: Sendable {
 
     private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
-            let token = state.judge?.started(outcome.record)
+            let token = outcome.record.client == nil ? nil : state.judge?.started(outcome.record)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
                 finish(outcome, started: started, reply: reply, body: body, token: token)
             }
@@ -77,7 +77,9 @@ public struct INSiEndpoint: Sendable {
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.connection.remoteAddress)
         record.clientCertificate = http.connection.tls?.peerCertificate
-        let judging = state.judge != nil
+        // Judged within the judge's budget of calls a second; beyond it (a load test) the call
+        // is answered and journaled as with the judge off.
+        let judging = state.judge?.admits(at: record.time) ?? false
         let contentType = http.headers["Content-Type"]
         let request: INSiRequest
         switch INSiRequestReader.read(http.body, contentType: contentType, limits: xmlLimits) {

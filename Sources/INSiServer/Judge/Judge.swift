@@ -73,15 +73,15 @@ public final class Judge: Sendable {
         state = Mutex(State(registry: ClientRegistry(configuration: configuration), messageIDs: RecentSet(capacity: configuration.messageIDs)))
     }
 
-    /// Calls journaled with their per-call findings only: over the budget of judged calls per
-    /// second, or the worker's queue was full.
+    /// Calls not judged: over the budget of judged calls per second (no finding at all), or the
+    /// worker's queue was full (per-call findings only).
     public var unjudgedCalls: Int { dropped.load(ordering: .relaxed) + callBudget.refused }
     /// Calls not validated against the schemas because the budget per second was spent.
     public var contractChecksSkipped: Int { contractBudget.refused }
 
-    /// Whether a call made at `time` goes to the worker: at most
-    /// ``JudgeConfiguration/judgedCallsPerSecond`` a second. Beyond (a load test), the call is
-    /// journaled at once with its per-call findings, as with `--findings off` plus those.
+    /// Whether a call made at `time` is judged: at most ``JudgeConfiguration/judgedCallsPerSecond``
+    /// a second. Beyond (a load test), the call is answered and journaled as with `--findings off`:
+    /// the judge's cost per second is bounded whatever the load. Asked by the endpoint, first.
     func admits(at time: Double) -> Bool {
         callBudget.take(at: time)
     }

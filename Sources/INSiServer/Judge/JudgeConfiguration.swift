@@ -12,9 +12,9 @@ public struct JudgeConfiguration: Sendable {
     /// Schema validations per second at most: beyond it (a load test) calls are not validated,
     /// and counted; an editor's software never comes near.
     public var contractChecksPerSecond = 200.0
-    /// Calls judged by the worker (sequence rules, MessageID reuse, schemas) per second at most:
-    /// beyond it (a load test) a call keeps only its per-call findings; an editor's software
-    /// never comes near. The judge's cost is bounded by it.
+    /// Calls judged per second at most: beyond it (a load test) a call is answered and journaled
+    /// as with the judge off; an editor's software never comes near. The judge's cost is bounded
+    /// by it.
     public var judgedCallsPerSecond = 2_000
     /// A lookup with no call for this long is over: what it still lacked becomes a finding.
     public var lookupIdleSeconds = 30.0

@@ -49,7 +49,7 @@ public final class SimulatorMetrics: Sendable {
         public var identities = 0
         public var scenarios = 0
         public var journalLinesDropped = 0
-        /// Calls journaled with their per-call findings only (over the judge's budget, or its queue full).
+        /// Calls not judged (over the judge's budget of calls a second, or its queue full).
         public var unjudgedCalls = 0
         /// Calls not validated against the contract's schemas: the budget per second was spent.
         public var contractChecksSkipped = 0
@@ -90,7 +90,7 @@ public final class SimulatorMetrics: Sendable {
         out += "# HELP insi_identities Identities in the reference base.\n# TYPE insi_identities gauge\ninsi_identities \(readings.identities)\n"
         out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
         out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"
-        out += "# HELP insi_judge_calls_unjudged_total Calls journaled with their per-call findings only (over the judge's budget of calls per second, or its queue was full).\n# TYPE insi_judge_calls_unjudged_total counter\ninsi_judge_calls_unjudged_total \(readings.unjudgedCalls)\n"
+        out += "# HELP insi_judge_calls_unjudged_total Calls not judged (over the judge's budget of calls per second: no finding; or its queue was full: per-call findings only).\n# TYPE insi_judge_calls_unjudged_total counter\ninsi_judge_calls_unjudged_total \(readings.unjudgedCalls)\n"
         out += "# HELP insi_judge_contract_checks_skipped_total Calls not validated against the contract's schemas (over the budget per second).\n# TYPE insi_judge_contract_checks_skipped_total counter\ninsi_judge_contract_checks_skipped_total \(readings.contractChecksSkipped)\n"
         return out
     }

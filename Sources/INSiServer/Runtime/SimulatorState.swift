@@ -147,7 +147,8 @@ public final class SimulatorState: Sendable {
     ///   - token: the token of ``Judge/started(_:)`` for a call whose answer was delayed.
     func recordCall(_ call: CallRecord, body: [UInt8] = [], token: UInt64? = nil) {
         metrics.record(call)
-        if let judge, judge.admits(at: call.time) {
+        // A call the judge admitted names its client (``Judge/admits(at:)``, asked by the endpoint).
+        if let judge, call.client != nil {
             let validated = call.operation != nil && judge.wantsContractCheck(at: call.time)
             judge.submit(Judge.Job(record: call, body: validated ? body : [], token: token))
         } else {
