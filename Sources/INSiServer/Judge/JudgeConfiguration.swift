@@ -15,7 +15,7 @@ public struct JudgeConfiguration: Sendable {
     /// Calls judged per second at most: beyond it (a load test) a call is answered and journaled
     /// as with the judge off; an editor's software never comes near. The judge's cost is bounded
     /// by it.
-    public var judgedCallsPerSecond = 2_000
+    public var judgedCallsPerSecond = 1_000
     /// A lookup with no call for this long is over: what it still lacked becomes a finding.
     public var lookupIdleSeconds = 30.0
     /// The same call again within this time is a retry storm.
