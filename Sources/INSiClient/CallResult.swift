@@ -2,6 +2,8 @@
 /// trail and the rehearsal reports.
 public typealias CallResult = Result<INSiAnswer, INSiClientError>
 
+/// The words a trail uses for one call, so that the CLI, the lookup trail and the rehearsal
+/// reports say the same thing.
 extension Result where Success == INSiAnswer, Failure == INSiClientError {
     /// "00", "01", "02", "fault" for a SOAP fault, "error" for any other failure.
     public var code: String {

@@ -13,6 +13,8 @@ public struct INSiIdentity: Sendable, Equatable, Codable {
     /// What the software must look at before using this INS (empty when nothing is wrong).
     public var warnings: [IdentityWarning]
 
+    /// Public so that a stand-in for ``INSiTraitsSearching`` (a test double, an integrator's own
+    /// transport) can answer with an identity; ``INSiClient`` builds it from the answer it reads.
     public init(active: WireINS, history: [WireINS], traits: WireTraits, warnings: [IdentityWarning]) {
         self.active = active
         self.history = history
@@ -39,6 +41,7 @@ public enum INSiOutcome: Sendable, Equatable {
 
 /// The answer to one call: the outcome and how it came.
 public struct INSiAnswer: Sendable, Equatable {
+    /// What the call found, as a type to switch on: `code` says the same as received, for trails.
     public var outcome: INSiOutcome
     /// `CodeCR`: "00", "01" or "02".
     public var code: String
@@ -46,10 +49,14 @@ public struct INSiAnswer: Sendable, Equatable {
     public var label: String
     /// The `wsa:MessageID` sent (`uuid:…`): the reference to give the CNAM about this call.
     public var messageID: String
+    /// The HTTP status the answer came with (200 for every answer ``INSiClient`` reads), kept so
+    /// that a trail or a bug report shows the whole exchange.
     public var httpStatus: Int
     /// From sending the request to the last byte of the answer.
     public var duration: Duration
 
+    /// Public so that a stand-in for ``INSiTraitsSearching`` can answer without a server: a test
+    /// double of INSi, or a transport of the integrator's own.
     public init(outcome: INSiOutcome, code: String, label: String, messageID: String, httpStatus: Int, duration: Duration) {
         self.outcome = outcome
         self.code = code

@@ -4,19 +4,13 @@ import INSiSOAP
 
 /// Calls INSi: one SOAP call per search, with every header of the contract and a fresh
 /// MessageID, the answer read into an ``INSiAnswer`` or a typed ``INSiClientError``.
-///
-/// ```swift
-/// let client = INSiClient(configuration: INSiClientConfiguration(
-///     endpoint: URL(string: "http://127.0.0.1:8080/lps")!,
-///     software: SoftwareContext(idam: "TESTIDAM0001", version: "1.0.0", name: "urn:lps:exemple:1.0.0"),
-///     emitter: ProfessionalID.example, timeout: .seconds(10)))
-/// let answer = try await client.searchByTraits(
-///     SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26"))
-/// ```
+/// <doc:GettingStarted> configures one and makes each kind of search.
 ///
 /// Over HTTPS, ``INSiClientConfiguration/tls`` gives the organisation certificate and the CAs
 /// trusted for the server (see ``ClientTLSConfiguration``).
 public final class INSiClient: INSiTraitsSearching, Sendable {
+    /// The configuration the client was made with: a copy is the starting point of another one
+    /// (HTTPS, another timeout) without repeating every field.
     public let configuration: INSiClientConfiguration
     private let transport: any HTTPTransport
     /// The time of the deadline and of the durations reported.
@@ -26,8 +20,10 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
     /// Connections are kept alive and shared by every client of the process; a client is cheap,
     /// and safe to share between tasks.
     ///
-    /// - Parameter clock: measures the deadline of each call and the durations of the answers.
-    ///   The default is the system's continuous clock; a test passes a clock it advances itself.
+    /// - Parameters:
+    ///   - configuration: where and as whom to call; kept as ``configuration``.
+    ///   - clock: measures the deadline of each call and the durations of the answers. The
+    ///     default is the system's continuous clock; a test passes a clock it advances itself.
     public convenience init(configuration: INSiClientConfiguration, clock: some Clock<Duration> = ContinuousClock()) {
         self.init(configuration: configuration, clock: clock, transport: CurlTransport(tls: configuration.tls))
     }
@@ -45,6 +41,14 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
 
     /// One `rechercherInsAvecTraitsIdentite` call. Warnings of a found identity compare the
     /// returned traits with `traits`, taken as the local identity.
+    ///
+    /// A single call is what a CNDA test or a QA reproduction needs; to find a patient, run
+    /// ``LookupProcedure/ans`` instead, which retries the way the ANS recommends.
+    ///
+    /// - Parameters:
+    ///   - traits: the traits sent, also taken as the local identity for the warnings.
+    ///   - messageID: the `wsa:MessageID` to send; a fresh one by default. Pass your own to find
+    ///     the call in your logs.
     public func searchByTraits(_ traits: SearchTraits, messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let request = INSiRequest(headers: headers(messageID: messageID, bam: ContexteBAM()), body: .traits(traits.wireRequest))
         return try await call(request, messageID: messageID, expected: traits.expected)
@@ -53,9 +57,13 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
     /// One `rechercherInsAvecCarteVitale` call; `ContexteBAM/COUVERTURE` carries the card's
     /// ouvrant droit (ASSURE) and the beneficiary's birth date and rank (BENEFICIAIRE).
     ///
-    /// - Parameter local: the local identity of the patient, when the software holds one: every
-    ///   trait it holds is compared with the answer. Without it only the card's data (birth date,
-    ///   and birth name when sent) are compared.
+    /// - Parameters:
+    ///   - search: the data read from the card.
+    ///   - local: the local identity of the patient, when the software holds one: every trait it
+    ///     holds is compared with the answer. Without it only the card's data (birth date, and
+    ///     birth name when sent) are compared.
+    ///   - messageID: the `wsa:MessageID` to send; a fresh one by default. Pass your own to find
+    ///     the call in your logs.
     public func searchByVitale(_ search: VitaleSearch, local: SearchTraits? = nil,
                                messageID: String = INSiClient.newMessageID()) async throws(INSiClientError) -> INSiAnswer {
         let coverage = ContexteBAM(insuredNumber: search.ouvrantDroit, beneficiaryBirthDate: search.birthDate,
@@ -85,7 +93,7 @@ public final class INSiClient: INSiTraitsSearching, Sendable {
         headers.append((name: "Content-Type", value: INSiRequestWriter.contentType(for: request.operation)))
         // The backstop stays out of the way of the deadline that counts, the clock's.
         let message = TransportRequest(method: .post, url: configuration.endpoint, headers: headers,
-                                       body: INSiRequestWriter.write(request), backstop: configuration.timeout + .seconds(1))
+                                       body: INSiRequestWriter.write(request, cardAssertion: configuration.cardAssertion), backstop: configuration.timeout + .seconds(1))
         let elapsed = clock.stopwatch()
         let exchange = try await self.exchange(message)
         let duration = elapsed()

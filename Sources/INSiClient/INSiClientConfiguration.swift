@@ -11,6 +11,8 @@ public struct SoftwareContext: Sendable, Hashable, Codable {
     /// `Instance`: identifies this installation of the software.
     public var instance: String
 
+    /// `instance` defaults to a new UUID each time: give a stable one (kept with the installation)
+    /// when the CNAM must be able to tell installations apart across restarts.
     public init(idam: String, version: String, name: String, instance: String = UUID().uuidString.lowercased()) {
         self.idam = idam
         self.version = version
@@ -36,15 +38,23 @@ public struct INSiClientConfiguration: Sendable {
     /// The client certificate and the trusted CAs of an `https` endpoint (the real service's
     /// mTLS endpoint, or insi-sim's TLS listener).
     public var tls: ClientTLSConfiguration
+    /// A CPx card's signed SAML assertion (`insi-sim assertion sign` makes one): sent in
+    /// `wsse:Security` of every call, as software on a practitioner's workstation does for the
+    /// CPx endpoint. Nil: `wsse:Security` is empty, as with an mTLS organisation certificate.
+    public var cardAssertion: [UInt8]?
 
+    /// The defaults (30 s, no extra header, no client certificate, the system's trust store) suit
+    /// insi-sim over HTTP; the real service also needs ``tls`` with the organisation certificate.
     public init(endpoint: URL, software: SoftwareContext, emitter: String, timeout: Duration = .seconds(30),
-                extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration()) {
+                extraHeaders: [String: String] = [:], tls: ClientTLSConfiguration = ClientTLSConfiguration(),
+                cardAssertion: [UInt8]? = nil) {
         self.endpoint = endpoint
         self.software = software
         self.emitter = emitter
         self.timeout = timeout
         self.extraHeaders = extraHeaders
         self.tls = tls
+        self.cardAssertion = cardAssertion
     }
 
     /// The endpoint of a URL typed by a person: the endpoint itself (`…/lps`) is kept, a base URL
@@ -63,6 +73,7 @@ public struct INSiClientConfiguration: Sendable {
     }
 }
 
+/// Durations in the units that messages, trails and reports print.
 extension Duration {
     /// The duration in seconds, for messages.
     var seconds: Double {

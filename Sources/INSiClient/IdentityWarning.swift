@@ -1,6 +1,17 @@
 /// A trait of an identity, as named in warnings and JSON.
 public enum TraitField: String, Sendable, Hashable, Codable, CaseIterable {
-    case birthName, firstNames, sex, birthDate, birthPlace
+    /// `NomNaissance`: compared strictly by INSi, so a difference here is often a separator
+    /// (hyphen, apostrophe) the local file writes differently.
+    case birthName
+    /// `Prenom` / `ListePrenom`: the whole list, in order, since INSi's list replaces the local
+    /// one once the identity is qualified.
+    case firstNames
+    /// `Sexe`.
+    case sex
+    /// `DateNaissance`, `00` for an unknown month or day.
+    case birthDate
+    /// `LieuNaissance`: the COG, compared only when the local identity holds one.
+    case birthPlace
 
     /// The French name of the element, as editors know it.
     public var wireName: String {
@@ -16,12 +27,14 @@ public enum TraitField: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// One trait whose value in the answer differs from the local identity's.
 public struct TraitDifference: Sendable, Hashable, Codable {
+    /// Which trait differs: a software updates that field once the identity is qualified.
     public var field: TraitField
     /// As held locally (for first names, the whole list separated by spaces).
     public var local: String
     /// As INSi returned it; empty when INSi returned nothing for this trait.
     public var returned: String
 
+    /// Public so that tests and integrators can state the differences they expect.
     public init(field: TraitField, local: String, returned: String) {
         self.field = field
         self.local = local

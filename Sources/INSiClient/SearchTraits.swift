@@ -11,12 +11,16 @@ public struct SearchTraits: Sendable, Hashable, Codable, CustomStringConvertible
     public var birthName: String
     /// All first names, in order; the first one is the "first first name".
     public var firstNames: [String]
+    /// `Sexe`: compared exactly by INSi (`Sex` is INSiCore's, hence `import INSiCore` in callers).
     public var sex: Sex
     /// `YYYY-MM-DD`; `00` for an unknown month or day.
     public var birthDate: String
     /// The COG of the birth place (INSEE code, `99xxx` abroad), when known.
     public var birthPlace: String?
 
+    /// Traits sent exactly as given: for input typed by a person, prefer
+    /// ``validated(birthName:firstNames:sex:birthDate:birthPlace:)``, which reports a mistake before
+    /// any call.
     public init(birthName: String, firstNames: [String], sex: Sex, birthDate: String, birthPlace: String? = nil) {
         self.birthName = birthName
         self.firstNames = firstNames

@@ -13,10 +13,13 @@ public struct VitaleSearch: Sendable, Hashable, Codable {
     public var rank: Int?
     /// `MatriculeIndividu`: the beneficiary's own matricule, when the card holds it.
     public var beneficiaryMatricule: String?
+    /// The key of `MatriculeIndividu`, when read from the card.
     public var beneficiaryKey: String?
     /// The beneficiary's birth name, when known: narrows the search.
     public var birthName: String?
 
+    /// Only the ouvrant droit's matricule and the birth date are needed; give the rest when the
+    /// card holds it, to single out the beneficiary (twins share a birth date, not a rank).
     public init(ouvrantDroit: String, ouvrantDroitKey: String? = nil, birthDate: String, rank: Int? = nil,
                 beneficiaryMatricule: String? = nil, beneficiaryKey: String? = nil, birthName: String? = nil) {
         self.ouvrantDroit = ouvrantDroit
@@ -57,6 +60,8 @@ public struct VitaleSearch: Sendable, Hashable, Codable {
 
 /// A key sent with a matricule that fails the key rule (97 − matricule mod 97).
 public struct KeyMismatch: Sendable, Hashable, CustomStringConvertible {
+    /// Which of the card's matricules the key belongs to: the message names it so that the right
+    /// field is fixed.
     public enum Field: String, Sendable, Hashable {
         /// `MatriculeOD/Cle`.
         case ouvrantDroit
@@ -64,12 +69,16 @@ public struct KeyMismatch: Sendable, Hashable, CustomStringConvertible {
         case beneficiary
     }
 
+    /// The matricule whose key fails.
     public var field: Field
+    /// The matricule as sent.
     public var matricule: String
+    /// The key as sent.
     public var key: String
     /// The key the rule gives.
     public var expected: String
 
+    /// Public so that tests can state the mismatch they expect.
     public init(field: Field, matricule: String, key: String, expected: String) {
         self.field = field
         self.matricule = matricule

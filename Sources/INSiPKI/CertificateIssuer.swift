@@ -58,7 +58,10 @@ public enum CertificateIssuer {
         guard let name = X509_NAME_new() else { throw OpenSSLCall.failure("cannot allocate a name") }
         for (attribute, value) in attributes {
             let bytes = Array(value.utf8)
-            let added = X509_NAME_add_entry_by_txt(name, attribute, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0)
+            // set -1: into the previous RDN (a "+" attribute); 0: an RDN of its own.
+            let joins = attribute.hasPrefix("+")
+            let added = X509_NAME_add_entry_by_txt(name, joins ? String(attribute.dropFirst()) : attribute, MBSTRING_UTF8,
+                                                   bytes, Int32(bytes.count), -1, joins ? -1 : 0)
             guard added == 1 else {
                 X509_NAME_free(name)
                 throw OpenSSLCall.failure("cannot add \(attribute)=\(value) to a name")

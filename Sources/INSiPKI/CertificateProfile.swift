@@ -10,9 +10,14 @@ public struct CertificateProfile: Sendable, Equatable {
         case server(names: [String])
         /// A TLS client (an organisation certificate), clientAuth.
         case client
+        /// A CPx card's signing certificate: its key signs SAML assertions (digitalSignature,
+        /// nonRepudiation).
+        case cardSigning
     }
 
     /// Attributes in order, most general first: `[("C", "FR"), ("O", "…"), ("CN", "INSI-AUTO")]`.
+    /// An attribute whose name starts with `+` joins the previous one's RDN (a multi-valued RDN,
+    /// as CPx card subjects have: `("GN", "OLIVIER"), ("+CN", "00B6087510"), ("+SN", "DUPONT")`).
     public var subject: [(attribute: String, value: String)]
     public var notBefore: Date
     public var notAfter: Date
@@ -44,6 +49,9 @@ public struct CertificateProfile: Sendable, Equatable {
         case .client:
             return [("basicConstraints", "critical,CA:FALSE"), ("keyUsage", "critical,digitalSignature,keyEncipherment"),
                     ("extendedKeyUsage", "clientAuth"), ("subjectKeyIdentifier", "hash"), ("authorityKeyIdentifier", "keyid:always")]
+        case .cardSigning:
+            return [("basicConstraints", "critical,CA:FALSE"), ("keyUsage", "critical,digitalSignature,nonRepudiation"),
+                    ("subjectKeyIdentifier", "hash"), ("authorityKeyIdentifier", "keyid:always")]
         }
     }
 

@@ -28,4 +28,22 @@ public enum PKCS12Archive {
                               "cannot set the PKCS#12 MAC")
         return try OpenSSLCall.bytes(writing: { i2d_PKCS12_bio($0, archive) == 1 }, "the PKCS#12 archive \(friendlyName)")
     }
+
+    /// The key and certificate of an archive (the chain is not needed: the reader has the CA).
+    public static func read(_ bytes: [UInt8], password: String) throws(PKIError) -> (key: PrivateKey, certificate: X509Certificate) {
+        ERR_clear_error()
+        var pointer: UnsafePointer<UInt8>? = nil
+        let archive = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            pointer = buffer.baseAddress
+            return d2i_PKCS12(nil, &pointer, buffer.count)
+        }
+        guard let archive else { throw OpenSSLCall.failure("not a PKCS#12 file") }
+        defer { PKCS12_free(archive) }
+        var key: OpaquePointer?
+        var certificate: OpaquePointer?
+        guard PKCS12_parse(archive, password, &key, &certificate, nil) == 1, let key, let certificate else {
+            throw OpenSSLCall.failure("cannot open the PKCS#12 file (is the password right?)")
+        }
+        return (PrivateKey(taking: key), X509Certificate(taking: certificate))
+    }
 }

@@ -42,6 +42,48 @@ public enum TestPKI {
                outcome: "refused in the TLS handshake: the certificate has expired"),
     ]
 
+    /// A practitioner's CPx card, made for teams without test cards: its certificate and key
+    /// sign SAML assertions (`insi-sim assertion sign`) that the CPx endpoint checks.
+    public struct Card: Sendable, Equatable {
+        /// Which authority issued it.
+        public enum Authority: Sendable, Equatable {
+            /// The card CA (`card-ca.pem`): a physical card.
+            case physical
+            /// The e-CPS CA (`ecps-ca.pem`): a software card, which INSi refuses.
+            case eCPS
+        }
+
+        /// The file names' stem: `card-doctor.pem`, `card-doctor-key.pem`, `card-doctor.p12`.
+        public let name: String
+        /// The subject, shaped like a real card's: given name, CN = the card number and surname
+        /// in one RDN, the profession (title), the country.
+        public let givenName: String
+        public let cardNumber: String
+        public let surname: String
+        public let profession: String
+        public let authority: Authority
+        public let outcome: String
+
+        var subject: [(attribute: String, value: String)] {
+            [("C", "FR"), ("title", profession), ("GN", givenName), ("+CN", cardNumber), ("+SN", surname)]
+        }
+    }
+
+    /// The cards, in the order of the README.
+    public static let cards: [Card] = [
+        Card(name: "card-doctor", givenName: "OLIVIER", cardNumber: "00B6087510", surname: "DUPONT", profession: "Medecin",
+             authority: .physical, outcome: "a doctor's card: the assertions it signs are accepted"),
+        Card(name: "card-nurse", givenName: "CLAIRE", cardNumber: "00B6087520", surname: "MARTIN", profession: "Infirmier",
+             authority: .physical, outcome: "a nurse's card: the assertions it signs are accepted"),
+        Card(name: "ecps", givenName: "LUC", cardNumber: "00B6087550", surname: "LOGICIEL", profession: "Medecin",
+             authority: .eCPS, outcome: "an e-CPS: its assertions are refused (INSi requires a physical card)"),
+    ]
+
+    public static let cardCAFile = "card-ca.pem"
+    public static let cardCAKeyFile = "card-ca-key.pem"
+    public static let eCPSCAFile = "ecps-ca.pem"
+    public static let eCPSCAKeyFile = "ecps-ca-key.pem"
+
     public static let caFile = "ca.pem"
     public static let caKeyFile = "ca-key.pem"
     public static let serverFile = "server.pem"
@@ -50,9 +92,15 @@ public enum TestPKI {
 
     /// Every file the folder holds, in the order they are written.
     public static var fileNames: [String] {
-        [caFile, caKeyFile, serverFile, serverKeyFile]
-            + clients.flatMap { client in [client.name + ".pem", client.name + "-key.pem"] + (client.pkcs12 ? [client.name + ".p12"] : []) }
-            + [readmeFile]
+        var names = [caFile, caKeyFile, serverFile, serverKeyFile]
+        for client in clients {
+            names += [client.name + ".pem", client.name + "-key.pem"] + (client.pkcs12 ? [client.name + ".p12"] : [])
+        }
+        names += [cardCAFile, cardCAKeyFile, eCPSCAFile, eCPSCAKeyFile]
+        for card in cards {
+            names += [card.name + ".pem", card.name + "-key.pem", card.name + ".p12"]
+        }
+        return names + [readmeFile]
     }
 
     /// The files a TLS listener is started from.
@@ -165,6 +213,31 @@ public enum TestPKI {
                                                      friendlyName: client.name)
                 files.append(File(name: client.name + ".p12", bytes: archive, secret: true))
             }
+        }
+        // The CPx cards: their authorities, then each card as PEM and PKCS#12.
+        let cardCAKey = try PrivateKey.rsa()
+        let cardCA = try CertificateIssuer.selfSigned(CertificateProfile(
+            subject: [("C", "FR"), ("O", "insi-sim"), ("OU", "insi-sim test PKI, not for production"), ("CN", "TEST AC INSI-SIM FORT PERSONNES")],
+            notBefore: validFrom, notAfter: validUntil + day, role: .authority), key: cardCAKey)
+        let eCPSCAKey = try PrivateKey.rsa()
+        let eCPSCA = try CertificateIssuer.selfSigned(CertificateProfile(
+            subject: [("C", "FR"), ("O", "insi-sim"), ("OU", "insi-sim test PKI, not for production"), ("CN", "TEST AC INSI-SIM E-CPS")],
+            notBefore: validFrom, notAfter: validUntil + day, role: .authority), key: eCPSCAKey)
+        files.append(File(name: cardCAFile, bytes: try cardCA.pem(), secret: false))
+        files.append(File(name: cardCAKeyFile, bytes: try cardCAKey.pem(), secret: true))
+        files.append(File(name: eCPSCAFile, bytes: try eCPSCA.pem(), secret: false))
+        files.append(File(name: eCPSCAKeyFile, bytes: try eCPSCAKey.pem(), secret: true))
+        for card in cards {
+            let (authority, authorityKey) = card.authority == .physical ? (cardCA, cardCAKey) : (eCPSCA, eCPSCAKey)
+            let key = try PrivateKey.rsa()
+            let certificate = try CertificateIssuer.issue(CertificateProfile(
+                subject: card.subject, notBefore: validFrom, notAfter: validUntil, role: .cardSigning),
+                key: key, by: authority, authorityKey: authorityKey)
+            files.append(File(name: card.name + ".pem", bytes: try certificate.pem(), secret: false))
+            files.append(File(name: card.name + "-key.pem", bytes: try key.pem(), secret: true))
+            let archive = try PKCS12Archive.make(key: key, certificate: certificate, chain: [authority], password: password,
+                                                 friendlyName: card.name)
+            files.append(File(name: card.name + ".p12", bytes: archive, secret: true))
         }
         files.append(File(name: readmeFile, bytes: Array(TestPKIReadme.text(options).utf8), secret: false))
         return files

@@ -5,6 +5,10 @@ enum TestPKIReadme {
         let host = options.hosts.first ?? "localhost"
         let url = "https://\(host):8443/lps"
         let action = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite"
+        let cardRows = TestPKI.cards.map { card in
+            "| `\(card.name).pem`, `\(card.name)-key.pem`, `\(card.name).p12` | \(card.givenName) \(card.surname), \(card.profession), "
+                + "card \(card.cardNumber)\(card.authority == .eCPS ? " (issued by the e-CPS CA)" : "") | \(card.outcome) |"
+        }.joined(separator: "\n")
         let clientRows = TestPKI.clients.map { client in
             let files = "`\(client.name).pem`, `\(client.name)-key.pem`" + (client.pkcs12 ? ", `\(client.name).p12`" : "")
             return "| \(files) | CN \(client.commonName)\(client.expired ? ", expired" : "") | \(client.outcome) |"
@@ -21,6 +25,9 @@ enum TestPKIReadme {
         | `ca-key.pem` | its key | only to issue more certificates |
         | `server.pem`, `server-key.pem` | the server, valid for \(options.serverNames.joined(separator: ", ")) | `insi-sim serve --tls-dir THIS-FOLDER` |
         \(clientRows)
+        | `card-ca.pem`, `card-ca-key.pem` | the CPx card authority (CN TEST AC INSI-SIM FORT PERSONNES) | the CPx endpoint checks card assertions against it |
+        | `ecps-ca.pem`, `ecps-ca-key.pem` | an e-CPS authority | assertions of its cards are refused as e-CPS |
+        \(cardRows)
 
         `.pem` files are PEM certificates, `-key.pem` files PKCS#8 keys without a password, `.p12`
         files PKCS#12 archives (key, certificate and `ca.pem`) with the password `\(TestPKI.password)`.
@@ -89,6 +96,20 @@ enum TestPKIReadme {
         `zeep.Client("\(url)?wsdl", transport=zeep.transports.Transport(session=session))`.
         When `REQUESTS_CA_BUNDLE` is set in the environment, requests uses it instead of a
         session's `verify`: unset it, or set `session.trust_env = False`.
+
+        ## CPx cards (the CPx endpoint)
+
+        A practitioner calling from a workstation signs in with a CPx card, and the software puts
+        the card's signed SAML assertion in `wsse:Security`. Without a test card, sign one with a
+        card of this folder and paste it into your request (or give it to `insi-sim lookup
+        --assertion`):
+
+            insi-sim assertion sign --card card-doctor.p12 --out assertion.xml
+
+        The CPx endpoint is a TLS listener that asks for no client certificate; it checks the
+        assertion against `card-ca.pem` (signature, card certificate, freshness):
+
+            insi-sim serve --tls-dir THIS-FOLDER --client-cert none
 
         """
     }

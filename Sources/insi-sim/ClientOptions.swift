@@ -22,9 +22,26 @@ struct ClientOptions: ParsableArguments {
 
     @OptionGroup var tls: TLSOptions
 
+    @Option(help: "A CPx card's signed SAML assertion (an XML file; insi-sim assertion sign makes one), sent in wsse:Security: the CPx endpoint's way of authenticating.")
+    var assertion: FileArgument?
+
     func validate() throws {
         try timeout.check("--timeout")
         _ = try tls.configuration(for: url.url)
+        _ = try cardAssertion()
+    }
+
+    /// The --assertion file's bytes: an XML element, checked to look like a SAML assertion.
+    func cardAssertion() throws -> [UInt8]? {
+        guard let assertion else { return nil }
+        guard let bytes = FileManager.default.contents(atPath: assertion.url.path), !bytes.isEmpty else {
+            throw ValidationError("--assertion \(assertion.url.path): no readable file there")
+        }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("<"), text.contains("Assertion"), !text.hasPrefix("<?xml") else {
+            throw ValidationError("--assertion \(assertion.url.path) is not a saml:Assertion element (without an XML declaration, as insi-sim assertion sign writes it)")
+        }
+        return Array(text.utf8)
     }
 
     func makeClient() throws -> INSiClient {
@@ -32,6 +49,6 @@ struct ClientOptions: ParsableArguments {
         let software = SoftwareContext(idam: idam, version: SimulatorVersion.current, name: "urn:lps:insi-sim:cli")
         return INSiClient(configuration: INSiClientConfiguration(
             endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration,
-            tls: try tls.configuration(for: url.url)))
+            tls: try tls.configuration(for: url.url), cardAssertion: try cardAssertion()))
     }
 }

@@ -43,6 +43,36 @@ struct ServeTLSCommandTests {
         #expect(try await offPool { again.terminate() } == 0)
     }
 
+    @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion")
+    func cpxEndToEnd() async throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = ChildServer.executable.path
+        let generated = try await offPool { try ZeepClientTests.run([binary, "certs", "generate", "--out", folder.path]) }
+        #expect(generated.status == 0, "\(generated.output)")
+        let assertion = folder.appendingPathComponent("assertion.xml").path
+        let signed = try await offPool {
+            try ZeepClientTests.run([binary, "assertion", "sign", "--card", folder.appendingPathComponent("card-nurse.p12").path,
+                                     "--billing-id", "0012345", "--out", assertion])
+        }
+        #expect(signed.status == 0, "\(signed.output)")
+        let text = try String(contentsOfFile: assertion, encoding: .utf8)
+        #expect(text.hasPrefix("<saml:Assertion") && text.contains(">0012345<") && text.contains("CN=00B6087520"), "\(text)")
+        // A CPx endpoint: TLS without client certificates, card assertions checked against the folder's card-ca.pem.
+        let child = try await ChildServer.start(["--tls-dir", folder.path, "--tls-port", "0", "--client-cert", "none", "--log-level", "warning"])
+        let line = child.startLine
+        let marker = try #require(line.range(of: "TLS endpoint https://127.0.0.1:"), "\(line)")
+        let tlsPort = try #require(Int(line[marker.upperBound...].prefix { $0.isNumber }))
+        #expect(line.contains("client certificate none, security strict"), "\(line)")
+        let lookup = [binary, "lookup", "--url", "https://localhost:\(tlsPort)", "--cacert", folder.appendingPathComponent("ca.pem").path,
+                      "--nom", "ADRTROIS", "--prenoms", "DOMINIQUE", "--sexe", "F", "--naissance", "1997-02-26"]
+        let found = try await offPool { try ZeepClientTests.run(lookup + ["--assertion", assertion]) }
+        #expect(found.status == 0 && found.output.contains("297022A020778"), "\(found.output)")
+        let refused = try await offPool { try ZeepClientTests.run(lookup) }
+        #expect(refused.status == 3 && refused.output.contains("insisim_957"), "\(refused.output)")
+        #expect(try await offPool { child.terminate() } == 0)
+    }
+
     @Test("TLS options that do not go together are refused with serve's usage (exit 64)", arguments: [
         (["--tls-cert", "/x/server.pem"], "--tls-cert and --tls-key go together"),
         (["--tls-port", "8443"], "--tls-port needs a TLS listener"),
@@ -81,7 +111,10 @@ struct ServeTLSCommandTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
-                                      "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem", "README.md"])
+                                      "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem",
+                                      "card-ca.pem", "card-ca-key.pem", "ecps-ca.pem", "ecps-ca-key.pem",
+                                      "card-doctor.pem", "card-doctor-key.pem", "card-doctor.p12", "card-nurse.pem", "card-nurse-key.pem",
+                                      "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
         let again = try await offPool { try ZeepClientTests.run(generate) }
         #expect(again.status == 2 && again.output.contains("--force"), "\(again.output)")
         let forced = try await offPool { try ZeepClientTests.run(generate + ["--force"]) }
@@ -104,8 +137,28 @@ struct ServeTLSCommandTests {
                                          folder.appendingPathComponent("expired.pem").path, folder.appendingPathComponent("insi-auto.pem").path])
             }
             #expect(expired.output.contains("certificate has expired") && expired.output.contains("insi-auto.pem: OK"), "\(expired.output)")
+            // The cards: chained to their authorities, subjects shaped like real cards' (GN+CN+SN in one RDN).
+            let cards = try await offPool {
+                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("card-ca.pem").path,
+                                         folder.appendingPathComponent("card-doctor.pem").path, folder.appendingPathComponent("card-nurse.pem").path])
+            }
+            #expect(cards.status == 0, "\(cards.output)")
+            let subject = try await offPool {
+                try ZeepClientTests.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("card-doctor.pem").path,
+                                         "-noout", "-subject", "-ext", "keyUsage", "-nameopt", "RFC2253"])
+            }
+            let line = subject.output.split(separator: "\n").first { $0.hasPrefix("subject=") }.map { String($0.dropFirst("subject=".count)) } ?? ""
+            let rdns = line.split(separator: ",").map(String.init)
+            #expect(Set((rdns.first ?? "").split(separator: "+").map(String.init)) == ["GN=OLIVIER", "CN=00B6087510", "SN=DUPONT"], "\(line)")
+            #expect(Array(rdns.dropFirst()) == ["title=Medecin", "C=FR"], "\(line)")
+            #expect(subject.output.contains("Digital Signature, Non Repudiation"), "\(subject.output)")
+            let ecps = try await offPool {
+                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ecps-ca.pem").path,
+                                         folder.appendingPathComponent("ecps.pem").path])
+            }
+            #expect(ecps.status == 0, "\(ecps.output)")
         }
         let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
-        for stack in ["curl", "Java", ".NET", "Node", "Python"] { #expect(readme.contains("## \(stack)"), "\(stack)") }
+        for stack in ["curl", "Java", ".NET", "Node", "Python", "CPx cards"] { #expect(readme.contains("## \(stack)"), "\(stack)") }
     }
 }

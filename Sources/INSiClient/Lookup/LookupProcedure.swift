@@ -16,9 +16,14 @@ import INSiSOAP
 /// every later call (narrowing goes on from that form, the others are known to be wrong); while
 /// every answer is 01, no form is known to be right, so the later searching steps try each form.
 public struct LookupProcedure: Sendable, Hashable {
+    /// The steps, in the order they run: reorder or drop them to follow another procedure (each
+    /// step still runs only in its phase, see ``LookupStep``).
     public var steps: [LookupStep]
+    /// The birth name variants tried by ``LookupStep/birthNameVariants``; ``NameVariants/none``
+    /// sends the birth name only as held.
     public var nameVariants: NameVariants
 
+    /// A procedure of your own; ``ans`` is the one the ANS recommends.
     public init(steps: [LookupStep], nameVariants: NameVariants = .standard) {
         self.steps = steps
         self.nameVariants = nameVariants

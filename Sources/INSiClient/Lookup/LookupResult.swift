@@ -13,6 +13,7 @@ public struct LookupAttempt: Sendable, Equatable {
     /// From sending to the end of the answer (or of the failure).
     public var duration: Duration
 
+    /// Public so that tests can state the trail they expect; ``LookupProcedure`` makes the real ones.
     public init(step: LookupStep, traits: SearchTraits, nameVariant: NameVariantRule?, messageID: String,
                 result: Result<INSiAnswer, INSiClientError>, duration: Duration) {
         self.step = step
@@ -41,9 +42,14 @@ public enum LookupOutcome: Sendable, Equatable {
 
 /// The outcome and the trail of every call made.
 public struct LookupResult: Sendable, Equatable {
+    /// How the lookup ended: switch on it to decide what to do with the local identity.
     public var outcome: LookupOutcome
+    /// Every call made, in order, failed ones included: the trail QA pastes into a bug report, with
+    /// the MessageIDs the CNAM asks for.
     public var attempts: [LookupAttempt]
 
+    /// Public so that tests can state the result they expect; ``LookupProcedure/run(for:using:)``
+    /// makes the real ones.
     public init(outcome: LookupOutcome, attempts: [LookupAttempt]) {
         self.outcome = outcome
         self.attempts = attempts

@@ -74,9 +74,13 @@ public enum NameVariantRule: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A birth name produced by a rule.
 public struct NameVariant: Sendable, Hashable, Codable {
+    /// The rule that produced the name: the trail names it, so that a reader sees why this form
+    /// was sent.
     public var rule: NameVariantRule
+    /// The birth name as it is sent.
     public var name: String
 
+    /// Public so that tests can state the variants they expect.
     public init(rule: NameVariantRule, name: String) {
         self.rule = rule
         self.name = name
@@ -85,8 +89,11 @@ public struct NameVariant: Sendable, Hashable, Codable {
 
 /// The birth name variants a lookup tries, in order.
 public struct NameVariants: Sendable, Hashable, Codable {
+    /// The rules, in the order their variants are tried: put first the rewrite your users' data
+    /// most often needs.
     public var rules: [NameVariantRule]
 
+    /// Variants of your own choosing; ``standard`` is every rule, the ANS advice first.
     public init(rules: [NameVariantRule]) {
         self.rules = rules
     }

@@ -10,8 +10,10 @@ public struct RehearsalAttempt: Sendable, Hashable {
     public var code: String
     /// The answer in words: `00 OK`, `fault siram_100/desir_550`, `error timeout: …`.
     public var answer: String
+    /// From sending to the end of the answer, in the unit the reports print.
     public var milliseconds: Double
 
+    /// Public so that tests and other report writers can build a trail without a call.
     public init(step: String, sent: String, messageID: String, code: String, answer: String, milliseconds: Double) {
         self.step = step
         self.sent = sent

@@ -46,7 +46,9 @@ public struct RehearsalCase: Sendable, Hashable {
     public var exercises: String
     /// The CNDA test reference, when the case is one (e.g. `2.08 cas 2`).
     public var cnda: String?
+    /// One call, a lookup or a verification: it decides which of ``request``'s forms applies.
     public var kind: RehearsalCaseKind
+    /// What the case sends (traits, card data, or an INS held).
     public var request: RehearsalRequest
     /// The approval number sent instead of the rehearsal's (e.g. an unknown one).
     public var idam: String?
@@ -63,6 +65,8 @@ public struct RehearsalCase: Sendable, Hashable {
     /// The file the case was read from (the pack itself or an included file).
     public var source: String
 
+    /// Public so that a pack can be built in code (tests, an editor's own catalogue) as well as
+    /// read by ``RehearsalPack/load(from:)``, which checks each field.
     public init(id: String, title: String, exercises: String, cnda: String? = nil, kind: RehearsalCaseKind,
                 request: RehearsalRequest, idam: String? = nil, timeout: Duration? = nil, scenario: RehearsalJSON? = nil,
                 otherTargets: RehearsalOtherTargets = .skip, document: HighTrustDocument = .notChecked,

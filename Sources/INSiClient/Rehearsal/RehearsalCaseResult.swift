@@ -2,7 +2,13 @@ import Foundation
 
 /// How a case ended.
 public enum RehearsalStatus: String, Sendable, Hashable {
-    case passed, failed, skipped
+    /// What came back is what the case expects.
+    case passed
+    /// Something differs from the expectation, or the case could not be set up: the exit code
+    /// of the rehearsal is 1.
+    case failed
+    /// Not run, with a reason (a scenario case against another INSi): never counted as passed.
+    case skipped
 
     /// `PASS`, `FAIL`, `SKIP`: the first word of the console line.
     public var word: String {
@@ -16,7 +22,9 @@ public enum RehearsalStatus: String, Sendable, Hashable {
 
 /// The outcome of one case.
 public struct RehearsalCaseResult: Sendable {
+    /// The case, so that a report needs nothing but the results.
     public var rehearsalCase: RehearsalCase
+    /// Passed, failed or skipped: the first word of the console line.
     public var status: RehearsalStatus
     /// The expectation that applied (the target's mode).
     public var expected: RehearsalExpectation
@@ -26,11 +34,14 @@ public struct RehearsalCaseResult: Sendable {
     public var failures: [String]
     /// Why the case was skipped.
     public var skipReason: String?
+    /// Every call the case made, with its MessageID: what the CNAM or the CNDA needs to find it.
     public var attempts: [RehearsalAttempt]
     /// What the runner did around the calls (scenario posted and deleted).
     public var notes: [String]
+    /// The whole case, scenario set-up included.
     public var duration: Duration
 
+    /// Public so that tests and other report writers can build results without a run.
     public init(rehearsalCase: RehearsalCase, status: RehearsalStatus, expected: RehearsalExpectation,
                 observation: RehearsalObservation?, failures: [String], skipReason: String?, attempts: [RehearsalAttempt],
                 notes: [String], duration: Duration) {

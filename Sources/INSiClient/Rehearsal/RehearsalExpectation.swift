@@ -12,6 +12,7 @@ public struct RehearsalExpectation: Sendable, Hashable {
         case error(String)
     }
 
+    /// The one field always checked: the code, the fault or the error kind.
     public var answer: Answer
     /// For 00: the active matricule.
     public var matricule: String?
@@ -34,6 +35,7 @@ public struct RehearsalExpectation: Sendable, Hashable {
     /// A verify case: the kinds of ``VerificationReason``, compared as a set.
     public var reasons: [String]?
 
+    /// Only the fields given are checked, so every one but `answer` defaults to nil.
     public init(answer: Answer, matricule: String? = nil, key: String? = nil, warnings: [String]? = nil,
                 attempts: Int? = nil, trail: [String]? = nil, status: IdentityStatus? = nil, ins: String? = nil,
                 verification: String? = nil, reasons: [String]? = nil) {
@@ -80,7 +82,9 @@ public struct RehearsalExpectation: Sendable, Hashable {
 /// The expectation of a case in each name-matching mode of the target (most cases answer the
 /// same in both; hyphen cases do not).
 public struct RehearsalExpectations: Sendable, Hashable {
+    /// Against a target that compares names strictly, as the real service does.
     public var strict: RehearsalExpectation
+    /// Against insi-sim in relaxed mode, where separators in names are equivalent.
     public var relaxed: RehearsalExpectation
 
     /// The same expectation whatever the mode.
@@ -89,6 +93,7 @@ public struct RehearsalExpectations: Sendable, Hashable {
         relaxed = both
     }
 
+    /// A case whose answer depends on the mode (hyphens, apostrophes, diacritics).
     public init(strict: RehearsalExpectation, relaxed: RehearsalExpectation) {
         self.strict = strict
         self.relaxed = relaxed

@@ -3,11 +3,18 @@ import Foundation
 /// A JSON value kept as it was written, so that a rehearsal pack can carry a scenario the
 /// client library does not model (scenarios belong to the server) and post it unchanged.
 public enum RehearsalJSON: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number. Whole numbers are written back without `.0`: the server reads `times` and
+    /// `delayMs` as integers.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array, in order.
     case array([RehearsalJSON])
+    /// An object.
     case object([String: RehearsalJSON])
 
     public init(from decoder: any Decoder) throws {

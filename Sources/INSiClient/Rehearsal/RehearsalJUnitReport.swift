@@ -2,6 +2,7 @@
 /// `rehearsal.<kind>`), `failure` with the differences, `skipped` with the reason, and the trail
 /// of calls in `system-out`.
 public enum RehearsalJUnitReport {
+    /// The whole document; the caller writes it where its CI collects JUnit files.
     public static func render(_ report: RehearsalReport) -> String {
         var lines: [String] = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
         let counts = "tests=\"\(report.results.count)\" failures=\"\(report.failed)\" errors=\"0\" skipped=\"\(report.skipped)\""

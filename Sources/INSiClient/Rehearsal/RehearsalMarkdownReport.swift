@@ -2,6 +2,7 @@
 /// case, then each case with expected versus obtained and the trail of its calls (traits sent,
 /// MessageID, answer, milliseconds).
 public enum RehearsalMarkdownReport {
+    /// The whole document; the caller writes it where the editor keeps its CNDA file.
     public static func render(_ report: RehearsalReport) -> String {
         var lines: [String] = []
         let target = report.target

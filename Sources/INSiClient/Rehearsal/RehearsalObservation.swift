@@ -2,7 +2,9 @@
 public struct RehearsalObservation: Sendable, Hashable {
     /// The answer, or the fault, or the error kind.
     public var answer: RehearsalExpectation.Answer
+    /// For 00: the active matricule returned.
     public var matricule: String?
+    /// For 00: its key as returned, so that a wrong key shows in the report.
     public var key: String?
     /// Kinds of the warnings of the found identity.
     public var warnings: [String]
@@ -15,6 +17,7 @@ public struct RehearsalObservation: Sendable, Hashable {
     /// A verify case: the kinds of the KO reasons.
     public var reasons: [String]
 
+    /// Public so that tests can state what they expect to observe.
     public init(answer: RehearsalExpectation.Answer, matricule: String? = nil, key: String? = nil, warnings: [String] = [],
                 errorMessage: String? = nil, assessment: IdentityAssessment? = nil, verification: String? = nil,
                 reasons: [String] = []) {

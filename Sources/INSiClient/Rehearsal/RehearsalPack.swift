@@ -21,8 +21,10 @@ public struct RehearsalPack: Sendable {
     public var source: URL
     /// Optional `title`.
     public var title: String?
+    /// Every case, included ones first, in file order: the order they run in.
     public var cases: [RehearsalCase]
 
+    /// A pack built in code; ``load(from:)`` reads and checks one from its file.
     public init(source: URL, title: String? = nil, cases: [RehearsalCase]) {
         self.source = source
         self.title = title
@@ -61,10 +63,12 @@ public struct RehearsalPack: Sendable {
 
 /// Case ids asked for that no case of the pack has.
 public struct UnknownCaseIDs: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The ids no case has, as asked for.
     public var ids: [String]
     /// The pack file.
     public var pack: String
 
+    /// Public so that tests can state the error they expect.
     public init(ids: [String], pack: String) {
         self.ids = ids
         self.pack = pack

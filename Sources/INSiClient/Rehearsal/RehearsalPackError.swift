@@ -7,8 +7,10 @@ public struct RehearsalPackError: Error, Sendable, Equatable, CustomStringConver
     public var caseID: String?
     /// The field, dotted (`expect.code`, `request.firstNames`).
     public var field: String?
+    /// What is wrong, in words that say what to write instead.
     public var reason: String
 
+    /// Public so that tests can state the error they expect.
     public init(file: String, caseID: String? = nil, field: String? = nil, reason: String) {
         self.file = file
         self.caseID = caseID

@@ -2,16 +2,22 @@ import Foundation
 
 /// A whole rehearsal: where, when, and every case.
 public struct RehearsalReport: Sendable {
+    /// What was called and whether it was insi-sim: the report says which expectations applied.
     public var target: RehearsalTarget
     /// The pack file.
     public var pack: URL
+    /// The pack's `title`, when it has one: the reports' heading.
     public var packTitle: String?
     /// The approval number sent (cases may override it).
     public var idam: String
+    /// When the rehearsal began, for the reports' timestamp.
     public var started: Date
+    /// The whole rehearsal, target detection included.
     public var duration: Duration
+    /// One result per case, in pack order.
     public var results: [RehearsalCaseResult]
 
+    /// Public so that tests and other report writers can build a report without a run.
     public init(target: RehearsalTarget, pack: URL, packTitle: String?, idam: String, started: Date, duration: Duration,
                 results: [RehearsalCaseResult]) {
         self.target = target
@@ -23,8 +29,11 @@ public struct RehearsalReport: Sendable {
         self.results = results
     }
 
+    /// The cases that passed, for the summary line.
     public var passed: Int { results.filter { $0.status == .passed }.count }
+    /// The cases that failed: any makes ``exitCode`` 1.
     public var failed: Int { results.filter { $0.status == .failed }.count }
+    /// The cases not run: reported apart, never counted as passed.
     public var skipped: Int { results.filter { $0.status == .skipped }.count }
 
     /// `N passed, M failed, K skipped`.

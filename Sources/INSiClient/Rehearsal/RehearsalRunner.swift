@@ -5,14 +5,16 @@ import INSiCore
 /// scenario must shape only its own case), and collects a ``RehearsalReport``.
 ///
 /// ```swift
-/// let pack = try RehearsalPack.load(from: URL(fileURLWithPath: "Resources/rehearsal/default-pack.json"))
+/// let pack = try RehearsalPack.load(from: packFile)   // e.g. Resources/rehearsal/default-pack.json
 /// let runner = RehearsalRunner(configuration: RehearsalConfiguration(endpoint: endpoint, software: software))
 /// let report = try await runner.run(pack) { print($0.line) }   // throws when nothing answers at the endpoint
-/// try RehearsalMarkdownReport.render(report).write(toFile: "report.md", atomically: true, encoding: .utf8)
+/// try RehearsalMarkdownReport.render(report).write(to: reportFile, atomically: true, encoding: .utf8)
 /// ```
 public struct RehearsalRunner: Sendable {
+    /// Where and as whom every case calls.
     public let configuration: RehearsalConfiguration
 
+    /// Nothing is called until ``detectTarget()`` or ``run(_:progress:)``.
     public init(configuration: RehearsalConfiguration) {
         self.configuration = configuration
     }

@@ -35,10 +35,13 @@ public struct RehearsalTarget: Sendable, Equatable {
     public var version: String?
     /// The mode whose expectations apply.
     public var nameMatching: NameMatching
+    /// Whether scenario cases can run, or why not.
     public var scenarios: Scenarios
     /// How the decision was made, or why the target is not taken as insi-sim.
     public var detail: String
 
+    /// `scenarios` defaults to available for insi-sim and unsupported otherwise; public so that
+    /// tests can state a target without asking one.
     public init(endpoint: URL, isSimulator: Bool, version: String?, nameMatching: NameMatching, scenarios: Scenarios? = nil,
                 detail: String) {
         self.endpoint = endpoint
@@ -118,11 +121,14 @@ public struct RehearsalTarget: Sendable, Equatable {
 /// Nothing answers at the target's address, or no TLS session can be made with it: the
 /// rehearsal stops before its first case.
 public struct RehearsalUnreachable: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The SOAP endpoint no one answered at.
     public var endpoint: URL
+    /// The failure of the first request, as the transport reported it.
     public var reason: String
     /// Why no TLS session could be made, when that is the reason: then something does answer.
     public var tls: TLSError?
 
+    /// Public so that tests can state the error they expect.
     public init(endpoint: URL, reason: String, tls: TLSError? = nil) {
         self.endpoint = endpoint
         self.reason = reason

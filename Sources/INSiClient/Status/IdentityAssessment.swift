@@ -16,6 +16,8 @@ public struct IdentityAssessment: Sendable, Hashable {
     /// What to do, in order.
     public var nextSteps: [NextStep]
 
+    /// Public so that tests can state the assessment they expect; ``found(_:document:)``,
+    /// ``noIdentity(document:)`` and ``noAnswer(status:)`` apply the rules.
     public init(status: IdentityStatus, ins: INSUse, isWaitingNumber: Bool = false, workList: Bool = false, nextSteps: [NextStep]) {
         self.status = status
         self.ins = ins

@@ -55,6 +55,9 @@ public enum IdentityStatus: String, Sendable, Hashable, Codable, CaseIterable, C
 /// national identity card, residence permit, or what the reference accepts in its place). The
 /// caller says it: the library never assumes it, and without it no identity is qualified.
 public enum HighTrustDocument: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The person showed a high-trust document and the identity was compared with it: a usable
+    /// INS then makes it qualified.
     case checked
+    /// Not checked, or not known to be: the safe default, since only the caller can vouch for it.
     case notChecked
 }

@@ -4,12 +4,7 @@ import Foundation
 /// endpoints; the server's name is always checked against its certificate (there is no switch to
 /// turn that off), and TLS 1.2 is the oldest version accepted, as on the real service.
 ///
-/// ```swift
-/// var configuration = INSiClientConfiguration(endpoint: URL(string: "https://127.0.0.1:8443/lps")!, …)
-/// configuration.tls = ClientTLSConfiguration(
-///     certificate: .pkcs12(URL(fileURLWithPath: "insi-auto.p12"), password: "insi-sim"),
-///     serverTrust: .certificateAuthorities(URL(fileURLWithPath: "ca.pem")))
-/// ```
+/// <doc:GettingStarted#Call-over-HTTPS> sets one up.
 ///
 /// The files are read at each call, so a renewed certificate is picked up without a restart;
 /// ``check()`` reads them once up front and says what is wrong with them.
@@ -19,6 +14,8 @@ public struct ClientTLSConfiguration: Sendable, Equatable {
     /// Which certificate authorities vouch for the server.
     public var serverTrust: ServerTrust
 
+    /// The defaults (no client certificate, the system's trust store) suit a server that does not
+    /// ask for a certificate; the real service's mTLS endpoint needs the organisation certificate.
     public init(certificate: ClientCertificate? = nil, serverTrust: ServerTrust = .system) {
         self.certificate = certificate
         self.serverTrust = serverTrust

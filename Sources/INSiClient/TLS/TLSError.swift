@@ -93,7 +93,10 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// What a file given in a ``ClientTLSConfiguration`` is for; its raw value names it in messages.
 public enum TLSFileRole: String, Sendable, Equatable {
+    /// The organisation certificate (PKCS#12, or PEM): ``ClientCertificate``.
     case clientCertificate = "client certificate"
+    /// The PEM private key of ``ClientCertificate/pem(certificate:key:keyPassword:)``.
     case privateKey = "private key"
+    /// The CA file of ``ServerTrust/certificateAuthorities(_:)``.
     case certificateAuthorities = "CA certificates"
 }

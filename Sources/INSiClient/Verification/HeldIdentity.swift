@@ -9,6 +9,7 @@ public struct HeldINS: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The OID (`1.2.250.1.213.1.4.8` for a NIR...), when held; compared when given.
     public var oid: String?
 
+    /// Give the key and the OID when they are stored: only what is given is compared.
     public init(matricule: String, key: String? = nil, oid: String? = nil) {
         self.matricule = matricule
         self.key = key
@@ -35,10 +36,12 @@ public struct HeldINS: Sendable, Hashable, Codable, CustomStringConvertible {
 /// A local identity that holds an INS: what ``INSiTraitsSearching/verify(held:procedure:)``
 /// checks against INSi.
 public struct HeldIdentity: Sendable, Hashable, Codable {
+    /// The INS to confirm.
     public var ins: HeldINS
     /// The traits held with it: INSi's traits, when the INS was stored as the rules say.
     public var traits: SearchTraits
 
+    /// The INS and the traits as the software stores them: both are compared with INSi's.
     public init(ins: HeldINS, traits: SearchTraits) {
         self.ins = ins
         self.traits = traits

@@ -59,11 +59,15 @@ public enum VerificationOutcome: Sendable, Equatable {
 
 /// A verification: its outcome and the trail of the search it made.
 public struct VerificationResult: Sendable, Equatable {
+    /// What was verified, so that a report needs nothing else.
     public var held: HeldIdentity
+    /// OK, KO with its reasons, or no answer: switch on it to update the identity.
     public var outcome: VerificationOutcome
     /// The search made with the held traits, every call in its trail.
     public var search: LookupResult
 
+    /// Public so that tests can state the result they expect; ``INSiTraitsSearching/verify(held:procedure:)``
+    /// makes the real ones.
     public init(held: HeldIdentity, outcome: VerificationOutcome, search: LookupResult) {
         self.held = held
         self.outcome = outcome

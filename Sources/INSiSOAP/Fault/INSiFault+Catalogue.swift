@@ -97,6 +97,9 @@ extension INSiFault {
                        detail: "wsse:Security holds no SAML Assertion"),
         CatalogueEntry("insisim_958", .sender, "siram_950", reason: securityReason("l'assertion SAML est mal formée"),
                        detail: "the SAML Assertion is not a well-formed SAML 2.0 assertion"),
+    ] + CardAssertionError.Refusal.allCases.map { refusal in
+        CatalogueEntry(refusal.rawValue, .sender, "siram_950", reason: securityReason(refusal.reason), detail: refusal.detail)
+    } + [
         CatalogueEntry("insisim_999", .receiver, "siram_990", reason: "Erreur interne du service.", detail: "internal error"),
     ]
 
@@ -132,6 +135,12 @@ extension INSiFault {
         case actionMatchesContentType = "insisim_956"
         case samlAssertionPresent = "insisim_957"
         case samlAssertionWellFormed = "insisim_958"
+    }
+
+    /// A CPx card assertion refused (`insisim_957`, `insisim_958`, `insisim_96x`); the detail
+    /// says exactly what.
+    public static func cardAssertion(_ error: CardAssertionError, messageID: String?) -> INSiFault {
+        INSiFault(entry(error.refusal.rawValue), messageID: messageID, detailText: error.description)
     }
 
     /// A strict-mode refusal: its own code, and a detail naming what was wrong.

@@ -10,6 +10,18 @@ public enum CardAssertionSigner {
         public let description: String
     }
 
+    /// The assertion a card makes now: `Issuer` its certificate's subject, in the form CPx
+    /// assertions carry it (`2.5.4.42=OLIVIER+CN=00B6087510+SN=DUPONT,T=Medecin,C=FR`).
+    public static func assertion(card certificate: [UInt8], holder: String?, billingID: String, sector: String,
+                                 at instant: Date = Date()) throws(Failure) -> CardAssertion {
+        guard let subject = XMLSecurity.subject(ofCertificate: certificate) else {
+            throw Failure(description: "the card certificate is not a PEM certificate")
+        }
+        let cardNumber = subject.rdns.flatMap { $0 }.first { $0.oid == "2.5.4.3" }?.value
+        return CardAssertion(id: "_" + UUID().uuidString.lowercased(), issueInstant: instant, issuer: subject.description,
+                             holder: holder ?? cardNumber ?? "", billingID: billingID, sector: sector)
+    }
+
     /// The signed `saml:Assertion` element (no XML declaration), ready to paste.
     /// - Parameters:
     ///   - key: the card's private key, PEM.

@@ -89,6 +89,16 @@ enum XMLSecurity {
             serial: text(&report.serial))
     }
 
+    /// The subject of a PEM certificate, or nil when it is not one.
+    static func subject(ofCertificate pem: [UInt8]) -> DistinguishedName? {
+        let text = String(decoding: pem, as: UTF8.self)
+        guard let begin = text.range(of: "-----BEGIN CERTIFICATE-----"), let end = text.range(of: "-----END CERTIFICATE-----"),
+              begin.upperBound <= end.lowerBound,
+              let der = Data(base64Encoded: String(text[begin.upperBound..<end.lowerBound]), options: .ignoreUnknownCharacters)
+        else { return nil }
+        return check(certificate: Array(der), trusted: [], at: Date())?.subject
+    }
+
     /// A C char array (imported as a tuple) up to its NUL.
     private static func text<T>(_ tuple: inout T) -> String {
         withUnsafeBytes(of: &tuple) { raw in

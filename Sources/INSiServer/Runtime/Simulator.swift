@@ -117,7 +117,19 @@ public final class Simulator: Sendable {
         self.state = state
         var xmlLimits = configuration.xmlLimits
         xmlLimits.maxBytes = configuration.limits.maxBodyBytes
-        let security = configuration.securityPolicy
+        var cardVerifier: CardAssertionVerifier?
+        if let cards = configuration.cardAssertions {
+            func pem(_ path: String, _ what: String) throws(StartError) -> [UInt8] {
+                guard let bytes = FileManager.default.contents(atPath: path), !bytes.isEmpty else {
+                    throw .state("cannot read the \(what) \(path) (CPx card assertions are checked against it)")
+                }
+                return Array(bytes)
+            }
+            cardVerifier = CardAssertionVerifier(configuration: .init(
+                cardCA: try pem(cards.cardCAFile, "card CA"), eCPSCA: try cards.eCPSCAFile.map { (path) throws(StartError) in try pem(path, "e-CPS CA") },
+                maxAge: cards.maxAge))
+        }
+        let security = configuration.securityPolicy(cardVerifier: cardVerifier)
         let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits,
                                     security: security, logger: logger, clock: wallClock)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))

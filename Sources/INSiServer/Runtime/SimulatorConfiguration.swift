@@ -13,6 +13,25 @@ public struct SimulatorConfiguration: Sendable {
     /// Forces the security mode of every listener that does not force its own; nil: strict on
     /// TLS listeners, open on plain HTTP.
     public var security: SecurityMode?
+    /// How CPx card assertions are checked; nil: an assertion is only checked for presence and
+    /// form (strict mode on the CPx endpoint).
+    public var cardAssertions: CardAssertions?
+
+    /// The authorities CPx card assertions are checked against, and how old one may be.
+    public struct CardAssertions: Sendable {
+        /// The card CA(s), PEM: physical cards chain to it.
+        public var cardCAFile: String
+        /// The e-CPS CA(s), PEM: a card chaining to it is refused as an e-CPS.
+        public var eCPSCAFile: String?
+        /// How old an assertion's IssueInstant may be.
+        public var maxAge: Duration
+
+        public init(cardCAFile: String, eCPSCAFile: String? = nil, maxAge: Duration = .seconds(3600)) {
+            self.cardCAFile = cardCAFile
+            self.eCPSCAFile = eCPSCAFile
+            self.maxAge = maxAge
+        }
+    }
     /// The seed base; the default base of the resources folder when nil.
     public var seedPath: String?
     /// Told how the seed loads (a million identities take seconds); nothing by default.
@@ -78,13 +97,13 @@ public struct SimulatorConfiguration: Sendable {
             + tlsListeners.map { ListenerConfiguration(name: $0.name, host: host, port: $0.port, tls: $0.tls) }
     }
 
-    /// What each listener requires of callers.
-    var securityPolicy: SecurityPolicy {
+    /// What each listener requires of callers; `cardVerifier` checks card assertions.
+    func securityPolicy(cardVerifier: CardAssertionVerifier?) -> SecurityPolicy {
         var listeners = [Self.plainListenerName: ListenerSecurity(tlsClientCertificate: nil, forced: security)]
         for listener in tlsListeners {
             listeners[listener.name] = ListenerSecurity(tlsClientCertificate: listener.tls.clientCertificate != .none,
                                                         forced: listener.security ?? security)
         }
-        return SecurityPolicy(listeners: listeners)
+        return SecurityPolicy(listeners: listeners, cardVerifier: cardVerifier)
     }
 }

@@ -14,11 +14,21 @@ public struct SecurityPolicy: Sendable {
     public let listeners: [String: ListenerSecurity]
     /// MessageIDs of the last calls checked in strict mode.
     let messageIDs: MessageIDWindow
+    /// Checks the CPx card assertion a call carries, on any listener; nil: not configured.
+    let cardVerifier: CardAssertionVerifier?
+    /// The wall-clock time card certificates and assertion instants are judged at.
+    let now: @Sendable () -> Date
 
-    /// - Parameter messageIDWindow: how many recent MessageIDs a strict listener remembers.
-    public init(listeners: [String: ListenerSecurity] = [:], messageIDWindow: Int = 10_000) {
+    /// - Parameters:
+    ///   - messageIDWindow: how many recent MessageIDs a strict listener remembers.
+    ///   - cardVerifier: checks CPx card assertions (signature, card certificate, freshness).
+    ///   - now: the time of a call (tests give another).
+    public init(listeners: [String: ListenerSecurity] = [:], messageIDWindow: Int = 10_000,
+                cardVerifier: CardAssertionVerifier? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.listeners = listeners
         messageIDs = MessageIDWindow(capacity: messageIDWindow)
+        self.cardVerifier = cardVerifier
+        self.now = now
     }
 
     /// Why a call is refused: the fault to answer, and the reason for the journal and the log.
@@ -35,6 +45,12 @@ public struct SecurityPolicy: Sendable {
         if security.authentication == .certificate, let peer, !Self.allowedCommonNames.contains(peer.commonName ?? "") {
             return Refusal(fault: .insufficientRights(messageID: messageID),
                            reason: "client certificate CN \(peer.commonName.map { "'\($0)'" } ?? "(none)") is neither INSI-AUTO nor INSI-MANU (subject \(peer.subject))")
+        }
+        // A card assertion, wherever it comes (the CPx endpoint's way of authenticating), is
+        // checked like the real service checks it, in both modes: a forged card is no playground.
+        if let cardVerifier, request.headers.samlAssertion != nil,
+           case .failure(let error) = cardVerifier.verify(envelope: http.body, now: now()) {
+            return Refusal(fault: .cardAssertion(error, messageID: messageID), reason: "card assertion refused: \(error)")
         }
         guard security.mode == .strict else { return nil }
         do throws(Refusal) {
@@ -106,7 +122,7 @@ public struct SecurityPolicy: Sendable {
     }
 
     /// The CPx endpoint: a SAML 2.0 assertion in `wsse:Security`, present and well formed (its
-    /// signature is not checked here).
+    /// signature and card are checked by the card verifier, when the card CA is configured).
     private static func checkAssertion(_ headers: SOAPHeaders, messageID: String?) throws(Refusal) {
         guard headers.hasSecurity else {
             throw refusal(.samlAssertionPresent, "no wsse:Security header: this listener (no client certificate) needs a CPx card's SAML assertion in it", messageID)

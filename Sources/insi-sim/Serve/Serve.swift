@@ -27,6 +27,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("client-ca"), help: ServeSetting.clientCA.help) var clientCA: String?
     @Option(name: .customLong("client-cert"), help: ServeSetting.clientCert.help) var clientCert: TLSConfiguration.ClientCertificate?
     @Option(help: ServeSetting.security.help) var security: SecurityMode?
+    @Option(name: .customLong("card-ca"), help: ServeSetting.cardCA.help) var cardCA: String?
+    @Option(name: .customLong("ecps-ca"), help: ServeSetting.ecpsCA.help) var ecpsCA: String?
+    @Option(name: .customLong("assertion-max-age"), help: ServeSetting.assertionMaxAge.help) var assertionMaxAge: Seconds?
     @Option(help: ServeSetting.seed.help) var seed: String?
     @Option(name: .customLong("name-matching"), help: ServeSetting.nameMatching.help) var nameMatching: NameMatching?
     @Option(name: .customLong("authorized-idam"), help: ServeSetting.authorizedIDAM.help) var authorizedIDAM: [String] = []
@@ -60,7 +63,7 @@ struct Serve: AsyncParsableCommand {
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
     enum CodingKeys: String, CodingKey {
-        case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
+        case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, cardCA, ecpsCA, assertionMaxAge, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, scenarios, journal
         case journalCapacity, dataDir, compactAfter, adminToken, eventLoops, maxBodyBytes, maxHeaderBytes
         case maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes, maxEmptyLines, maxConnections, maxLingerBytes
         case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes, findings
@@ -79,6 +82,9 @@ struct Serve: AsyncParsableCommand {
         try reader.fill(&clientCA, .clientCA)
         try reader.fill(&clientCert, .clientCert)
         try reader.fill(&security, .security)
+        try reader.fill(&cardCA, .cardCA)
+        try reader.fill(&ecpsCA, .ecpsCA)
+        try reader.fill(&assertionMaxAge, .assertionMaxAge)
         try reader.fill(&seed, .seed)
         try reader.fill(&nameMatching, .nameMatching)
         if authorizedIDAM.isEmpty { authorizedIDAM = reader.list(.authorizedIDAM) }
@@ -152,6 +158,25 @@ struct Serve: AsyncParsableCommand {
         if tls, let tlsPort, tlsPort != 0, tlsPort == (port ?? 8080) {
             throw ValidationError("--tls-port \(tlsPort) is also the plain HTTP port (--port): give each its own")
         }
+        if let assertionMaxAge, assertionMaxAge.value <= 0 {
+            throw ValidationError("--assertion-max-age must be more than 0 seconds, not \(assertionMaxAge)")
+        }
+        if ecpsCA != nil && cardCA == nil && tlsDir == nil {
+            throw ValidationError("--ecps-ca needs the card authority too: add --card-ca FILE (or --tls-dir, whose card-ca.pem is used)")
+        }
+    }
+
+    /// The card authorities: the options, else the --tls-dir folder's (when it has them: a
+    /// folder made before the CPx cards existed has none).
+    var cardAssertions: SimulatorConfiguration.CardAssertions? {
+        let folder = tlsDir.map { URL(fileURLWithPath: $0) }
+        func fromFolder(_ name: String) -> String? {
+            guard let path = folder?.appendingPathComponent(name).path, FileManager.default.fileExists(atPath: path) else { return nil }
+            return path
+        }
+        guard let card = cardCA ?? fromFolder(TestPKI.cardCAFile) else { return nil }
+        return SimulatorConfiguration.CardAssertions(cardCAFile: card, eCPSCAFile: ecpsCA ?? fromFolder(TestPKI.eCPSCAFile),
+                                                     maxAge: assertionMaxAge?.duration ?? .seconds(3600))
     }
 
     /// The simulator's configuration from the options (after `validate()`).
@@ -160,6 +185,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host ?? configuration.host
         configuration.port = port ?? configuration.port
         configuration.security = security
+        configuration.cardAssertions = cardAssertions
         if let tls = tlsConfiguration {
             configuration.tlsListeners = [SimulatorConfiguration.TLSListener(port: tlsPort ?? 8443, tls: tls)]
         }
@@ -228,7 +254,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = simulatorConfiguration()
         let level = (logLevel ?? .info).level
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -240,6 +265,8 @@ struct Serve: AsyncParsableCommand {
 
         let openFiles = ResourceLimits.raiseOpenFileLimit()
         try prepareTLSFolder(logger)
+        // After the folder is prepared: a generated folder's card authorities are used too.
+        let configuration = simulatorConfiguration()
         let simulator: Simulator
         do {
             simulator = try Simulator(configuration: configuration, logger: logger)

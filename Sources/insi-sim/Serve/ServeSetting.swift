@@ -5,6 +5,7 @@ import ArgumentParser
 /// come from this one list (a test checks the docs against it).
 enum ServeSetting: String, CaseIterable {
     case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security
+    case cardCA, ecpsCA, assertionMaxAge
     case seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel
     case scenarios, journal, journalCapacity, dataDir, compactAfter, adminToken, eventLoops
     case maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes
@@ -19,6 +20,8 @@ enum ServeSetting: String, CaseIterable {
         case .authorizedIDAM: "--authorized-idam"
         case .publicURL: "--public-url"
         case .clientCA: "--client-ca"
+        case .cardCA: "--card-ca"
+        case .ecpsCA: "--ecps-ca"
         default: "--" + rawValue.reduce(into: "") { text, character in
             if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
         }
@@ -35,7 +38,7 @@ enum ServeSetting: String, CaseIterable {
         switch self {
         case .host: "address"
         case .port, .tlsPort: "port"
-        case .seed, .resources, .scenarios, .journal, .dataDir, .tlsDir, .tlsCert, .tlsKey, .clientCA: "path"
+        case .seed, .resources, .scenarios, .journal, .dataDir, .tlsDir, .tlsCert, .tlsKey, .clientCA, .cardCA, .ecpsCA: "path"
         case .clientCert: "required|optional|none"
         case .security: "open|strict"
         case .nameMatching: "strict|relaxed"
@@ -43,7 +46,7 @@ enum ServeSetting: String, CaseIterable {
         case .publicURL: "url"
         case .logLevel: "level"
         case .adminToken: "token"
-        case .requestTimeout, .idleTimeout, .lingerTimeout: "seconds"
+        case .requestTimeout, .idleTimeout, .lingerTimeout, .assertionMaxAge: "seconds"
         case .findings: "on|off"
         default: "n"
         }
@@ -58,6 +61,9 @@ enum ServeSetting: String, CaseIterable {
         case .tlsDir, .tlsCert, .tlsKey, .clientCA: "none"
         case .clientCert: "required with --tls-dir or --client-ca, else none"
         case .security: "strict on TLS, open on plain HTTP"
+        case .cardCA: "card-ca.pem of --tls-dir, else none"
+        case .ecpsCA: "ecps-ca.pem of --tls-dir, else none"
+        case .assertionMaxAge: "3600"
         case .seed: "Resources/seed/default-base.json"
         case .nameMatching: "strict"
         case .authorizedIDAM: "any"
@@ -98,6 +104,9 @@ enum ServeSetting: String, CaseIterable {
         case .clientCA: "the authorities client certificates must chain to (PEM); their names are sent to clients"
         case .clientCert: "client certificates on the TLS listener: required (the mTLS endpoint), optional, or none (a CPx-like endpoint: a SAML assertion in strict mode)"
         case .security: "forces the security mode of every listener: strict requires what the real service does (ContexteLPS, a fresh uuid: MessageID, wsa:Action equal to the Content-Type action, a client certificate or a SAML assertion), open answers any well-formed call"
+        case .cardCA: "the CPx card authority (PEM): every SAML assertion a call carries is checked against it (XML signature, card certificate chained, valid, for signing, named by Issuer, assertion recent); a refusal is a siram_950 fault"
+        case .ecpsCA: "an e-CPS authority (PEM): an assertion signed by one of its cards is refused (INSi requires a physical card)"
+        case .assertionMaxAge: "how old a card assertion may be (its IssueInstant), in seconds"
         case .seed: "the reference base (JSON seed file)"
         case .nameMatching: "birth and first name rule"
         case .authorizedIDAM: "an approval number (IDAM) allowed to call, repeatable (comma-separated in the environment); others get siram_100/desir_550; none given: any is accepted"
