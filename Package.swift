@@ -62,6 +62,7 @@ let package = Package(
         .executableTarget(name: "fuzz-soap-request", dependencies: ["FuzzSupport", "INSiSOAP"], path: "Fuzz/SOAPRequest"),
         .executableTarget(name: "fuzz-seed", dependencies: ["FuzzSupport", "INSiCore"], path: "Fuzz/Seed"),
         .executableTarget(name: "fuzz-change-log", dependencies: ["FuzzSupport", "INSiServer"], path: "Fuzz/ChangeLog"),
+        .executableTarget(name: "fuzz-call-judge", dependencies: ["FuzzSupport", "INSiServer", "INSiSOAP", "INSiCore"], path: "Fuzz/CallJudge"),
         .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
         .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
         // A blocking OpenSSL client for the tests that talk TLS to the server.

@@ -17,19 +17,19 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 PARALLEL=${FUZZ_PARALLEL:-1}
-read -r -a HARNESSES <<< "${FUZZ_HARNESSES:-http-parser chunked-body soap-request seed change-log}"
+read -r -a HARNESSES <<< "${FUZZ_HARNESSES:-http-parser chunked-body soap-request seed change-log call-judge}"
 
 # Longest input per harness, and its dictionary (Fuzz/Dictionaries).
 max_len() {
     case "$1" in
         http-parser) echo 4096 ;; chunked-body) echo 1024 ;; soap-request) echo 8192 ;;
-        seed) echo 8192 ;; change-log) echo 1024 ;; *) echo 4096 ;;
+        seed) echo 8192 ;; change-log) echo 1024 ;; call-judge) echo 8192 ;; *) echo 4096 ;;
     esac
 }
 dictionary() {
     case "$1" in
         http-parser|chunked-body) echo Fuzz/Dictionaries/http.dict ;;
-        soap-request) echo Fuzz/Dictionaries/soap.dict ;; seed) echo Fuzz/Dictionaries/seed.dict ;;
+        soap-request|call-judge) echo Fuzz/Dictionaries/soap.dict ;; seed) echo Fuzz/Dictionaries/seed.dict ;;
     esac
 }
 

@@ -19,6 +19,8 @@ build        libcurl4-openssl-dev  INSiClient calls INSi through libcurl (HTTPS 
 build        libssl-dev            OpenSSL 3: the TLS listeners of HTTPServer and the test PKI of INSiPKI
 build        libxmlsec1-dev        CPx card assertions: XML signatures (xmlsec1 on libxml2 and OpenSSL)
 test         python3-zeep          the third-party SOAP client of Tests/zeep (Debian's python3)
+test         chromium              the browser the web console's test drives headless (Tests/console)
+test         python3-websocket     drives Chromium over its DevTools protocol (Tests/console, Debian's python3)
 test         python3-requests      its HTTP client, which presents the client certificate over mutual TLS
 test         curl                  the third-party client of the mutual-TLS tests (curl --cert)
 test         openssl               the throwaway PKIs of the TLS and card tests (Tests/tls: python3's ssl serves it)
@@ -73,6 +75,10 @@ for purpose in "${purposes[@]}"; do
             # (pyenv, a virtualenv): the zeep test looks for /usr/bin/python3 first.
             /usr/bin/python3 -c "import zeep" 2>/dev/null || {
                 echo "setup: /usr/bin/python3 cannot import zeep although python3-zeep is installed" >&2
+                exit 1
+            }
+            /usr/bin/python3 -c "import websocket" 2>/dev/null || {
+                echo "setup: /usr/bin/python3 cannot import websocket although python3-websocket is installed" >&2
                 exit 1
             } ;;
     esac

@@ -1,4 +1,5 @@
-// The parts of libxml2 (the library FoundationXML itself links) that INSiSOAP's SAX reader uses.
+// The parts of libxml2 (the library FoundationXML itself links) that INSiSOAP uses: the SAX2
+// reader of requests, and the tree and XML Schema validation the judge checks calls with.
 #include <libxml/xmlversion.h>
 // Debian's libxml2 is built with ICU, and its encoding header then pulls in the system ICU,
 // whose declarations clash with the ICU Foundation bundles in any module importing both. Only
@@ -8,3 +9,5 @@
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
 #include <libxml/xmlerror.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>

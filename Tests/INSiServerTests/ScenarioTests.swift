@@ -43,6 +43,21 @@ struct ScenarioTests {
         #expect(try await server.admin("GET", "/admin/scenarios/down").status == 404)
     }
 
+    @Test("a scenario switched off (enabled false) is kept and listed but shapes no call; switched on, it does again")
+    func switchedOff() async throws {
+        let server = try TestSimulator()
+        defer { Task { await server.stop() } }
+        try await add(server, #"{"id": "none", "match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "01"}, "enabled": false}"#)
+        let client = try Self.client(server)
+        #expect(try await client.searchByTraits(Self.dominique).code == "00")
+        let listed = try jsonObject(await server.admin("GET", "/admin/scenarios/none"))
+        #expect(listed["enabled"] as? Bool == false)
+        let put = try await server.admin("PUT", "/admin/scenarios/none",
+                                         json: #"{"match": {"birthName": "ADRTROIS"}, "effect": {"kind": "result", "code": "01"}, "enabled": true}"#)
+        #expect(put.status == 200, "\(put.text)")
+        #expect(try await client.searchByTraits(Self.dominique).code == "01")
+    }
+
     @Test("a delay longer than the client's timeout surfaces as a timeout")
     func timeout() async throws {
         let server = try TestSimulator()

@@ -82,8 +82,11 @@ struct TLSEndpointTests {
             let response = try await Self.call(port, identity: identity)
             #expect(response.status == 200 && Self.outcome(response) == "00", "\(identity): \(response.text)")
         }
-        let (_, calls) = server.simulator.state.journal.calls(Journal.Filter())
+        let (_, calls) = server.simulator.state.settledCalls()
         #expect(calls.map { $0.clientCertificate?.commonName } == ["INSI-AUTO", "INSI-MANU"])
+        // The judge tells the two clients apart by their certificates, whatever their headers say.
+        #expect(calls.map { $0.client?.id } == ["cert:CN=INSI-AUTO,O=insi-sim test organisation,C=FR",
+                                                "cert:CN=INSI-MANU,O=insi-sim test organisation,C=FR"])
         let certificate = try #require(calls.last?.clientCertificate)
         #expect(certificate.subject == "CN=INSI-MANU,O=insi-sim test organisation,C=FR")
         #expect(certificate.issuer.hasPrefix("CN=TEST AC INSI-SIM ORGANISATIONS,"))
@@ -113,7 +116,7 @@ struct TLSEndpointTests {
             .replacingOccurrences(of: "desir_550", with: "desir_560")
             .replacingOccurrences(of: "Numéro d'autorisation du logiciel inconnu.", with: "Vous ne disposez pas des droits suffisants pour accéder à ce service")
         #expect(response.text == expected)
-        let record = try #require(server.simulator.state.journal.calls(Journal.Filter()).calls.last)
+        let record = try #require(server.simulator.state.settledCalls().calls.last)
         #expect(record.fault == "siram_100/desir_560" && record.reason.contains("'INSI-TEST'"), "\(record.reason)")
         #expect(record.clientCertificate?.commonName == "INSI-TEST")
     }
@@ -212,7 +215,7 @@ struct TLSEndpointTests {
         let port = try Self.port(server, "optional")
         let anonymous = try await Self.call(port, identity: nil)
         #expect(Self.outcome(anonymous) == "desir_560")
-        #expect(server.simulator.state.journal.calls(Journal.Filter()).calls.last?.reason.contains("no client certificate") == true)
+        #expect(server.simulator.state.settledCalls().calls.last?.reason.contains("no client certificate") == true)
         #expect(Self.outcome(try await Self.call(port, identity: "insi-auto")) == "00")
     }
 

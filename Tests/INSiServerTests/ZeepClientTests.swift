@@ -75,7 +75,7 @@ struct ZeepClientTests {
         print(result.output.split(separator: "\n").map { "[zeep mTLS check] \($0)" }.joined(separator: "\n"))
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains(" 0 failed") && result.output.contains("desir_560"))
-        let calls = server.simulator.state.journal.calls(Journal.Filter()).calls
+        let calls = server.simulator.state.settledCalls().calls
         #expect(!calls.isEmpty && calls.allSatisfy { $0.clientCertificate != nil })
     }
 }

@@ -40,7 +40,7 @@ final class INSiRequestEventReader: SAXHandler {
             parts.bodyChildCount += 1
             guard parts.bodyChildCount == 1 else { break }
             parts.payloadName = String(cString: localName)
-            parts.payloadNamespace = uri.map { String(cString: $0) } ?? ""
+            parts.payloadNamespace = uri.map(namespaceURI) ?? ""
             if namespace == .recSans && parts.payloadName == "RECSANSVITALE" {
                 node = .traits
                 parts.traits = TraitsSearchRequest(birthName: nil, firstNames: [], sex: nil, birthDate: nil)

@@ -55,10 +55,11 @@ public struct AdminAPI: Sendable {
             try state.deleteIdentity(matricule: matricule)
             return HTTPResponse(status: 204)
         case ("scenarios", nil, "GET"):
-            return Self.json(200, ScenarioPage(scenarios: state.scenarios.all, sets: state.scenarioFiles.setNames))
+            return Self.json(200, ScenarioPage(scenarios: state.scenarios.all, sets: state.scenarioFiles.setNames,
+                                               documents: state.scenarioFiles.documentNames))
         case ("scenarios", nil, "POST"):
             if let set = QueryString(request.query)["set"] {
-                return Self.json(201, ScenarioPage(scenarios: try state.putScenarioSet(set), sets: nil))
+                return Self.json(201, ScenarioPage(scenarios: try state.putScenarioSet(set), sets: nil, documents: nil))
             }
             return Self.json(201, try state.putScenario(try Self.decode(Scenario.self, request.body)))
         case ("scenarios", nil, "DELETE"):
@@ -77,14 +78,21 @@ public struct AdminAPI: Sendable {
         case ("journal", nil, "GET"): return try journal(QueryString(request.query))
         case ("journal", nil, "DELETE"):
             state.journal.clear()
+            state.judge?.clear()
             return HTTPResponse(status: 204)
+        case ("findings", nil, "GET"): return try findings(QueryString(request.query))
+        case ("clients", nil, "GET"):
+            return Self.json(200, ClientPage(judging: state.judge != nil, clients: state.judge?.clients() ?? []))
+        case ("rules", nil, "GET"):
+            return Self.json(200, RulePage(rules: CallRule.catalogue.map(RuleEntry.init)))
         case ("reset", nil, "POST"):
             try state.reset()
             return Self.json(200, ["status": "reset", "identities": "\(state.store.count)", "scenarios": "\(state.scenarios.all.count)"])
-        case ("identities", _, _), ("scenarios", _, _), ("journal", nil, _), ("reset", nil, _):
+        case ("identities", _, _), ("scenarios", _, _), ("journal", nil, _), ("reset", nil, _), ("findings", nil, _), ("clients", nil, _),
+             ("rules", nil, _):
             throw .methodNotAllowed(method: request.method, path: request.path)
         default:
-            throw .notFound("no such admin resource: \(request.path) (identities, scenarios, journal, reset)")
+            throw .notFound("no such admin resource: \(request.path) (identities, scenarios, journal, findings, clients, rules, reset)")
         }
     }
 
@@ -109,20 +117,62 @@ public struct AdminAPI: Sendable {
         return Self.json(200, IdentityPage(total: total, offset: offset, limit: limit, identities: page.map(IdentityRecord.init)))
     }
 
+    /// Whether a request reads the calls the judge writes: it is answered once they are judged.
+    static func readsJudgedCalls(_ request: HTTPRequest) -> Bool {
+        guard request.method == "GET" else { return request.method == "DELETE" && request.path == "/admin/journal" }
+        return request.path == "/admin/journal" || request.path == "/admin/findings" || request.path == "/admin/clients"
+    }
+
     private func journal(_ query: QueryString) throws(AdminError) -> HTTPResponse {
         var filter = Journal.Filter(messageID: query["messageID"], birthName: query["birthName"], code: query["code"])
-        if let since = query["since"] {
-            if let seconds = Double(since) {
-                filter.since = seconds
-            } else if let date = ISO8601DateFormatter().date(from: since) {
-                filter.since = date.timeIntervalSince1970
-            } else {
-                throw .invalid(field: "since", reason: "'\(since)' is neither seconds since 1970 nor an ISO 8601 date (2026-11-23T10:00:00Z)")
-            }
+        filter.since = try Self.time(query, "since")
+        filter.client = query["client"]
+        filter.rule = query["finding"]
+        if let after = query["after"] {
+            guard let number = Int(after) else { throw .invalid(field: "after", reason: "'\(after)' is not a call number") }
+            filter.after = number
         }
         filter.limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
+        state.judge?.sweep()
         let page = state.journal.calls(filter)
-        return Self.json(200, JournalPage(total: page.total, calls: page.calls))
+        return Self.json(200, JournalPage(total: page.total, last: state.journal.total, oldest: state.journal.oldest, calls: page.calls))
+    }
+
+    /// `GET /admin/findings`: every finding of the calls held, newest last.
+    private func findings(_ query: QueryString) throws(AdminError) -> HTTPResponse {
+        var filter = Journal.Filter(limit: Int.max)
+        filter.client = query["client"]
+        filter.rule = query["rule"] ?? "any"
+        filter.since = try Self.time(query, "since")
+        let until = try Self.time(query, "until")
+        var severity: CallRule.Severity?
+        if let text = query["severity"] {
+            guard let value = CallRule.Severity(rawValue: text) else {
+                throw .invalid(field: "severity", reason: "'\(text)' is not error, warning or advice")
+            }
+            severity = value
+        }
+        if let rule = query["rule"], CallRule.ID(rawValue: rule) == nil {
+            throw .invalid(field: "rule", reason: "'\(rule)' is no rule id; GET /admin/rules lists them")
+        }
+        let limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 1_000))
+        state.judge?.sweep()
+        var entries: [FindingEntry] = []
+        for call in state.journal.calls(filter).calls where until.map({ call.time <= $0 }) ?? true {
+            for finding in call.findings where (filter.rule == "any" || finding.rule.rawValue == filter.rule)
+                && (severity == nil || finding.severity == severity) {
+                entries.append(FindingEntry(call: call, finding: finding))
+            }
+        }
+        return Self.json(200, FindingPage(total: entries.count, findings: Array(entries.suffix(limit))))
+    }
+
+    /// A time parameter: seconds since 1970 or ISO 8601.
+    private static func time(_ query: QueryString, _ name: String) throws(AdminError) -> Double? {
+        guard let text = query[name] else { return nil }
+        if let seconds = Double(text) { return seconds }
+        if let date = ISO8601DateFormatter().date(from: text) { return date.timeIntervalSince1970 }
+        throw .invalid(field: name, reason: "'\(text)' is neither seconds since 1970 nor an ISO 8601 date (2026-11-23T10:00:00Z)")
     }
 
     struct IdentityPage: Encodable {
@@ -136,12 +186,77 @@ public struct AdminAPI: Sendable {
     struct ScenarioPage: Encodable {
         var scenarios: [Scenario]
         var sets: [String]?
+        /// The documents a `document` effect can name (`scenarios/cnda/…`).
+        var documents: [String]?
     }
 
     struct JournalPage: Encodable {
         /// The calls held in memory that match the filters, before `limit`.
         var total: Int
+        /// The number of the last call journaled: poll with `after=` it.
+        var last: Int
+        /// The number of the oldest call held (absent when none is): calls before it are gone.
+        var oldest: Int?
         var calls: [CallRecord]
+    }
+
+    struct FindingPage: Encodable {
+        var total: Int
+        var findings: [FindingEntry]
+    }
+
+    /// One finding with the call it belongs to.
+    struct FindingEntry: Encodable {
+        var seq: Int
+        var time: Double
+        var client: String?
+        var lookup: Int?
+        var messageID: String?
+        var operation: String?
+        var code: String
+        var rule: String
+        var severity: String
+        var detail: String
+
+        init(call: CallRecord, finding: Finding) {
+            seq = call.seq
+            time = call.time
+            client = call.client?.id
+            lookup = call.lookup
+            messageID = call.messageID
+            operation = call.operation
+            code = call.fault.map { "fault \($0)" } ?? call.code
+            rule = finding.rule.rawValue
+            severity = finding.severity.rawValue
+            detail = finding.detail
+        }
+    }
+
+    struct ClientPage: Encodable {
+        /// False with `--findings off`: nothing is judged.
+        var judging: Bool
+        var clients: [ClientSummary]
+    }
+
+    struct RulePage: Encodable {
+        var rules: [RuleEntry]
+    }
+
+    /// A rule of the catalogue, its source in words too.
+    struct RuleEntry: Encodable {
+        var id: String
+        var severity: String
+        var source: String
+        var sourceTitle: String
+        var reason: String
+
+        init(_ rule: CallRule) {
+            id = rule.id.rawValue
+            severity = rule.severity.rawValue
+            source = rule.source.rawValue
+            sourceTitle = rule.source.title
+            reason = rule.reason
+        }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws(AdminError) -> T {

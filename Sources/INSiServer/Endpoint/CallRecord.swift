@@ -3,15 +3,18 @@ import INSiCore
 import INSiSOAP
 
 /// One SOAP call as the server understood and answered it: what a person debugging a failed
-/// call needs (the journal keeps these; the log prints them).
+/// call needs (the journal keeps these; the log prints them; the judge adds its findings).
 ///
 /// The traits and the reason are kept as the request body and the search trace, and written
 /// out as text only when someone reads them (the admin API, the journal file, debug logs):
 /// formatting them for every call was a measurable part of a call's cost.
 ///
-/// The fields live in one shared box, copied only when a copy is changed: a record goes from
-/// the endpoint to the log, the journal and the metrics, and each copy of a dozen fields cost
-/// a retain and a release of each.
+/// The stored fields are one ``Fields`` value in a shared box, copied only when a copy is
+/// changed: a record goes from the endpoint to the log, the judge, the journal and the metrics,
+/// and each copy of a dozen fields cost a retain and a release of each. They read and write as
+/// the record's own properties (`record.code`), through dynamic member lookup: a new field is
+/// one line of ``Fields`` (and its key in the Codable form).
+@dynamicMemberLookup
 public struct CallRecord: Sendable, Codable, Equatable {
     /// Where the traits come from.
     enum TraitsSource: Sendable, Equatable {
@@ -25,176 +28,108 @@ public struct CallRecord: Sendable, Codable, Equatable {
         case search(SearchTrace)
     }
 
-    /// The fields. `@unchecked Sendable`: a box is written only through a record that holds
-    /// the sole reference to it (copy on write), so a box two threads can see is never written.
-    private final class Fields: @unchecked Sendable {
-        var time: Double
-        var operation: String?
-        var messageID: String?
-        var idam: String?
-        var emitter: String?
-        var software: String?
+    /// The stored fields of a record.
+    public struct Fields: Sendable, Equatable {
+        /// Seconds since 1970 when the request was complete.
+        public var time: Double
+        /// `rechercherInsAvecTraitsIdentite`, `rechercherInsAvecCarteVitale`, or nil when unreadable.
+        public var operation: String?
+        public var messageID: String?
+        /// The approval number (ContexteLPS/LPS/IDAM).
+        public var idam: String?
+        /// ContexteLPS/Emetteur.
+        public var emitter: String?
+        /// The software (LPS/Nom and LPS/Version).
+        public var software: String?
         var traitsSource: TraitsSource
-        var code: String
-        var fault: String?
+        /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated",
+        /// "malformed", and for a document the CodeCR it holds ("fault" for a SOAP fault,
+        /// "document" for anything else).
+        public var code: String
+        /// For faults: the subcode and detail code (`siram_100/desir_550`).
+        public var fault: String?
         var reasonSource: ReasonSource
-        var matricule: String?
-        var scenario: String?
-        var milliseconds: Double
-        var remoteAddress: String?
-        var clientCertificate: PeerCertificate?
-
-        init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
-             traitsSource: TraitsSource, code: String, fault: String?, reasonSource: ReasonSource, matricule: String?,
-             scenario: String?, milliseconds: Double, remoteAddress: String?, clientCertificate: PeerCertificate? = nil) {
-            self.time = time
-            self.operation = operation
-            self.messageID = messageID
-            self.idam = idam
-            self.emitter = emitter
-            self.software = software
-            self.traitsSource = traitsSource
-            self.code = code
-            self.fault = fault
-            self.reasonSource = reasonSource
-            self.matricule = matricule
-            self.scenario = scenario
-            self.milliseconds = milliseconds
-            self.remoteAddress = remoteAddress
-            self.clientCertificate = clientCertificate
-        }
-
-        func copy() -> Fields {
-            Fields(time: time, operation: operation, messageID: messageID, idam: idam, emitter: emitter, software: software,
-                   traitsSource: traitsSource, code: code, fault: fault, reasonSource: reasonSource, matricule: matricule,
-                   scenario: scenario, milliseconds: milliseconds, remoteAddress: remoteAddress, clientCertificate: clientCertificate)
-        }
+        /// The matricule answered, for 00.
+        public var matricule: String?
+        /// The scenario that shaped the answer, if any.
+        public var scenario: String?
+        /// Time from complete request to answer handed to the connection, in milliseconds.
+        public var milliseconds: Double
+        public var remoteAddress: String?
+        /// The call's number in the journal, from 1 (0 until journaled): links and `after=` polling.
+        public var seq = 0
+        /// Who called, for the sequence rules and the reports (see ``ClientIdentity``).
+        public var client: ClientIdentity?
+        /// The lookup of the client this call belongs to, numbered from 1 per client.
+        public var lookup: Int?
+        /// The rules this call broke (``CallRule``); empty for a well-made call.
+        public var findings: [Finding] = []
+        /// The client certificate of an mTLS call: subject, issuer, serial and validity.
+        public var clientCertificate: PeerCertificate?
     }
 
-    private var fields: Fields
+    /// `@unchecked Sendable`: a box is written only through a record that holds the sole
+    /// reference to it (copy on write), so a box two threads can see is never written.
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
 
-    /// The box, made this record's own before a change.
-    private var writable: Fields {
-        mutating get {
-            if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-            return fields
+    private var box: Box
+
+    /// The fields, read and written as the record's own properties (`record.code`).
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Fields, Value>) -> Value {
+        get { box.fields[keyPath: keyPath] }
+        set {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            box.fields[keyPath: keyPath] = newValue
         }
     }
 
-    /// Seconds since 1970 when the request was complete.
-    public var time: Double {
-        get { fields.time }
-        set { writable.time = newValue }
+    var requestBody: INSiRequest.Body? {
+        if case .body(let body) = self.traitsSource { return body }
+        return nil
     }
-    /// `rechercherInsAvecTraitsIdentite`, `rechercherInsAvecCarteVitale`, or nil when unreadable.
-    public var operation: String? {
-        get { fields.operation }
-        set { writable.operation = newValue }
-    }
-    public var messageID: String? {
-        get { fields.messageID }
-        set { writable.messageID = newValue }
-    }
-    /// The approval number (ContexteLPS/LPS/IDAM).
-    public var idam: String? {
-        get { fields.idam }
-        set { writable.idam = newValue }
-    }
-    /// ContexteLPS/Emetteur.
-    public var emitter: String? {
-        get { fields.emitter }
-        set { writable.emitter = newValue }
-    }
-    /// The software (LPS/Nom and LPS/Version).
-    public var software: String? {
-        get { fields.software }
-        set { writable.software = newValue }
-    }
-    var traitsSource: TraitsSource {
-        get { fields.traitsSource }
-        set { writable.traitsSource = newValue }
-    }
+
     /// The traits as the server read them (wire names), before validation.
     public var traits: [String: String] {
         get {
-            switch traitsSource {
+            switch self.traitsSource {
             case .fields(let fields): return fields
             case .body(let body): return INSiRequest.journalTraits(of: body)
             }
         }
-        set { traitsSource = .fields(newValue) }
+        set { self.traitsSource = .fields(newValue) }
     }
-    /// "00", "01", "02" or "fault"; for scenario effects also "http 502", "closed", "truncated", "malformed", and for a
-    /// document the CodeCR it holds ("fault" for a SOAP fault, "document" for anything else).
-    public var code: String {
-        get { fields.code }
-        set { writable.code = newValue }
-    }
-    /// For faults: the subcode and detail code (`siram_100/desir_550`).
-    public var fault: String? {
-        get { fields.fault }
-        set { writable.fault = newValue }
-    }
-    var reasonSource: ReasonSource {
-        get { fields.reasonSource }
-        set { writable.reasonSource = newValue }
-    }
+
     /// Why this answer: the search's explanation or the fault's detail.
     public var reason: String {
         get {
-            switch reasonSource {
+            switch self.reasonSource {
             case .text(let text): return text
             case .search(let trace): return trace.description
             }
         }
-        set { reasonSource = .text(newValue) }
-    }
-    /// The matricule answered, for 00.
-    public var matricule: String? {
-        get { fields.matricule }
-        set { writable.matricule = newValue }
-    }
-    /// The scenario that shaped the answer, if any.
-    public var scenario: String? {
-        get { fields.scenario }
-        set { writable.scenario = newValue }
-    }
-    /// Time from complete request to answer handed to the connection, in milliseconds.
-    public var milliseconds: Double {
-        get { fields.milliseconds }
-        set { writable.milliseconds = newValue }
-    }
-    public var remoteAddress: String? {
-        get { fields.remoteAddress }
-        set { writable.remoteAddress = newValue }
-    }
-    /// The client certificate of an mTLS call: subject, issuer, serial and validity.
-    public var clientCertificate: PeerCertificate? {
-        get { fields.clientCertificate }
-        set { writable.clientCertificate = newValue }
+        set { self.reasonSource = .text(newValue) }
     }
 
     public init(time: Double, operation: String?, messageID: String?, idam: String?, emitter: String?, software: String?,
                 traits: [String: String], code: String, fault: String?, reason: String, matricule: String?, scenario: String?,
                 milliseconds: Double, remoteAddress: String?) {
-        fields = Fields(time: time, operation: operation, messageID: messageID, idam: idam, emitter: emitter, software: software,
-                        traitsSource: .fields(traits), code: code, fault: fault, reasonSource: .text(reason), matricule: matricule,
-                        scenario: scenario, milliseconds: milliseconds, remoteAddress: remoteAddress)
+        box = Box(Fields(time: time, operation: operation, messageID: messageID, idam: idam, emitter: emitter, software: software,
+                         traitsSource: .fields(traits), code: code, fault: fault, reasonSource: .text(reason), matricule: matricule,
+                         scenario: scenario, milliseconds: milliseconds, remoteAddress: remoteAddress))
     }
 
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
-        if lhs.fields === rhs.fields { return true }
-        let l = lhs.fields, r = rhs.fields
-        return l.time == r.time && l.operation == r.operation && l.messageID == r.messageID && l.idam == r.idam
-            && l.emitter == r.emitter && l.software == r.software && l.traitsSource == r.traitsSource && l.code == r.code
-            && l.fault == r.fault && l.reasonSource == r.reasonSource && l.matricule == r.matricule && l.scenario == r.scenario
-            && l.milliseconds == r.milliseconds && l.remoteAddress == r.remoteAddress && l.clientCertificate == r.clientCertificate
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
 }
 
 extension CallRecord {
     enum CodingKeys: String, CodingKey {
         case time, operation, messageID, idam, emitter, software, traits, code, fault, reason, matricule, scenario, milliseconds, remoteAddress
+        case seq, client, lookup, findings
         case clientCertificate
     }
 
@@ -208,26 +143,35 @@ extension CallRecord {
             fault: try c.decodeIfPresent(String.self, forKey: .fault), reason: try c.decodeIfPresent(String.self, forKey: .reason) ?? "",
             matricule: try c.decodeIfPresent(String.self, forKey: .matricule), scenario: try c.decodeIfPresent(String.self, forKey: .scenario),
             milliseconds: try c.decode(Double.self, forKey: .milliseconds), remoteAddress: try c.decodeIfPresent(String.self, forKey: .remoteAddress))
-        clientCertificate = try c.decodeIfPresent(PeerCertificate.self, forKey: .clientCertificate)
+        self.seq = try c.decodeIfPresent(Int.self, forKey: .seq) ?? 0
+        self.client = try c.decodeIfPresent(String.self, forKey: .client).map(ClientIdentity.init(id:))
+        self.lookup = try c.decodeIfPresent(Int.self, forKey: .lookup)
+        self.findings = try c.decodeIfPresent([Finding].self, forKey: .findings) ?? []
+        self.clientCertificate = try c.decodeIfPresent(PeerCertificate.self, forKey: .clientCertificate)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(time, forKey: .time)
-        try c.encodeIfPresent(operation, forKey: .operation)
-        try c.encodeIfPresent(messageID, forKey: .messageID)
-        try c.encodeIfPresent(idam, forKey: .idam)
-        try c.encodeIfPresent(emitter, forKey: .emitter)
-        try c.encodeIfPresent(software, forKey: .software)
+        let fields = box.fields
+        try c.encode(fields.time, forKey: .time)
+        try c.encodeIfPresent(fields.operation, forKey: .operation)
+        try c.encodeIfPresent(fields.messageID, forKey: .messageID)
+        try c.encodeIfPresent(fields.idam, forKey: .idam)
+        try c.encodeIfPresent(fields.emitter, forKey: .emitter)
+        try c.encodeIfPresent(fields.software, forKey: .software)
         try c.encode(traits, forKey: .traits)
-        try c.encode(code, forKey: .code)
-        try c.encodeIfPresent(fault, forKey: .fault)
+        try c.encode(fields.code, forKey: .code)
+        try c.encodeIfPresent(fields.fault, forKey: .fault)
         try c.encode(reason, forKey: .reason)
-        try c.encodeIfPresent(matricule, forKey: .matricule)
-        try c.encodeIfPresent(scenario, forKey: .scenario)
-        try c.encode(milliseconds, forKey: .milliseconds)
-        try c.encodeIfPresent(remoteAddress, forKey: .remoteAddress)
-        try c.encodeIfPresent(clientCertificate, forKey: .clientCertificate)
+        try c.encodeIfPresent(fields.matricule, forKey: .matricule)
+        try c.encodeIfPresent(fields.scenario, forKey: .scenario)
+        try c.encode(fields.milliseconds, forKey: .milliseconds)
+        try c.encodeIfPresent(fields.remoteAddress, forKey: .remoteAddress)
+        if fields.seq > 0 { try c.encode(fields.seq, forKey: .seq) }
+        try c.encodeIfPresent(fields.client?.id, forKey: .client)
+        try c.encodeIfPresent(fields.lookup, forKey: .lookup)
+        try c.encode(fields.findings, forKey: .findings)
+        try c.encodeIfPresent(fields.clientCertificate, forKey: .clientCertificate)
     }
 }
 

@@ -15,15 +15,18 @@ public struct INSiEndpoint: Sendable {
     public let xmlLimits: XMLSafetyLimits
     /// The certificate rule and the strict mode, by listener.
     public let security: SecurityPolicy
+    /// The time calls are stamped with.
+    let clock: any WallClock
     let logger: Logger
 
     public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
-                security: SecurityPolicy = SecurityPolicy(), logger: Logger) {
+                security: SecurityPolicy = SecurityPolicy(), logger: Logger, clock: any WallClock = SystemWallClock()) {
         self.state = state
         self.authorizedIDAMs = authorizedIDAMs
         self.xmlLimits = xmlLimits
         self.security = security
         self.logger = logger
+        self.clock = clock
     }
 
     /// What to send, when, and what to remember of the call.
@@ -40,44 +43,62 @@ public struct INSiEndpoint: Sendable {
     public func handle(_ request: HTTPRequest, reply: HTTPReply) {
         let started = ContinuousClock.now
         let outcome = answer(request)
+        let body = request.body
         if let id = outcome.countedScenario {
-            state.saveScenarioCount(id: id) { [self] in send(outcome, started: started, reply: reply) }
+            state.saveScenarioCount(id: id) { [self] in send(outcome, started: started, reply: reply, body: body) }
         } else {
-            send(outcome, started: started, reply: reply)
+            send(outcome, started: started, reply: reply, body: body)
         }
     }
 
-    private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply) {
+    private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
+            let token = outcome.record.client == nil ? nil : state.judge?.started(outcome.record)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
-                finish(outcome, started: started, reply: reply)
+                finish(outcome, started: started, reply: reply, body: body, token: token)
             }
         } else {
             // Called directly: no closure context to allocate on the common path.
-            finish(outcome, started: started, reply: reply)
+            finish(outcome, started: started, reply: reply, body: body, token: nil)
         }
     }
 
-    private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply) {
+    private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8], token: UInt64?) {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger)
-        state.recordCall(outcome.record)
+        state.recordCall(outcome.record, body: body, token: token)
         reply(outcome.action)
     }
 
     func answer(_ http: HTTPRequest) -> Outcome {
         var record = CallRecord(
-            time: Date().timeIntervalSince1970, operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
+            time: clock.now(), operation: nil, messageID: nil, idam: nil, emitter: nil, software: nil,
             traits: [:], code: "fault", fault: nil, reason: "", matricule: nil, scenario: nil, milliseconds: 0,
             remoteAddress: http.connection.remoteAddress)
         record.clientCertificate = http.connection.tls?.peerCertificate
+        // Judged within the judge's budget of calls a second; beyond it (a load test) the call
+        // is answered and journaled as with the judge off.
+        let judging = state.judge?.admits(at: record.time) ?? false
+        let contentType = http.headers["Content-Type"]
         let request: INSiRequest
-        switch INSiRequestReader.read(http.body, contentType: http.headers["Content-Type"], limits: xmlLimits) {
+        switch INSiRequestReader.read(http.body, contentType: contentType, limits: xmlLimits) {
         case .success(let parsed): request = parsed
-        case .failure(let error): return Self.fault(error, record: consume record)
+        case .failure(let error):
+            if judging {
+                record.client = ClientIdentity(connection: http.connection, lps: nil)
+                if error.detailCode == "insisim_911" || error.detailCode == "insisim_912" {
+                    record.findings = [Finding(.headerAction, error.detailText ?? error.reason)]
+                }
+            }
+            return Self.fault(error, record: consume record)
         }
         let headers = request.headers
+        if judging {
+            record.client = ClientIdentity(connection: http.connection, lps: headers.lps)
+            let hasAction = contentType.map(CallChecks.hasActionParameter) ?? false
+            record.findings = CallChecks.findings(for: request, hasContentTypeAction: hasAction, now: record.time)
+        }
         record.operation = request.operation.rawValue
         record.messageID = CallRecord.capped(headers.messageID)
         record.idam = CallRecord.capped(headers.lps?.idam)

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import INSiCore
 import Logging
 import Synchronization
 
@@ -15,6 +16,12 @@ public final class Journal: Sendable {
         public var code: String?
         /// Seconds since 1970.
         public var since: Double?
+        /// Only calls journaled after this number (``CallRecord/seq``): what a poller has not seen.
+        public var after: Int?
+        /// A client's ``ClientIdentity/id``.
+        public var client: String?
+        /// Only calls with a finding of this rule id (`any` for any finding).
+        public var rule: String?
         public var limit: Int
 
         public init(messageID: String? = nil, birthName: String? = nil, code: String? = nil, since: Double? = nil, limit: Int = 100) {
@@ -26,9 +33,14 @@ public final class Journal: Sendable {
         }
 
         func accepts(_ record: CallRecord) -> Bool {
+            if let after, record.seq <= after { return false }
             if let messageID, record.messageID != messageID { return false }
             if let code, record.code != code { return false }
             if let since, record.time < since { return false }
+            if let client, record.client?.id != client { return false }
+            if let rule {
+                guard rule == "any" ? !record.findings.isEmpty : record.findings.contains(where: { $0.rule.rawValue == rule }) else { return false }
+            }
             if let birthName {
                 guard let sent = record.traits["NomNaissance"], sent.uppercased().hasPrefix(birthName.uppercased()) else { return false }
             }
@@ -54,22 +66,39 @@ public final class Journal: Sendable {
         file = try path.map { try JournalFile(path: $0, logger: logger) }
     }
 
-    public func record(_ call: CallRecord) {
+    /// Keeps the call and gives it its number (``CallRecord/seq``), which it returns.
+    @discardableResult
+    public func record(_ call: CallRecord) -> Int {
+        var call = call
         // The record pushed out of a full ring is freed after the lock is released: freeing
         // its strings is most of this call's work, and the other event loops wait for the lock.
-        let pushedOut = ring.withLock { ring -> CallRecord? in
-            defer { ring.total += 1 }
+        let (seq, pushedOut) = ring.withLock { ring -> (Int, CallRecord?) in
+            ring.total += 1
+            call.seq = ring.total
             guard ring.records.count >= capacity else {
                 ring.records.append(call)
-                return nil
+                return (ring.total, nil)
             }
             let old = ring.records[ring.start]
             ring.records[ring.start] = call
             ring.start = (ring.start + 1) % capacity
-            return old
+            return (ring.total, old)
         }
         withExtendedLifetime(pushedOut) {}
         file?.append(call)
+        return seq
+    }
+
+    /// Adds a finding to the call `seq` while the journal still holds it in memory (the file
+    /// keeps the line as written: a finding that shows later is in memory and in the reports).
+    public func amend(seq: Int, adding finding: Finding) {
+        ring.withLock { ring in
+            let oldest = ring.total - ring.records.count + 1
+            guard seq >= oldest, seq <= ring.total else { return }
+            let index = (ring.start + (seq - oldest)) % ring.records.count
+            guard ring.records[index].seq == seq else { return }
+            ring.records[index].findings.append(finding)
+        }
     }
 
     /// Matching calls, oldest first, at most `filter.limit` (the newest ones), and how many calls
@@ -83,8 +112,12 @@ public final class Journal: Sendable {
     /// Calls recorded since start, including those the ring no longer holds.
     public var total: Int { ring.withLock { $0.total } }
 
+    /// The number of the oldest call held in memory; nil when none is.
+    public var oldest: Int? { ring.withLock { $0.records.isEmpty ? nil : $0.total - $0.records.count + 1 } }
+
+    /// Forgets the calls held in memory; numbering goes on.
     public func clear() {
-        ring.withLock { $0 = Ring() }
+        ring.withLock { ring in ring = Ring(records: [], start: 0, total: ring.total) }
     }
 
     /// Waits until every call handed to the file is written (tests, shutdown).

@@ -50,6 +50,10 @@ public final class SimulatorMetrics: Sendable {
         public var scenarios = 0
         public var journalLinesDropped = 0
         public var logLinesDropped = 0
+        /// Calls not judged (over the judge's budget of calls a second, or its queue full).
+        public var unjudgedCalls = 0
+        /// Calls not validated against the contract's schemas: the budget per second was spent.
+        public var contractChecksSkipped = 0
 
         public init() {}
     }
@@ -88,6 +92,8 @@ public final class SimulatorMetrics: Sendable {
         out += "# HELP insi_scenarios Active scenarios.\n# TYPE insi_scenarios gauge\ninsi_scenarios \(readings.scenarios)\n"
         out += "# HELP insi_journal_lines_dropped_total Journal file lines dropped because the disk did not keep up.\n# TYPE insi_journal_lines_dropped_total counter\ninsi_journal_lines_dropped_total \(readings.journalLinesDropped)\n"
         out += "# HELP insi_log_lines_dropped_total Log lines dropped because the log output did not keep up.\n# TYPE insi_log_lines_dropped_total counter\ninsi_log_lines_dropped_total \(readings.logLinesDropped)\n"
+        out += "# HELP insi_judge_calls_unjudged_total Calls not judged (over the judge's budget of calls per second: no finding; or its queue was full: per-call findings only).\n# TYPE insi_judge_calls_unjudged_total counter\ninsi_judge_calls_unjudged_total \(readings.unjudgedCalls)\n"
+        out += "# HELP insi_judge_contract_checks_skipped_total Calls not validated against the contract's schemas (over the budget per second).\n# TYPE insi_judge_contract_checks_skipped_total counter\ninsi_judge_contract_checks_skipped_total \(readings.contractChecksSkipped)\n"
         return out
     }
 

@@ -44,12 +44,15 @@ public final class Simulator: Sendable {
     ///     are counted in `/metrics`).
     ///   - clock: the time HTTP timeouts are judged by (tests move it by hand); the monotonic
     ///     clock when nil.
+    ///   - wallClock: the time calls are stamped and judged by; the system's when nil.
     public convenience init(configuration: SimulatorConfiguration, logger: Logger, logSink: LogSink? = nil,
-                            clock: (any ServerClock)? = nil) throws(StartError) {
-        try self.init(configuration: configuration, logger: logger, logSink: logSink, clock: clock, stateHooks: SimulatorState.Hooks())
+                            clock: (any ServerClock)? = nil, wallClock: (any WallClock)? = nil) throws(StartError) {
+        try self.init(configuration: configuration, logger: logger, logSink: logSink, clock: clock, wallClock: wallClock,
+                      stateHooks: SimulatorState.Hooks())
     }
 
     init(configuration: SimulatorConfiguration, logger: Logger, logSink: LogSink? = nil, clock: (any ServerClock)?,
+         wallClock: (any WallClock)? = nil,
          stateHooks: SimulatorState.Hooks) throws(StartError) {
         self.configuration = configuration
         self.logger = logger
@@ -85,6 +88,21 @@ public final class Simulator: Sendable {
                 throw .adminTokenRequired(host: configuration.host == address.ip ? configuration.host : "\(configuration.host) (\(address.ip))")
             }
         }
+        var validator: ContractValidator?
+        if configuration.judge.enabled {
+            do {
+                validator = try ContractValidator(directory: resources.contractDirectory)
+            } catch {
+                throw .contract("\(error)")
+            }
+        }
+        let console: ConsoleFiles?
+        do {
+            console = try ConsoleFiles(directory: resources.root.appendingPathComponent("ui"))
+        } catch {
+            throw .resources("the web console could not be loaded: \(error)")
+        }
+        let wallClock = wallClock ?? SystemWallClock()
         let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
         let files = ScenarioFiles(resources: resources.root, dataDirectory: dataDirectory)
         var seedScenarios: [Scenario] = []
@@ -95,7 +113,8 @@ public final class Simulator: Sendable {
         do {
             let journal = try Journal(capacity: configuration.journalCapacity, path: configuration.journalPath, logger: logger)
             state = try SimulatorState(seed: base, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
-                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files, hooks: stateHooks)
+                                       compactionThreshold: configuration.compactionThreshold, scenarioFiles: files, hooks: stateHooks,
+                                       judging: configuration.judge, contract: validator, clock: wallClock)
         } catch {
             throw .state("\(error)")
         }
@@ -116,7 +135,7 @@ public final class Simulator: Sendable {
         }
         let security = configuration.securityPolicy(cardVerifier: cardVerifier)
         let endpoint = INSiEndpoint(state: state, authorizedIDAMs: configuration.authorizedIDAMs, xmlLimits: xmlLimits,
-                                    security: security, logger: logger)
+                                    security: security, logger: logger, clock: wallClock)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
         var http = HTTPServerConfiguration(listeners: configuration.listeners, limits: configuration.limits, timeouts: configuration.timeouts)
         if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
@@ -124,7 +143,7 @@ public final class Simulator: Sendable {
         let portBox = PortBox()
         let serverBox = ServerBox()
         var application = SimulatorApplication(
-            endpoint: endpoint, admin: admin, contract: contract, publicURL: configuration.publicURL, logSink: logSink,
+            endpoint: endpoint, admin: admin, contract: contract, console: console, publicURL: configuration.publicURL, logSink: logSink,
             httpCounters: { serverBox.counters() }
         ) {
             "http://\(host.contains(":") ? "[\(host)]" : host):\(portBox.port)"
@@ -177,6 +196,7 @@ public final class Simulator: Sendable {
     /// Stops accepting, finishes calls in flight, closes connections.
     public func shutdown() async {
         await server.shutdown(grace: .seconds(10))
+        state.judge?.flush()
         state.journal.flush()
     }
 

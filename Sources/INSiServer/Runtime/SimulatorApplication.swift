@@ -10,6 +10,8 @@ public struct SimulatorApplication: HTTPResponder {
     public let endpoint: INSiEndpoint
     public let admin: AdminAPI
     public let contract: ContractFiles
+    /// The web console at `/ui/`; nil when its files are missing.
+    public let console: ConsoleFiles?
     public let store: BaseStore
     /// The HTTP server's counters, for `/metrics`.
     let httpCounters: @Sendable () -> HTTPCounters
@@ -21,11 +23,13 @@ public struct SimulatorApplication: HTTPResponder {
     /// The server's log output, for its dropped-lines counter.
     let logSink: LogSink?
 
-    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, publicURL: String?, logSink: LogSink? = nil,
+    public init(endpoint: INSiEndpoint, admin: AdminAPI, contract: ContractFiles, console: ConsoleFiles? = nil, publicURL: String?,
+                logSink: LogSink? = nil,
                 httpCounters: @escaping @Sendable () -> HTTPCounters, fallbackBaseURL: @escaping @Sendable () -> String) {
         self.endpoint = endpoint
         self.admin = admin
         self.contract = contract
+        self.console = console
         self.store = endpoint.state.store
         self.httpCounters = httpCounters
         self.publicURL = publicURL
@@ -37,6 +41,9 @@ public struct SimulatorApplication: HTTPResponder {
     public func respond(to request: HTTPRequest, reply: HTTPReply) {
         if request.path == "/lps" && request.method == "POST" {
             endpoint.handle(request, reply: reply)
+        } else if let judge = endpoint.state.judge, AdminAPI.readsJudgedCalls(request) {
+            // Answered on the judge's worker once the calls answered before are judged and journaled.
+            judge.whenSettled { [self] in reply.send(admin.respond(to: request)) }
         } else if Self.isAdmin(request.path) {
             admin.respond(to: request, reply: reply)
         } else {
@@ -51,6 +58,11 @@ public struct SimulatorApplication: HTTPResponder {
     /// Answers every route but the SOAP calls, on the calling thread (the admin API's included).
     public func answer(_ request: HTTPRequest) -> HTTPResponse {
         if Self.isAdmin(request.path) { return admin.respond(to: request) }
+        if request.path == "/ui" || request.path.hasPrefix("/ui/") {
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(allow: "GET, HEAD") }
+            guard let console else { return .text(404, "the web console's files (Resources/ui) are missing\n") }
+            return console.response(path: request.path)
+        }
         switch request.path {
         case "/lps":
             guard request.method == "GET" || request.method == "HEAD" else {
@@ -72,6 +84,8 @@ public struct SimulatorApplication: HTTPResponder {
             readings.scenarios = endpoint.state.scenarios.all.count
             readings.journalLinesDropped = endpoint.state.journal.droppedLines
             readings.logLinesDropped = logSink?.droppedLines ?? 0
+            readings.unjudgedCalls = endpoint.state.judge?.unjudgedCalls ?? 0
+            readings.contractChecksSkipped = endpoint.state.judge?.contractChecksSkipped ?? 0
             let text = endpoint.state.metrics.render(readings)
             var headers = HTTPHeaders()
             headers.add("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -120,6 +134,9 @@ public struct SimulatorApplication: HTTPResponder {
             "version": SimulatorVersion.current,
             "identities": store.count,
             "nameMatching": store.nameMatching.rawValue,
+            // For the console: whether to ask for a token before any admin request, and whether calls are judged.
+            "adminToken": admin.token != nil,
+            "findings": endpoint.state.judge != nil,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{\"status\":\"ok\"}".utf8)
         var headers = HTTPHeaders()

@@ -65,6 +65,8 @@ public struct SimulatorConfiguration: Sendable {
     public var compactionThreshold: Int = 10_000
     /// How log lines are written (standard error, batched off the event loops).
     public var logFormat: LogFormat = .text
+    /// How the editor's calls are judged (findings, `--findings`).
+    public var judge = JudgeConfiguration()
 
     public init() {}
 

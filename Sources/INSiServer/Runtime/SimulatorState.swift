@@ -23,6 +23,8 @@ public final class SimulatorState: Sendable {
     public let scenarios: ScenarioStore
     public let journal: Journal
     public let metrics: SimulatorMetrics
+    /// Judges calls and journals them; nil with `--findings off` (calls are then journaled at once).
+    public let judge: Judge?
     /// The base as loaded at start-up, for `POST /admin/reset`.
     let seed: ReferenceBase
     /// The scenarios of `--scenarios`, for reset.
@@ -41,14 +43,21 @@ public final class SimulatorState: Sendable {
     public let changeQueue = DispatchQueue(label: "insi-sim.changes")
     let hooks: Hooks
 
+    /// - Parameters:
+    ///   - judging: how calls are judged; nil (or not enabled): they are not.
+    ///   - contract: the schemas calls are validated against, when judged.
+    ///   - clock: the time the judge ends idle lookups by.
     public convenience init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
-                logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil) throws {
+                logger: Logger, compactionThreshold: Int = 10_000, scenarioFiles: ScenarioFiles? = nil,
+                judging: JudgeConfiguration? = nil, contract: ContractValidator? = nil, clock: any WallClock = SystemWallClock()) throws {
         try self.init(seed: seed, scenarios: seedScenarios, journal: journal, dataDirectory: dataDirectory, logger: logger,
-                      compactionThreshold: compactionThreshold, scenarioFiles: scenarioFiles, hooks: Hooks())
+                      compactionThreshold: compactionThreshold, scenarioFiles: scenarioFiles, hooks: Hooks(),
+                      judging: judging, contract: contract, clock: clock)
     }
 
     init(seed: ReferenceBase, scenarios seedScenarios: [Scenario], journal: Journal, dataDirectory: URL?,
-         logger: Logger, compactionThreshold: Int, scenarioFiles: ScenarioFiles?, hooks: Hooks) throws {
+         logger: Logger, compactionThreshold: Int, scenarioFiles: ScenarioFiles?, hooks: Hooks,
+         judging: JudgeConfiguration? = nil, contract: ContractValidator? = nil, clock: any WallClock = SystemWallClock()) throws {
         self.hooks = hooks
         self.seed = seed
         self.seedScenarios = seedScenarios
@@ -59,6 +68,11 @@ public final class SimulatorState: Sendable {
         store = BaseStore(seed)
         scenarios = ScenarioStore()
         metrics = SimulatorMetrics()
+        if let judging, judging.enabled {
+            judge = Judge(configuration: judging, journal: journal, store: store, validator: contract, clock: clock, logger: logger)
+        } else {
+            judge = nil
+        }
         for scenario in seedScenarios { scenarios.put(scenario) }
         guard let dataDirectory else {
             log = nil
@@ -127,9 +141,26 @@ public final class SimulatorState: Sendable {
         }
     }
 
-    func recordCall(_ call: CallRecord) {
-        journal.record(call)
+    /// Counts the call and has it judged and journaled (journaled at once when nothing judges).
+    /// - Parameters:
+    ///   - body: the request's bytes, for the contract's schemas.
+    ///   - token: the token of ``Judge/started(_:)`` for a call whose answer was delayed.
+    func recordCall(_ call: CallRecord, body: [UInt8] = [], token: UInt64? = nil) {
         metrics.record(call)
+        // A call the judge admitted names its client (``Judge/admits(at:)``, asked by the endpoint).
+        if let judge, call.client != nil {
+            let validated = call.operation != nil && judge.wantsContractCheck(at: call.time)
+            judge.submit(Judge.Job(record: call, body: validated ? body : [], token: token))
+        } else {
+            journal.record(call)
+        }
+    }
+
+    /// The journal's calls once every call answered so far is judged and journaled (the judge
+    /// journals on its worker): for tests and tools in the same process. Waits for the worker.
+    public func settledCalls(_ filter: Journal.Filter = Journal.Filter()) -> (total: Int, calls: [CallRecord]) {
+        judge?.flush()
+        return journal.calls(filter)
     }
 
     // MARK: Changes (admin API)

@@ -17,9 +17,11 @@ public struct Scenario: Sendable, Equatable {
     public var effect: ScenarioEffect
     /// Wait this long before the effect (any kind). In JSON, `effect.delayMs`.
     public var delayMs: Int?
+    /// False: kept but not applied (the console's toggle). Nil or true: applied.
+    public var enabled: Bool?
 
     public init(id: String? = nil, description: String? = nil, priority: Int? = nil, times: Int? = nil,
-                match: ScenarioMatch? = nil, effect: ScenarioEffect, delayMs: Int? = nil) {
+                match: ScenarioMatch? = nil, effect: ScenarioEffect, delayMs: Int? = nil, enabled: Bool? = nil) {
         self.id = id
         self.description = description
         self.priority = priority
@@ -27,12 +29,16 @@ public struct Scenario: Sendable, Equatable {
         self.match = match
         self.effect = effect
         self.delayMs = delayMs
+        self.enabled = enabled
     }
+
+    /// Whether calls are matched against it.
+    public var isEnabled: Bool { enabled ?? true }
 }
 
 extension Scenario: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, description, priority, times, match, effect
+        case id, description, priority, times, match, effect, enabled
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +51,7 @@ extension Scenario: Codable {
         let fields = try container.nestedContainer(keyedBy: AnyKey.self, forKey: .effect)
         effect = try ScenarioEffect(from: fields)
         delayMs = try ScenarioFields(fields).optional(.delayMs, Int.self)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -54,6 +61,7 @@ extension Scenario: Codable {
         try container.encodeIfPresent(priority, forKey: .priority)
         try container.encodeIfPresent(times, forKey: .times)
         try container.encodeIfPresent(match, forKey: .match)
+        try container.encodeIfPresent(enabled, forKey: .enabled)
         var fields = container.nestedContainer(keyedBy: AnyKey.self, forKey: .effect)
         try effect.encode(to: &fields)
         try fields.encodeIfPresent(delayMs, forKey: AnyKey(ScenarioEffect.Field.delayMs))

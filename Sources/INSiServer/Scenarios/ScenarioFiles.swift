@@ -26,6 +26,19 @@ public struct ScenarioFiles: Sendable {
         return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
+    /// The documents the built-in sets answer with (`scenarios/cnda/…xml`), relative to
+    /// `Resources/`, for a `document` effect's `file`.
+    public var documentNames: [String] {
+        guard let directory = setsDirectory,
+              let sets = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var names: [String] = []
+        for set in sets {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent(set).path) else { continue }
+            names += files.filter { $0.hasSuffix(".xml") }.map { "scenarios/\(set)/\($0)" }
+        }
+        return names.sorted()
+    }
+
     /// The file of the built-in set `name`, when there is one. A name is letters, digits, `-`
     /// and `_` only, so that it can never be taken for a path.
     public func set(named name: String) -> URL? {

@@ -76,7 +76,7 @@ public final class ScenarioStore: Sendable {
     /// matched, and whether its count changed (the change log must then be told).
     func claim(for request: INSiRequest) -> (scenario: Scenario, counted: Bool)? {
         state.withLock { state in
-            guard let index = state.scenarios.firstIndex(where: { ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
+            guard let index = state.scenarios.firstIndex(where: { $0.isEnabled && ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
             let scenario = state.scenarios[index]
             guard let times = scenario.times else { return (scenario, false) }
             if times <= 1 {

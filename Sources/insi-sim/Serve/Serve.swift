@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("xml-max-depth"), help: ServeSetting.xmlMaxDepth.help) var xmlMaxDepth: Int?
     @Option(name: .customLong("xml-max-elements"), help: ServeSetting.xmlMaxElements.help) var xmlMaxElements: Int?
     @Option(name: .customLong("xml-max-text-bytes"), help: ServeSetting.xmlMaxTextBytes.help) var xmlMaxTextBytes: Int?
+    @Option(help: ServeSetting.findings.help) var findings: OnOff?
 
     /// The environment read by `validate()`; tests replace it.
     var environment: [String: String] = ProcessInfo.processInfo.environment
@@ -66,7 +67,7 @@ struct Serve: AsyncParsableCommand {
         case host, port, tlsPort, tlsDir, tlsCert, tlsKey, clientCA, clientCert, security, cardCA, ecpsCA, assertionMaxAge, seed, nameMatching, authorizedIDAM, resources, publicURL, logLevel, logFormat, scenarios, journal
         case journalCapacity, dataDir, compactAfter, adminToken, eventLoops, maxBodyBytes, maxHeaderBytes
         case maxHeaderCount, maxRequestLineBytes, maxChunkLineBytes, maxEmptyLines, maxConnections, maxLingerBytes
-        case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
+        case requestTimeout, idleTimeout, lingerTimeout, xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes, findings
     }
 
     /// Fills what the command line left out from the environment, then checks every value, so
@@ -113,6 +114,7 @@ struct Serve: AsyncParsableCommand {
         try reader.fill(&xmlMaxDepth, .xmlMaxDepth)
         try reader.fill(&xmlMaxElements, .xmlMaxElements)
         try reader.fill(&xmlMaxTextBytes, .xmlMaxTextBytes)
+        try reader.fill(&findings, .findings)
 
         let numbers: [(ServeSetting, Int?)] = [
             (.port, port), (.tlsPort, tlsPort), (.journalCapacity, journalCapacity), (.compactAfter, compactAfter), (.eventLoops, eventLoops),
@@ -219,6 +221,7 @@ struct Serve: AsyncParsableCommand {
         configuration.xmlLimits.maxDepth = xmlMaxDepth ?? configuration.xmlLimits.maxDepth
         configuration.xmlLimits.maxElements = xmlMaxElements ?? configuration.xmlLimits.maxElements
         configuration.xmlLimits.maxTextBytes = xmlMaxTextBytes ?? configuration.xmlLimits.maxTextBytes
+        configuration.judge.enabled = (findings ?? .on) == .on
         return configuration
     }
 
@@ -337,6 +340,11 @@ extension LogFormat: ExpressibleByArgument {}
 
 /// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
 /// counts as unset.
+/// A setting that is on or off.
+enum OnOff: String, ExpressibleByArgument, CaseIterable {
+    case on, off
+}
+
 struct EnvironmentReader {
     let environment: [String: String]
 

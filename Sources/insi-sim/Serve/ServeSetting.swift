@@ -12,6 +12,7 @@ enum ServeSetting: String, CaseIterable {
     case maxEmptyLines, maxConnections, maxLingerBytes
     case requestTimeout, idleTimeout, lingerTimeout
     case xmlMaxDepth, xmlMaxElements, xmlMaxTextBytes
+    case findings
 
     /// The long option, e.g. `--max-body-bytes`.
     var option: String {
@@ -47,6 +48,7 @@ enum ServeSetting: String, CaseIterable {
         case .logFormat: "text|json"
         case .adminToken: "token"
         case .requestTimeout, .idleTimeout, .lingerTimeout, .assertionMaxAge: "seconds"
+        case .findings: "on|off"
         default: "n"
         }
     }
@@ -88,6 +90,7 @@ enum ServeSetting: String, CaseIterable {
         case .xmlMaxDepth: "32"
         case .xmlMaxElements: "2000"
         case .xmlMaxTextBytes: "65536"
+        case .findings: "on"
         }
     }
 
@@ -134,6 +137,7 @@ enum ServeSetting: String, CaseIterable {
         case .xmlMaxDepth: "deepest element nesting of a SOAP request: SOAP fault insisim_903"
         case .xmlMaxElements: "most elements in a SOAP request (attributes: 4 times as many): SOAP fault insisim_903"
         case .xmlMaxTextBytes: "longest text of one element of a SOAP request: SOAP fault insisim_903"
+        case .findings: "judge every call against the call rules (findings in the journal, GET /admin/findings, the /ui console); off journals calls unjudged"
         }
     }
 

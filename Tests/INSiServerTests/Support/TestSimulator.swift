@@ -22,7 +22,7 @@ struct TestSimulator {
     let port: Int
 
     init(nameMatching: NameMatching = .strict, authorizedIDAMs: Set<String> = [], maxBodyBytes: Int = 1 << 20, logger: Logger? = nil,
-         logSink: LogSink? = nil, configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
+         logSink: LogSink? = nil, wallClock: (any WallClock)? = nil, configure: (inout SimulatorConfiguration) -> Void = { _ in }) throws {
         var configuration = SimulatorConfiguration()
         configuration.port = 0
         configuration.resourcesPath = TestPaths.resources.path
@@ -33,7 +33,7 @@ struct TestSimulator {
         configure(&configuration)
         var quiet = Logger(label: "insi-sim-test")
         quiet.logLevel = .warning
-        simulator = try Simulator(configuration: configuration, logger: logger ?? quiet, logSink: logSink)
+        simulator = try Simulator(configuration: configuration, logger: logger ?? quiet, logSink: logSink, wallClock: wallClock)
         port = try simulator.start()
     }
 
