@@ -28,7 +28,7 @@ struct CallRuleCatalogueTests {
         let ids = CallRule.catalogue.map(\.id.rawValue)
         #expect(Set(ids).count == ids.count)
         for rule in CallRule.catalogue {
-            #expect(["contract", "header", "traits", "vitale", "procedure"].contains(rule.id.rawValue.split(separator: ".").first.map(String.init) ?? ""))
+            #expect(["contract", "header", "traits", "vitale", "procedure", "security"].contains(rule.id.rawValue.split(separator: ".").first.map(String.init) ?? ""))
             #expect(!rule.reason.contains("\n") && rule.reason.hasSuffix("."))
         }
     }

@@ -72,4 +72,28 @@ struct CPxEndpointTests {
         let tampered = Array(signed.replacingOccurrences(of: ">SA05<", with: ">SA07<").utf8)
         #expect(try await Self.call(server, "mtls", assertion: tampered, identity: "insi-auto") == CardAssertionError.Refusal.badSignature.rawValue)
     }
+
+    @Test("a refused card assertion and a certificate of the wrong CN are findings of the judge too")
+    func findings() async throws {
+        let server = try Self.simulator()
+        defer { Task { await server.stop() } }
+        let signed = String(decoding: try Self.assertion("card-doctor"), as: UTF8.self)
+        let tampered = Array(signed.replacingOccurrences(of: ">123456789<", with: ">987654321<").utf8)
+        _ = try await Self.call(server, "cpx", assertion: tampered)
+        _ = try await Self.call(server, "cpx", assertion: nil)
+        _ = try await Self.call(server, "mtls", assertion: nil, identity: "wrong-cn")
+        _ = try await Self.call(server, "cpx", assertion: try Self.assertion("card-nurse"))
+        _ = try await Self.call(server, "mtls", assertion: nil, identity: "insi-auto")
+        let response = try await server.admin("GET", "/admin/journal?limit=5")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let calls = try #require(json["calls"] as? [[String: Any]])
+        let judged = calls.map { call in
+            ((call["findings"] as? [[String: Any]]) ?? []).filter { ($0["rule"] as? String)?.hasPrefix("security.") == true }
+        }
+        // Oldest first: the tampered card, no assertion, the wrong CN, a valid card, a valid certificate.
+        #expect(judged.map { $0.compactMap { $0["rule"] as? String } }
+                == [["security.card-assertion"], ["security.card-assertion"], ["security.client-certificate"], [], []])
+        #expect((judged[0].first?["detail"] as? String)?.contains("signature") == true, "\(judged[0])")
+        #expect((judged[2].first?["detail"] as? String)?.contains("INSI-TEST") == true, "\(judged[2])")
+    }
 }

@@ -77,6 +77,8 @@ public struct CallRule: Sendable, Hashable, Codable {
         case procedureRepeat = "procedure.no-repeat"
         case procedureLookupLength = "procedure.lookup-length"
         case procedurePause = "procedure.pause"
+        case securityCertificate = "security.client-certificate"
+        case securityCardAssertion = "security.card-assertion"
 
         public var rule: CallRule {
             switch self {
@@ -143,6 +145,12 @@ public struct CallRule: Sendable, Hashable, Codable {
             case .procedurePause:
                 return CallRule(id: self, severity: .warning, source: .service,
                                 reason: "After a siram_40 fault or a timeout, the software pauses at least 5 seconds before calling again for the person.")
+            case .securityCertificate:
+                return CallRule(id: self, severity: .error, source: .service,
+                                reason: "The mutual-TLS client certificate is the software's own, with CN INSI-AUTO or INSI-MANU.")
+            case .securityCardAssertion:
+                return CallRule(id: self, severity: .error, source: .service,
+                                reason: "A CPx call's card assertion is well formed, signed by a physical card the card CA issued, within its validity, and fresh.")
             }
         }
     }

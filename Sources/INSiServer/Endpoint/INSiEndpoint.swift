@@ -107,6 +107,7 @@ public struct INSiEndpoint: Sendable {
         record.traitsSource = CallRecord.traitsSource(of: request.body)
         // As the real service's gateway: who may call comes before what is asked.
         if let refusal = security.check(request, http: http) {
+            if judging, let finding = refusal.finding { record.findings.append(finding) }
             var outcome = Self.fault(refusal.fault, record: record)
             outcome.record.reason = refusal.reason
             return outcome

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import INSiCore
 import INSiSOAP
 
 /// The security checks of a call, by the listener it came on: the certificate rule of the
@@ -35,6 +36,9 @@ public struct SecurityPolicy: Sendable {
     struct Refusal: Error {
         let fault: INSiFault
         let reason: String
+        /// What the judge notes of it, where no other rule already says it (the strict mode's
+        /// header checks are the header rules' findings).
+        var finding: Finding? = nil
     }
 
     /// The refusal of `request`, or nil when it may be served.
@@ -43,14 +47,15 @@ public struct SecurityPolicy: Sendable {
         let messageID = request.headers.messageID
         let peer = http.connection.tls?.peerCertificate
         if security.authentication == .certificate, let peer, !Self.allowedCommonNames.contains(peer.commonName ?? "") {
-            return Refusal(fault: .insufficientRights(messageID: messageID),
-                           reason: "client certificate CN \(peer.commonName.map { "'\($0)'" } ?? "(none)") is neither INSI-AUTO nor INSI-MANU (subject \(peer.subject))")
+            let detail = "client certificate CN \(peer.commonName.map { "'\($0)'" } ?? "(none)") is neither INSI-AUTO nor INSI-MANU (subject \(peer.subject))"
+            return Refusal(fault: .insufficientRights(messageID: messageID), reason: detail, finding: Finding(.securityCertificate, detail))
         }
         // A card assertion, wherever it comes (the CPx endpoint's way of authenticating), is
         // checked like the real service checks it, in both modes: a forged card is no playground.
         if let cardVerifier, request.headers.samlAssertion != nil,
            case .failure(let error) = cardVerifier.verify(envelope: http.body, now: now()) {
-            return Refusal(fault: .cardAssertion(error, messageID: messageID), reason: "card assertion refused: \(error)")
+            return Refusal(fault: .cardAssertion(error, messageID: messageID), reason: "card assertion refused: \(error)",
+                           finding: Finding(.securityCardAssertion, "\(error)"))
         }
         guard security.mode == .strict else { return nil }
         do throws(Refusal) {
@@ -58,7 +63,8 @@ public struct SecurityPolicy: Sendable {
             case .certificate:
                 guard peer != nil else {
                     throw Refusal(fault: .insufficientRights(messageID: messageID),
-                                  reason: "strict: no client certificate was presented on the mTLS listener")
+                                  reason: "strict: no client certificate was presented on the mTLS listener",
+                                  finding: Finding(.securityCertificate, "no client certificate was presented on the mTLS listener"))
                 }
             case .assertion:
                 try Self.checkAssertion(request.headers, messageID: messageID)
@@ -79,7 +85,11 @@ public struct SecurityPolicy: Sendable {
     }
 
     private static func refusal(_ requirement: INSiFault.SecurityRequirement, _ detail: String, _ messageID: String?) -> Refusal {
-        Refusal(fault: .securityRequirement(requirement, detail: detail, messageID: messageID), reason: "strict: \(detail)")
+        let finding: Finding? = switch requirement {
+        case .samlAssertionPresent, .samlAssertionWellFormed: Finding(.securityCardAssertion, detail)
+        default: nil
+        }
+        return Refusal(fault: .securityRequirement(requirement, detail: detail, messageID: messageID), reason: "strict: \(detail)", finding: finding)
     }
 
     /// A value of the request in a message: quoted, and cut short (it may be a megabyte of anything).
