@@ -15,6 +15,7 @@ struct DocsTests {
         "environment": { try await binaryTable("environment") },
         "exit-codes": { try await binaryTable("exit-codes") },
         "seeded-cases": { try SeededCasesTable.render(from: root.appendingPathComponent("Resources/seed/cases.json")) },
+        "vitale-cards": { try SeededCasesTable.vitaleCards(from: root.appendingPathComponent("Resources/seed/default-base.json")) },
     ]
 
     static func binaryTable(_ name: String) async throws -> String {
@@ -189,7 +190,8 @@ enum MarkdownPage {
     }
 }
 
-/// The test plan table of `docs/reference/seeded-cases.md`, from `Resources/seed/cases.json`.
+/// The tables of `docs/reference/seeded-cases.md`: the test plan from `Resources/seed/cases.json`, the
+/// Vitale cards from `Resources/seed/default-base.json`.
 enum SeededCasesTable {
     static func render(from file: URL) throws -> String {
         let data = try Data(contentsOf: file)
@@ -203,6 +205,36 @@ enum SeededCasesTable {
             let text = planCase["operation"] as? String == "vitale" ? vitale(request) : traits(request)
             table += "| `\(planCase["id"] as? String ?? "?")` | \(text) | \(planCase["exercises"] as? String ?? "") "
                 + "| \(answer(expected["strict"])) | \(answer(expected["relaxed"])) |\n"
+        }
+        return table
+    }
+
+    /// The Vitale cards of the default base, each beneficiary named by the identity of its matricule.
+    static func vitaleCards(from file: URL) throws -> String {
+        let data = try Data(contentsOf: file)
+        guard let base = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let identities = base["identities"] as? [[String: Any]], let cards = base["vitaleCards"] as? [[String: Any]] else {
+            throw DocsError("\(file.path) is not a base with identities and Vitale cards")
+        }
+        var byMatricule: [String: [String: Any]] = [:]
+        for identity in identities {
+            if let matricule = (identity["ins"] as? [String: Any])?["matricule"] as? String { byMatricule[matricule] = identity }
+        }
+        func name(_ matricule: String) -> String {
+            guard let identity = byMatricule[matricule] else { return "not in the base" }
+            return "\(identity["birthName"] as? String ?? "") \((identity["firstNames"] as? [String])?.first ?? "")"
+        }
+        var table = "| ouvrant droit (OD) | key | beneficiaries (birth date, rank, matricule) |\n|---|---|---|\n"
+        for card in cards {
+            let holder = card["ouvrantDroit"] as? [String: String] ?? [:]
+            let matricule = holder["matricule"] ?? ""
+            let beneficiaries = (card["beneficiaries"] as? [[String: Any]] ?? []).map { beneficiary in
+                let matricule = beneficiary["matricule"] as? String ?? ""
+                // A beneficiary's date and rank default to the identity's birth date and 1, as the loader reads them.
+                let date = beneficiary["birthDate"] as? String ?? byMatricule[matricule]?["birthDate"] as? String ?? ""
+                return "\(name(matricule)): \(date), rank \(beneficiary["rank"] as? Int ?? 1), `\(matricule)`"
+            }
+            table += "| `\(matricule)` (\(name(matricule))) | `\(holder["key"] ?? "")` | \(beneficiaries.joined(separator: "; ")) |\n"
         }
         return table
     }
