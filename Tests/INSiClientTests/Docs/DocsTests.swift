@@ -1,4 +1,5 @@
 import Foundation
+@testable import INSiServer
 import Testing
 
 /// The Markdown docs against the code: the tables that repeat a catalogue are generated from it
@@ -85,6 +86,30 @@ struct DocsTests {
             }
         }
         #expect(broken.isEmpty, "broken links:\n\(broken.joined(separator: "\n"))")
+    }
+
+    @Test("the scenarios guide names every match field, and every effect kind with the fields it reads")
+    func scenarioTables() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("docs/guides/scenarios.md"), encoding: .utf8)
+        /// The rows of the table whose header starts with `header`: its cells, trimmed.
+        func rows(after header: String) throws -> [[String]] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let start = try #require(lines.firstIndex { $0.hasPrefix(header) }, "no table '\(header)' in scenarios.md")
+            return lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map { line in
+                line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        func names(_ cell: String) -> [String] {
+            cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        // The last row, "(no `match`)", says what an empty match does.
+        let matchFields = try rows(after: "| `match` field").filter { !$0[0].hasPrefix("(") }.flatMap { names($0[0]) }
+        #expect(Set(matchFields) == Set(Mirror(reflecting: ScenarioMatch()).children.compactMap(\.label)))
+        let effects = try rows(after: "| `effect.kind` |")
+        #expect(effects.map { names($0[0]) } == ScenarioEffect.Kind.allCases.map { [$0.rawValue] })
+        for (kind, row) in zip(ScenarioEffect.Kind.allCases, effects) {
+            #expect(Set(names(row[1])).isSuperset(of: kind.fields.map(\.rawValue)), "\(kind.rawValue): \(row[1])")
+        }
     }
 
     @Test("the README is short: under 200 lines, the rest is in docs/")
