@@ -112,6 +112,15 @@ struct DocsTests {
         }
     }
 
+    @Test("the serve guide lists every metric GET /metrics exposes")
+    func metrics() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("docs/guides/serve.md"), encoding: .utf8)
+        let exposed = SimulatorMetrics().render(SimulatorMetrics.Readings()).split(separator: "\n")
+            .filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(!exposed.isEmpty)
+        for name in exposed { #expect(text.contains("`\(name)"), "\(name) is not in docs/guides/serve.md") }
+    }
+
     @Test("the README is short: under 200 lines, the rest is in docs/")
     func readmeLength() throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
