@@ -1,6 +1,6 @@
 import INSiClient
 
-/// The exit codes of `lookup`, `vitale` and `verify`, documented in the README. 64 (bad
+/// The exit codes of `lookup`, `vitale` and `verify`, documented in docs/reference/exit-codes.md. 64 (bad
 /// arguments) is ArgumentParser's own.
 enum ClientExitCode {
     static let found: Int32 = 0

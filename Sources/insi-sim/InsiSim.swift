@@ -7,6 +7,7 @@ struct InsiSim: AsyncParsableCommand {
         commandName: "insi-sim",
         abstract: "A local, scriptable simulator of INSi, the Assurance Maladie teleservice that returns a patient's INS.",
         version: SimulatorVersion.current,
-        subcommands: [Serve.self, Lookup.self, Vitale.self, Verify.self, Seed.self, Rehearse.self, Report.self, Certs.self, Assertion.self]
+        subcommands: [Serve.self, Lookup.self, Vitale.self, Verify.self, Seed.self, Rehearse.self, Report.self, Certs.self, Assertion.self,
+                      DocsTable.self]
     )
 }

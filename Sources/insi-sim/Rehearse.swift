@@ -91,7 +91,7 @@ struct Rehearse: AsyncParsableCommand {
         let software = SoftwareContext(idam: idam, version: SimulatorVersion.current, name: "urn:lps:insi-sim:rehearse")
         let runner = RehearsalRunner(configuration: RehearsalConfiguration(
             endpoint: url.url, software: software, emitter: emitter, timeout: timeout.duration,
-            adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"], detection: target,
+            adminToken: adminToken ?? ProcessInfo.processInfo.environment[ServeSetting.adminToken.environmentVariable], detection: target,
             tls: try tls.configuration(for: url.url)))
         let result: RehearsalReport
         do {
@@ -135,7 +135,7 @@ struct RehearseFailure: Error, CustomStringConvertible {
     let description: String
     let exitCode: Int32
 
-    init(_ description: String, exitCode: Int32 = 2) {
+    init(_ description: String, exitCode: Int32 = ExitStatus.unusableInput) {
         self.description = description
         self.exitCode = exitCode
     }

@@ -36,10 +36,10 @@ struct Report: AsyncParsableCommand {
         let report: CallReport
         do {
             report = try await CallReport.fetch(base: base, client: client,
-                                                adminToken: adminToken ?? ProcessInfo.processInfo.environment["INSI_SIM_ADMIN_TOKEN"])
+                                                adminToken: adminToken ?? ProcessInfo.processInfo.environment[ServeSetting.adminToken.environmentVariable])
         } catch {
             FileHandle.standardError.write(Data("insi-sim report: \(error.description)\n".utf8))
-            throw ExitCode(error.noAnswer ? 4 : 2)
+            throw ExitCode(error.noAnswer ? ClientExitCode.noAnswer : ExitStatus.unusableInput)
         }
         try write(CallReportMarkdown.render(report), to: out)
         if let junit { try write(CallReportJUnit.render(report), to: junit) }
@@ -57,7 +57,7 @@ struct Report: AsyncParsableCommand {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             FileHandle.standardError.write(Data("insi-sim report: cannot write \(path): \(error.localizedDescription)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
     }
 }

@@ -26,7 +26,7 @@ struct SeedCheck: ParsableCommand {
             print("\(path): \(base.count) identities, \(base.cards.count) Vitale cards, loaded in \(String(format: "%.2f", seconds)) s")
         } catch {
             FileHandle.standardError.write(Data("insi-sim: the reference base could not be loaded: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
     }
 }

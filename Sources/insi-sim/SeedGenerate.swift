@@ -37,7 +37,7 @@ struct SeedGenerate: ParsableCommand {
             writer = try SeedWriter(path: out)
         } catch {
             FileHandle.standardError.write(Data("insi-sim: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
         var generator = SyntheticGenerator(seed: rngSeed)
         var made = 0
@@ -51,7 +51,7 @@ struct SeedGenerate: ParsableCommand {
         } catch let error as SeedWriteError {
             bar.finish(made)
             FileHandle.standardError.write(Data("insi-sim: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
         bar.finish(made)
         let seconds = Date().timeIntervalSince(started)

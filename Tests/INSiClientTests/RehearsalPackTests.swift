@@ -80,7 +80,7 @@ struct RehearsalPackTests {
 
     @Test("the README lists every case the default pack defines itself, and its count")
     func readmeListsPackCases() throws {
-        let readme = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("docs/guides/rehearsal.md"), encoding: .utf8)
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
         let own = pack.cases.filter { $0.source == RehearsalTestSupport.defaultPack.standardizedFileURL.path }
         #expect(!own.isEmpty)

@@ -107,7 +107,7 @@ struct SeededCasesTests {
     @Test("the README's table of public test identities is the base's, and lists every one of them")
     func readmePublicTable() throws {
         let base = try #require(Self.strict)
-        let readme = try String(contentsOf: SeededCase.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: SeededCase.repository.appendingPathComponent("docs/reference/seeded-cases.md"), encoding: .utf8)
         let lines = readme.split(separator: "\n")
         let header = try #require(lines.firstIndex { $0.hasPrefix("| birth name | first names | sex | born | COG | matricule | key | OID |") })
         let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }.map { line in

@@ -7,7 +7,7 @@ import Testing
 @Suite("Fault catalogue")
 struct FaultCatalogueTests {
     static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
+        .deletingLastPathComponent().appendingPathComponent("docs/reference/faults.md")
 
     @Test("one entry per detail code; every fault the simulator builds comes from its entry")
     func entries() {

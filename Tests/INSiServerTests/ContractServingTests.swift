@@ -67,7 +67,7 @@ struct ReadmePlanTests {
 
     @Test("every case of Resources/seed/cases.json is in the README table with its strict and relaxed answers, and only those")
     func everyCaseDocumented() throws {
-        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/reference/seeded-cases.md"), encoding: .utf8)
         let lines = readme.split(separator: "\n")
         #expect(!PlanCase.all.isEmpty)
         for planCase in PlanCase.all {

@@ -42,7 +42,7 @@ public struct RehearsalCase: Sendable, Hashable {
     public var id: String
     /// One sentence for the report.
     public var title: String
-    /// What the case checks (the "exercises" column of the README table).
+    /// What the case checks (the "exercises" column of the test plan in docs/reference/seeded-cases.md).
     public var exercises: String
     /// The CNDA test reference, when the case is one (e.g. `2.08 cas 2`).
     public var cnda: String?
@@ -86,7 +86,7 @@ public struct RehearsalCase: Sendable, Hashable {
         self.source = source
     }
 
-    /// The request in one line, as in the README table.
+    /// The request in one line, for the reports.
     public var requestText: String {
         switch request {
         case .traits(let traits):

@@ -55,7 +55,7 @@ struct RehearsalCaseParser {
         }
         var scenario: RehearsalJSON?
         if let value = object["scenario"] {
-            guard case .object(let fields) = value else { throw fail("scenario", "must be a scenario object (see the README's Scenarios)") }
+            guard case .object(let fields) = value else { throw fail("scenario", "must be a scenario object (see docs/guides/scenarios.md)") }
             guard case .object(let effect)? = fields["effect"], case .string? = effect["kind"] else {
                 throw fail("scenario.effect.kind", "required: answer, result, fault, http, close, truncated or malformed")
             }

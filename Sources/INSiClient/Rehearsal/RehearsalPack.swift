@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rehearsal pack: the cases an editor runs against an INSi (the simulator or the real
-/// service) before the CNDA approval tests. JSON, documented in the README:
+/// service) before the CNDA approval tests. JSON, documented in docs/guides/rehearsal.md:
 ///
 /// ```json
 /// { "format": "insi-sim-rehearsal", "version": 1,

@@ -1,7 +1,7 @@
 /// The first-name rule of INSi: the request's first names match a reference list when they are
 /// its first first name alone, or the complete list in order (recorded: TCHITCHI OLA gives 01,
 /// TCHITCHI CATARINA gives 00 for CATARINA BELLA). A single first name other than the first, or
-/// a partial list, does not match (simulator choice, documented in the README).
+/// a partial list, does not match (simulator choice, documented in docs/reference/matching.md).
 struct FirstNameRule {
     private let nameMatching: NameMatching
     /// Strict: the upper-cased names. Relaxed: one key of the whole sequence, because there a

@@ -6,7 +6,7 @@
 /// Holds the whole base in memory; `SyntheticGenerator` hands identities out one at a time for
 /// writers that must not (a million-identity seed file).
 public struct SyntheticBase: Sendable {
-    /// The shares of special cases, documented in the README (`seed generate`).
+    /// The shares of special cases, documented in docs/reference/seed-format.md.
     public enum Share {
         /// Birth names `A-B` (a hyphen between two names).
         public static let hyphenatedName = 0.06

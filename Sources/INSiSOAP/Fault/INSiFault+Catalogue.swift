@@ -2,7 +2,7 @@ import INSiCore
 
 /// Every fault the simulator answers, each named by its detail code. The first ones are observed
 /// on the real service; the `siram_9xx` / `insisim_9xx` ones are defined by the simulator (no
-/// public list exists) and documented as such in the README.
+/// public list exists) and documented as such in docs/reference/faults.md.
 extension INSiFault {
     /// One fault of the catalogue: its codes, its French reason and a default detail text.
     public struct CatalogueEntry: Sendable, Hashable, CustomStringConvertible {
@@ -54,7 +54,7 @@ extension INSiFault {
     private static let forbiddenReason = "La requête contient des constructions XML interdites."
     private static let tooLargeReason = "La requête dépasse les limites de taille autorisées."
 
-    /// The catalogue, in the order of the README's table.
+    /// The catalogue, in the order of the table of docs/reference/faults.md (a test compares them).
     public static let catalogue: [CatalogueEntry] = [
         CatalogueEntry("desir_550", .sender, "siram_100", reason: accessRefused,
                        detail: "Numéro d'autorisation du logiciel inconnu.", origin: .observed),

@@ -63,6 +63,6 @@ struct AssertionSign: ParsableCommand {
 
     private func fail(_ message: String) throws -> Never {
         FileHandle.standardError.write(Data("insi-sim: \(message)\n".utf8))
-        throw ExitCode(2)
+        throw ExitCode(ExitStatus.unusableInput)
     }
 }

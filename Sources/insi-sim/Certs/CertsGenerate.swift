@@ -42,7 +42,7 @@ struct CertsGenerate: ParsableCommand {
             print("serve with: insi-sim serve --tls-dir \(out)   (clients trust \(directory.appendingPathComponent(TestPKI.caFile).path))")
         } catch {
             FileHandle.standardError.write(Data("insi-sim: \(error.description)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
     }
 }

@@ -252,7 +252,7 @@ struct Serve: AsyncParsableCommand {
             }
         } catch {
             logger.critical("--tls-dir \(tlsDir): \(error.description)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
     }
 
@@ -275,7 +275,7 @@ struct Serve: AsyncParsableCommand {
             simulator = try Simulator(configuration: configuration, logger: logger, logSink: logSink)
         } catch {
             logger.critical("\(error.description)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
         // Trapped before the start line is printed: a script that reads the port and stops the
         // server at once must get a graceful stop, not the default action of SIGTERM.
@@ -286,7 +286,7 @@ struct Serve: AsyncParsableCommand {
             boundPort = try simulator.start()
         } catch {
             logger.critical("\(error.description)")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.unusableInput)
         }
         let endpoint = simulator.endpointURL
         // The start line goes to standard output whatever the log level, unbuffered, so that a
@@ -338,13 +338,13 @@ extension Serve {
 }
 extension LogFormat: ExpressibleByArgument {}
 
-/// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
-/// counts as unset.
 /// A setting that is on or off.
 enum OnOff: String, ExpressibleByArgument, CaseIterable {
     case on, off
 }
 
+/// Reads `INSI_SIM_*` variables for the options the command line left out. An empty variable
+/// counts as unset.
 struct EnvironmentReader {
     let environment: [String: String]
 

@@ -172,7 +172,9 @@ enum ServeSetting: String, CaseIterable {
         var table = "| option | environment variable | default | meaning |\n|---|---|---|---|\n"
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         for setting in allCases {
-            table += "| `\(cell(setting.option + " " + setting.valueName.uppercased()))` | `\(setting.environmentVariable)` "
+            // A placeholder in capitals (`--port PORT`); a list of values as typed (`--findings on|off`).
+            let value = setting.valueName.contains("|") ? setting.valueName : setting.valueName.uppercased()
+            table += "| `\(cell(setting.option + " " + value))` | `\(setting.environmentVariable)` "
                 + "| \(cell(setting.defaultDescription)) | \(cell(setting.meaning)) |\n"
         }
         return table
