@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `insi-sim serve` itself, the built binary run as a child process.
 @Suite("insi-sim serve")

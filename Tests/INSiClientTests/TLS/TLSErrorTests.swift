@@ -2,6 +2,7 @@ internal import CLibCurl
 import Foundation
 @testable import INSiClient
 import Testing
+import TestSupport
 
 /// libcurl's codes and messages (OpenSSL's reasons inside) read into typed errors, and the
 /// guide's table of those errors.
@@ -24,7 +25,7 @@ struct TLSErrorTests {
 
     @Test("The guide's table names every TLSError case, and no other")
     func guideTable() throws {
-        let guide = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("docs/guides/tls-client.md"), encoding: .utf8)
+        let guide = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/guides/tls-client.md"), encoding: .utf8)
         let section = try #require(guide.components(separatedBy: "## Errors").dropFirst().first?.components(separatedBy: "\n## ").first)
         // The header row names the type, the others one case each.
         let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.dropFirst()
