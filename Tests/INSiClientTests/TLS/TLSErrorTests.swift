@@ -1,6 +1,7 @@
 internal import CLibCurl
 import Foundation
 @testable import INSiClient
+import INSiPKI
 import Testing
 import TestSupport
 
@@ -66,6 +67,22 @@ struct TLSErrorTests {
           ])
     func mapping(code: CURLcode, message: String, pkcs12: Bool, expected: TLSError) {
         #expect(Self.context(pkcs12 ? Self.pkcs12 : Self.pem).failure(code: code, message: message) == .tls(expected))
+    }
+
+    @Test("A PKCS#12 failure is told by the archive itself, not by an OpenSSL reason another transfer left on the thread")
+    func pkcs12CheckedItself() throws {
+        let path = try TestPKIFolder.path("insi-auto.p12")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        // What libcurl wrote when a connection closed mid-handshake had left its error queued.
+        let stale = "could not parse PKCS12 file, check password, OpenSSL error error:0A000197:SSL routines::shutdown while in init"
+        func context(_ password: String) -> CurlFailureContext {
+            CurlFailureContext(url: URL(string: "https://insi.test:8443/lps")!, credentials: TLSCredentials(
+                certificate: .pkcs12(bytes: bytes, password: password, path: path), authorities: nil))
+        }
+        #expect(context("not-the-password").failure(code: CURLE_SSL_CERTPROBLEM, message: stale) == .tls(.wrongPassword(path: path)))
+        #expect(context(INSiPKI.TestPKI.password).failure(code: CURLE_SSL_CERTPROBLEM, message: stale)
+            == .tls(.fileInvalid(path: path, role: .clientCertificate, reason: stale)))
+        #expect(CurlFailureContext.pkcs12Opens([0x30], with: "x") == nil)
     }
 
     @Test("Without a certificate, a handshake failure is the request for one; other failures stay transport failures with a hint")
