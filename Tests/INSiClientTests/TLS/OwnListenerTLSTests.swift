@@ -11,7 +11,12 @@ import TestSupport
 /// meets when it points the library at a simulator started with `--tls-port`.
 @Suite("TLS: the client against insi-sim's own listener")
 struct OwnListenerTLSTests {
-    static let traits = SearchTraits(birthName: "ADRTROIS", firstNames: ["DOMINIQUE"], sex: .female, birthDate: "1997-02-26")
+    static let traits = TLSClientTests.traits
+
+    /// The error of a search for ADRTROIS DOMINIQUE, nil when it succeeded.
+    static func failure(_ client: INSiClient) async -> INSiClientError? {
+        await TLSClientTests.failure(client)
+    }
 
     /// A strict simulator whose TLS listener requires a client certificate issued by the test
     /// PKI's CA; `body` gets the listener's `https://127.0.0.1:PORT/lps`.
@@ -45,16 +50,6 @@ struct OwnListenerTLSTests {
 
     enum Form: String, CaseIterable, Sendable {
         case pem, pkcs12
-    }
-
-    /// The error of a traits search, nil when it succeeded.
-    static func failure(_ client: INSiClient) async -> INSiClientError? {
-        do {
-            _ = try await client.searchByTraits(traits)
-            return nil
-        } catch {
-            return error
-        }
     }
 
     @Test("INSI-AUTO and INSI-MANU, as PEM certificate and key or as PKCS#12 with its password: code 00 for ADRTROIS DOMINIQUE, the server saw the certificate",
