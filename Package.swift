@@ -38,7 +38,8 @@ let package = Package(
         ),
         // libcurl through its C API: URLSession on Linux cannot present a client certificate.
         .systemLibrary(name: "CLibCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP", "CLibCurl"]),
+        // COpenSSL: only to clear OpenSSL's per-thread error queue between libcurl's transfers (CurlLoop).
+        .target(name: "INSiClient", dependencies: ["INSiCore", "INSiSOAP", "CLibCurl", "COpenSSL"]),
         // Test certificates (`insi-sim certs generate`) made with OpenSSL, which also writes the
         // PKCS#12 files editors import (swift-certificates writes no PKCS#12).
         .target(name: "INSiPKI", dependencies: ["COpenSSL"]),
@@ -63,13 +64,21 @@ let package = Package(
         .executableTarget(name: "fuzz-seed", dependencies: ["FuzzSupport", "INSiCore"], path: "Fuzz/Seed"),
         .executableTarget(name: "fuzz-change-log", dependencies: ["FuzzSupport", "INSiServer"], path: "Fuzz/ChangeLog"),
         .executableTarget(name: "fuzz-call-judge", dependencies: ["FuzzSupport", "INSiServer", "INSiSOAP", "INSiCore"], path: "Fuzz/CallJudge"),
-        .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore"]),
-        .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP"]),
-        // A blocking OpenSSL client for the tests that talk TLS to the server.
-        .target(name: "TLSTestClient", dependencies: ["COpenSSL", "INSiPKI"], path: "Tests/TLSTestClient"),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "INSiPKI", "TLSTestClient"]),
-        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient", "INSiPKI", "TLSTestClient"]),
-        .testTarget(name: "INSiClientTests", dependencies: ["INSiClient", "INSiServer"]),
+        // What the tests share: raw HTTP and TLS clients, a loopback listener, the manual clock,
+        // child processes, the repository's paths, the seeded cases, a simulator per test.
+        // One target, though HTTPServerTests uses only its HTTP half: SwiftPM links every test
+        // target into one test binary anyway, so the INSiServer half costs them nothing.
+        .target(
+            name: "TestSupport",
+            dependencies: ["HTTPServer", "INSiServer", "INSiSOAP", "INSiCore", "INSiPKI", "COpenSSL",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "INSiCoreTests", dependencies: ["INSiCore", "TestSupport"]),
+        .testTarget(name: "INSiSOAPTests", dependencies: ["INSiSOAP", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "INSiPKI", "TestSupport"]),
+        .testTarget(name: "INSiServerTests", dependencies: ["INSiServer", "INSiClient", "INSiPKI", "TestSupport"]),
+        .testTarget(name: "INSiClientTests", dependencies: ["INSiClient", "INSiServer", "INSiPKI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-// libcurl for INSiClient's transport. curl_easy_setopt and curl_easy_getinfo are variadic, which
+// libcurl for INSiClient's transport. curl_easy_setopt, curl_multi_setopt and curl_easy_getinfo are variadic, which
 // Swift cannot call: these typed wrappers are the only way in.
 #include <curl/curl.h>
 
@@ -8,6 +8,10 @@ static inline CURLcode insi_curl_global_init(void) {
 
 static inline CURLcode insi_curl_set_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLMcode insi_curl_multi_set_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
 }
 
 static inline CURLcode insi_curl_set_string(CURL *handle, CURLoption option, const char *value) {

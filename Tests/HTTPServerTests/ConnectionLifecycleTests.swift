@@ -1,5 +1,6 @@
 @testable import HTTPServer
 import Testing
+import TestSupport
 
 /// The connection life cycle without sockets or clocks: times are plain numbers of nanoseconds.
 @Suite("Connection life cycle")

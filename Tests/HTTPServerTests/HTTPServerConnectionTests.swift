@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import Synchronization
 import Testing
+import TestSupport
 
 /// Many connections, the connection cap, start-up errors and graceful shutdown.
 @Suite("Connections and life cycle")
@@ -10,9 +11,9 @@ struct HTTPServerConnectionTests {
     @Test func holdsAThousandIdleKeepAliveConnections() async throws {
         #expect(ResourceLimits.raiseOpenFileLimit() >= 2100)
         try await withServer(TestServer.configuration { $0.limits.maxConnections = 1100 }) { server, port in
-            var clients: [TestClient] = []
+            var clients: [RawHTTPClient] = []
             for _ in 0..<1000 {
-                clients.append(try TestClient(port: port))
+                clients.append(try RawHTTPClient(port: port))
             }
             // Every connection makes one request, so all are accepted and in keep-alive.
             for client in clients {
@@ -29,7 +30,7 @@ struct HTTPServerConnectionTests {
             #expect(answered == 1000)
             #expect(server.openConnections == 1000)
 
-            let newcomer = try TestClient(port: port)
+            let newcomer = try RawHTTPClient(port: port)
             try newcomer.send(get("/newcomer"))
             #expect(newcomer.readResponse()?.header("X-Path") == "/newcomer")
             // The idle ones are still there and still work.
@@ -43,14 +44,14 @@ struct HTTPServerConnectionTests {
 
     @Test func connectionCapAnswers503AndKeepsServing() async throws {
         try await withServer(TestServer.configuration { $0.limits.maxConnections = 5 }) { server, port in
-            var clients: [TestClient] = []
+            var clients: [RawHTTPClient] = []
             for index in 0..<5 {
-                let client = try TestClient(port: port)
+                let client = try RawHTTPClient(port: port)
                 try client.send(get("/\(index)"))
                 #expect(client.readResponse()?.status == 200)
                 clients.append(client)
             }
-            let sixth = try TestClient(port: port)
+            let sixth = try RawHTTPClient(port: port)
             try sixth.send(get("/sixth"))
             let refused = try #require(sixth.readResponse())
             #expect(refused.status == 503)
@@ -62,12 +63,11 @@ struct HTTPServerConnectionTests {
             try clients[4].send(get("/still"))
             #expect(clients[4].readResponse()?.header("X-Path") == "/still")
             clients.removeLast()
-            let replacement = try await eventually("open: \(server.openConnections)") { () -> TestResponse? in
-                guard server.openConnections < 5 else { return nil }
-                let client = try TestClient(port: port)
-                try client.send(get("/replacement"))
-                return client.readResponse()
-            }
+            // The server sees the close on its loop's thread: the slot is free once it has.
+            try await settle("a slot freed (open: \(server.openConnections))") { server.openConnections < 5 }
+            let client = try RawHTTPClient(port: port)
+            try client.send(get("/replacement"))
+            let replacement = try #require(client.readResponse())
             #expect(replacement.status == 200)
         }
     }
@@ -77,7 +77,7 @@ struct HTTPServerConnectionTests {
             let failures = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: 8) { worker in
                 do {
-                    let client = try TestClient(port: port)
+                    let client = try RawHTTPClient(port: port)
                     for index in 0..<50 {
                         try client.send(post("/w\(worker)", "payload-\(index)"))
                         guard let response = client.readResponse(), response.text == "payload-\(index)" else {
@@ -115,34 +115,34 @@ struct HTTPServerConnectionTests {
             guard request.path == "/gated" else { return TestServer.echo(request, reply) }
             arrived.signal()
             DispatchQueue.global().async {
-                _ = gate.wait(timeout: .now() + 5)
+                _ = gate.wait(timeout: .now() + 60)
                 reply.send(HTTPResponse.text(200, "finished"))
             }
         }
         let port = try server.start()
-        let idle = try TestClient(port: port)
+        let idle = try RawHTTPClient(port: port)
         try idle.send(get("/idle"))
         #expect(idle.readResponse()?.status == 200)
 
-        let inFlight = try TestClient(port: port)
+        let inFlight = try RawHTTPClient(port: port)
         try inFlight.send(get("/gated"))
-        #expect(arrived.wait(timeout: .now() + 5) == .success)
+        #expect(arrived.wait(timeout: .now() + 60) == .success)
 
         // Started synchronously: a Task could wait for a free thread of the cooperative pool,
         // which the blocking reads of parallel tests may all be holding.
-        server.beginShutdown(grace: .seconds(5))
+        server.beginShutdown(grace: .seconds(60))
         // The idle keep-alive connection is closed at once...
-        #expect(idle.waitForClose(timeout: .seconds(3)))
-        #expect(!TestClient.canConnect(port: port), "no new connection once stopping")
+        #expect(idle.waitForClose())
+        #expect(!RawHTTPClient.canConnect(port: port), "no new connection once stopping")
         // ...while the request in flight still gets its answer, marked as the last one.
         gate.signal()
-        let response = try #require(inFlight.readResponse(timeout: .seconds(3)))
+        let response = try #require(inFlight.readResponse())
         #expect(response.status == 200)
         #expect(response.text == "finished")
         #expect(response.header("Connection") == "close")
-        #expect(inFlight.waitForClose(timeout: .seconds(2)))
+        #expect(inFlight.waitForClose())
         await server.waitUntilStopped()
-        #expect(!TestClient.canConnect(port: port))
+        #expect(!RawHTTPClient.canConnect(port: port))
         await server.shutdown()
     }
 
@@ -154,19 +154,13 @@ struct HTTPServerConnectionTests {
     }
 }
 
-/// Retries `attempt` until it returns a value, for state that settles asynchronously (a
-/// connection slot freed when the server notices a close). Fails after `timeout`.
-func eventually<T>(
-    _ context: @autoclosure () -> String = "",
-    timeout: Duration = .seconds(10),
-    _ attempt: () throws -> T?
-) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if let value = try attempt() { return value }
-        // Re-check the condition every few milliseconds rather than spinning: on two cores a
-        // spinning test takes the CPU the server needs to make the condition true.
+/// Waits until `condition` holds, for state that settles on another thread (a connection slot
+/// freed when the server notices a close). Clock-free: it checks up to `checks` times, yielding
+/// a few milliseconds between checks, so a loaded machine makes it slower, never wrong.
+func settle(_ context: @autoclosure () -> String, checks: Int = 4000, _ condition: () -> Bool) async throws {
+    for _ in 0..<checks {
+        if condition() { return }
         try await Task.sleep(for: .milliseconds(5))
     }
-    throw TestFailure("condition not met within \(timeout) \(context())")
+    throw TestFailure("condition not met after \(checks) checks: \(context())")
 }

@@ -1,12 +1,13 @@
 import HTTPServer
 import Testing
+import TestSupport
 
 /// Request/response behaviour over real TCP connections.
 @Suite("HTTP/1.1 protocol")
 struct HTTPServerProtocolTests {
     @Test func getAndPostEcho() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/lps?wsdl"))
             let response = try #require(client.readResponse())
             #expect(response.status == 200)
@@ -28,7 +29,7 @@ struct HTTPServerProtocolTests {
 
     @Test func keepAliveServesTwoRequestsOnOneConnection() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/one"))
             let first = try #require(client.readResponse())
             try client.send(get("/two"))
@@ -42,14 +43,14 @@ struct HTTPServerProtocolTests {
 
     @Test func http10ClosesUnlessKeepAliveIsAsked() async throws {
         try await withServer { _, port in
-            let plain = try TestClient(port: port)
+            let plain = try RawHTTPClient(port: port)
             try plain.send("GET /old HTTP/1.0\r\n\r\n")
             let response = try #require(plain.readResponse())
             #expect(response.status == 200)
             #expect(response.header("Connection") == "close")
             #expect(plain.waitForClose())
 
-            let keepAlive = try TestClient(port: port)
+            let keepAlive = try RawHTTPClient(port: port)
             try keepAlive.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
             #expect(try #require(keepAlive.readResponse()).header("Connection") == "keep-alive")
             try keepAlive.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
@@ -64,7 +65,7 @@ struct HTTPServerProtocolTests {
             reply.send(HTTPResponse(status: 200, headers: headers, body: Array("ok".utf8)))
         }
         try await withServer(handler: handler) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("GET /old HTTP/1.0\r\n\r\n")
             let response = try #require(client.readResponse())
             #expect(response.header("Connection") == "close")
@@ -74,7 +75,7 @@ struct HTTPServerProtocolTests {
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/1") + post("/2", "body-two") + get("/3"))
             let paths = (0..<3).map { _ in client.readResponse()?.header("X-Path") }
             #expect(paths == ["/1", "/2", "/3"])
@@ -83,7 +84,7 @@ struct HTTPServerProtocolTests {
 
     @Test func deferredReplyKeepsPipelinedOrder() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             // The first answer comes 150 ms later from another thread; the second is immediate.
             try client.send(get("/defer?ms=150") + get("/fast"))
             let first = try #require(client.readResponse())
@@ -95,7 +96,7 @@ struct HTTPServerProtocolTests {
 
     @Test func chunkedRequestBody() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n")
             let response = try #require(client.readResponse())
@@ -109,7 +110,7 @@ struct HTTPServerProtocolTests {
 
     @Test func expectContinue() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
             let interim = try #require(client.readResponse())
             #expect(interim.status == 100)
@@ -122,7 +123,7 @@ struct HTTPServerProtocolTests {
 
     @Test func expectContinueWithOversizedBodyGets413() async throws {
         try await withServer(TestServer.configuration { $0.limits.maxBodyBytes = 1000 }) { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n")
             let response = try #require(client.readResponse())
             #expect(response.status == 413)
@@ -133,7 +134,7 @@ struct HTTPServerProtocolTests {
 
     @Test func connectionCloseIsHonoured() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/bye", "Connection: close\r\n"))
             let response = try #require(client.readResponse())
             #expect(response.status == 200)
@@ -144,7 +145,7 @@ struct HTTPServerProtocolTests {
 
     @Test func headGetsContentLengthWithoutBody() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("HEAD /page HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n\r\nbody")
             let response = try #require(client.readResponse(isHEAD: true))
             #expect(response.status == 200)
@@ -158,7 +159,7 @@ struct HTTPServerProtocolTests {
 
     @Test func headerNamesAreCaseInsensitive() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send("POST /ci HTTP/1.1\r\nhOsT: h\r\nX-TEST: Value\r\ncontent-LENGTH: 2\r\n\r\nok")
             let response = try #require(client.readResponse())
             #expect(response.header("X-Echo") == "Value")
@@ -168,12 +169,12 @@ struct HTTPServerProtocolTests {
 
     @Test func rawAndCloseActions() async throws {
         try await withServer { _, port in
-            let raw = try TestClient(port: port)
+            let raw = try RawHTTPClient(port: port)
             try raw.send(get("/raw"))
             let bytes = try #require(raw.readUntilClosed())
             #expect(String(decoding: bytes, as: UTF8.self) == "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ntruncated")
 
-            let closing = try TestClient(port: port)
+            let closing = try RawHTTPClient(port: port)
             try closing.send(get("/close"))
             #expect(closing.readUntilClosed() == [])
         }
@@ -181,7 +182,7 @@ struct HTTPServerProtocolTests {
 
     @Test func secondReplyIsIgnored() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/twice") + get("/after"))
             #expect(client.readResponse()?.status == 200)
             let next = try #require(client.readResponse())
@@ -192,7 +193,7 @@ struct HTTPServerProtocolTests {
 
     @Test func halfClosedClientStillGetsItsAnswers() async throws {
         try await withServer { _, port in
-            let client = try TestClient(port: port)
+            let client = try RawHTTPClient(port: port)
             try client.send(get("/a") + get("/b"))
             client.shutdownWrite()
             #expect(client.readResponse()?.header("X-Path") == "/a")
@@ -212,7 +213,7 @@ struct HTTPServerProtocolTests {
         let server = HTTPServer(configuration: TestServer.configuration { $0.limits.maxBodyBytes = 10 },
                                 logger: TestServer.logger, responder: FaultResponder())
         let port = try server.start()
-        let client = try TestClient(port: port)
+        let client = try RawHTTPClient(port: port)
         try client.send("POST /soap HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n")
         let response = try #require(client.readResponse())
         #expect(response.status == 413)

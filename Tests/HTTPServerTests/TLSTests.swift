@@ -5,20 +5,17 @@ import Glibc
 import HTTPServer
 import INSiPKI
 import Synchronization
-import TLSTestClient
+import TestSupport
 import Testing
 
 /// TLS listeners over real sockets on loopback, with the certificates of `insi-sim certs generate`.
-@Suite("TLS", .serialized)
+@Suite("TLS")
 struct TLSTests {
     /// A server with a plain listener "http" and a TLS listener "https" asking for client
     /// certificates as `clientCertificate` says.
     static func configuration(clientCertificate: TLSConfiguration.ClientCertificate = .required,
                               requestTimeout: Duration = .seconds(10)) throws -> HTTPServerConfiguration {
-        let tls = TLSConfiguration(certificateChainFile: try TestPKIFolder.path("server.pem"),
-                                   privateKeyFile: try TestPKIFolder.path("server-key.pem"),
-                                   clientCertificate: clientCertificate,
-                                   clientCAFile: clientCertificate == .none ? nil : try TestPKIFolder.path("ca.pem"))
+        let tls = try TestPKIFolder.serverTLS(clientCertificate)
         var configuration = HTTPServerConfiguration(listeners: [
             ListenerConfiguration(name: "http", port: 0), ListenerConfiguration(name: "https", port: 0, tls: tls),
         ], eventLoopCount: 2)
@@ -118,7 +115,7 @@ struct TLSTests {
         try await Self.withTLSServer(try Self.configuration(clientCertificate: .none)) { server, plainPort, tlsPort in
             #expect(server.boundListeners.map(\.baseURL) == ["http://127.0.0.1:\(plainPort)", "https://127.0.0.1:\(tlsPort)"])
             #expect(server.port == plainPort)
-            let plain = try TestClient(port: plainPort)
+            let plain = try RawHTTPClient(port: plainPort)
             try plain.send(get("/plain"))
             let plainResponse = try #require(plain.readResponse())
             #expect(plainResponse.status == 200 && plainResponse.header("X-Listener") == "http")
@@ -142,7 +139,7 @@ struct TLSTests {
                     let client = try Self.client(tlsPort, identity, pki: pki)
                     let response = try client.exchange(get("/refused"))
                     outcome = "answered \(response.status)"
-                } catch let error as TLSTestError {
+                } catch let error as TestFailure {
                     outcome = error.description
                 }
                 #expect(!outcome.hasPrefix("answered"), "\(why): \(outcome)")
@@ -189,17 +186,17 @@ struct TLSTests {
     @Test("plain HTTP to the TLS port gets a plain 400 that says to use https; TLS to the plain port fails its handshake")
     func wrongProtocolOnEachPort() async throws {
         try await Self.withTLSServer(try Self.configuration()) { server, plainPort, tlsPort in
-            let plain = try TestClient(port: tlsPort)
+            let plain = try RawHTTPClient(port: tlsPort)
             try plain.send(get("/lps"))
             let response = try #require(plain.readResponse())
             #expect(response.status == 400)
             #expect(response.text.contains("https://"), "\(response.text)")
             #expect(plain.waitForClose())
 
-            #expect(throws: TLSTestError.self) { try Self.client(plainPort) }
+            #expect(throws: TestFailure.self) { try Self.client(plainPort) }
             // Both listeners still serve.
             #expect(try Self.client(tlsPort).exchange(get("/ok")).status == 200)
-            let again = try TestClient(port: plainPort)
+            let again = try RawHTTPClient(port: plainPort)
             try again.send(get("/ok"))
             #expect(again.readResponse()?.status == 200)
             #expect(server.errorAnswers >= 2)
@@ -210,18 +207,18 @@ struct TLSTests {
     func stalledHandshake() async throws {
         let clock = ManualClock()
         try await Self.withTLSServer(try Self.configuration(requestTimeout: .seconds(10)), clock: clock) { server, _, tlsPort in
-            let stalled = try TestClient(port: tlsPort)
+            let stalled = try RawHTTPClient(port: tlsPort)
             // The first bytes of a ClientHello record, and then nothing.
             try stalled.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03])
-            let silent = try TestClient(port: tlsPort)
+            let silent = try RawHTTPClient(port: tlsPort)
             // Both accepted and read before the clock moves.
             #expect(try Self.client(tlsPort).exchange(get("/sync")).status == 200)
             clock.advance(by: .seconds(11))
-            #expect(stalled.readUntilClosed(timeout: .seconds(10)) == [], "closed without a byte")
+            #expect(stalled.readUntilClosed() == [], "closed without a byte")
             // The silent one is idle, not in a request: still open until the idle timeout.
             #expect(silent.readUntilClosed(timeout: .milliseconds(300)) == nil)
             clock.advance(by: .seconds(60))
-            #expect(silent.readUntilClosed(timeout: .seconds(10)) == [])
+            #expect(silent.readUntilClosed() == [])
             #expect(server.openConnections <= 1)
         }
     }
@@ -290,22 +287,35 @@ struct TLSTests {
 
     @Test("a graceful stop answers the request in flight, closes idle TLS connections with close_notify and silent ones at once")
     func gracefulStop() async throws {
-        let server = HTTPServer(configuration: try Self.configuration(), logger: TestServer.logger, handler: TestServer.echo)
+        let arrived = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        // The request in flight is answered once the stop has begun: the gate says when.
+        let server = HTTPServer(configuration: try Self.configuration(), logger: TestServer.logger) { request, reply in
+            guard request.path == "/gated" else { return TestServer.echo(request, reply) }
+            arrived.signal()
+            DispatchQueue.global().async {
+                _ = gate.wait(timeout: .now() + 60)
+                reply.send(HTTPResponse.text(200, "finished"))
+            }
+        }
         try server.start()
         let tlsPort = try #require(server.port(of: "https"))
         let idle = try Self.client(tlsPort)
         #expect(try idle.exchange(get("/first")).status == 200)
         let busy = try Self.client(tlsPort)
-        try busy.send(get("/defer?ms=300"))
-        let silent = try TestClient(port: tlsPort)
+        try busy.send(get("/gated"))
+        let silent = try RawHTTPClient(port: tlsPort)
         // All three are on the server before it stops.
         #expect(try Self.client(tlsPort).exchange(get("/sync")).status == 200)
-        let stopping = Task { await server.shutdown(grace: .seconds(10)) }
+        #expect(arrived.wait(timeout: .now() + 60) == .success)
+        // Begun synchronously: a Task could wait for a free thread of the cooperative pool.
+        server.beginShutdown(grace: .seconds(60))
+        gate.signal()
         let answer = try busy.readResponse()
         #expect(answer.status == 200 && answer.header("Connection") == "close")
         #expect(idle.waitForClose())
-        #expect(silent.readUntilClosed(timeout: .seconds(10)) == [])
-        await stopping.value
+        #expect(silent.readUntilClosed() == [])
+        await server.waitUntilStopped()
     }
 
     @Test("a listener whose certificate or key cannot be used stops the start with a message naming the file")

@@ -1,36 +1,20 @@
 import Foundation
 import INSiClient
 import Testing
+import TestSupport
 
 /// `insi-sim lookup` and `insi-sim vitale`, the built binary run against the in-process simulator.
 @Suite("CLI")
 struct CLITests {
     typealias Run = ChildProcess.Run
 
-    /// The built `insi-sim`: beside the test bundle (same build configuration), else `.build/debug`.
+    /// The built `insi-sim`, beside the test bundle (same build configuration).
     static func binary() throws -> URL {
-        let fileManager = FileManager.default
-        var candidates: [URL] = []
-        let testExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = testExecutable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("insi-sim"))
-            directory = directory.deletingLastPathComponent()
+        let binary = TestPaths.insiSim
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw TestFailure("insi-sim is not built (run swift build): no \(binary.path)")
         }
-        candidates.append(TestServer.repoRoot.appendingPathComponent(".build/debug/insi-sim"))
-        guard let found = candidates.first(where: { fileManager.isExecutableFile(atPath: $0.path) }) else {
-            throw CLIError.notBuilt(candidates.map(\.path))
-        }
-        return found
-    }
-
-    enum CLIError: Error, CustomStringConvertible {
-        case notBuilt([String])
-        var description: String {
-            switch self {
-            case .notBuilt(let paths): return "insi-sim is not built (run swift build); looked in \(paths.joined(separator: ", "))"
-            }
-        }
+        return binary
     }
 
     /// Runs the built binary to its end.

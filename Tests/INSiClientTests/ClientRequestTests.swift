@@ -3,6 +3,7 @@ import Foundation
 import INSiCore
 import INSiSOAP
 import Testing
+import TestSupport
 
 /// What the client sends and how it reads answers, without the simulator.
 @Suite("Client requests and answers")

@@ -1,6 +1,7 @@
 import Foundation
 @testable import INSiClient
 import Testing
+import TestSupport
 
 /// The libcurl transport itself, over plain TCP on loopback.
 @Suite("libcurl transport")

@@ -3,6 +3,7 @@ import INSiClient
 import INSiCore
 import INSiSOAP
 import Testing
+import TestSupport
 
 /// Failures surface as typed errors, never as "not found".
 @Suite("Errors")

@@ -1,6 +1,7 @@
 import Foundation
 import INSiClient
 import Testing
+import TestSupport
 
 /// Loading and checking rehearsal packs.
 @Suite("Rehearsal pack")
@@ -30,7 +31,7 @@ struct RehearsalPackTests {
     @Test("the pack's CNDA cases answer the documents of the cnda scenario set, with its matches")
     func cndaCasesUseTheSet() throws {
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
-        let set = try JSONSerialization.jsonObject(with: Data(contentsOf: TestServer.repoRoot.appendingPathComponent("Resources/scenarios/cnda.json")))
+        let set = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.repository.appendingPathComponent("Resources/scenarios/cnda.json")))
         let setScenarios = try #require((set as? [String: Any])?["scenarios"] as? [[String: Any]])
         let setEffects = setScenarios.compactMap { ($0["effect"] as? [String: Any])?["file"] as? String }
         let packCases = pack.cases.filter { $0.id.hasPrefix("cnda-") }
@@ -46,7 +47,7 @@ struct RehearsalPackTests {
     @Test("the default pack holds every seeded case and the procedure, fault and timeout cases")
     func defaultPack() throws {
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
-        let seeded = try JSONSerialization.jsonObject(with: Data(contentsOf: TestServer.repoRoot.appendingPathComponent("Resources/seed/cases.json")))
+        let seeded = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.repository.appendingPathComponent("Resources/seed/cases.json")))
         let seededIDs = try #require(seeded as? [[String: Any]]).compactMap { $0["id"] as? String }
         let ids = pack.cases.map(\.id)
         #expect(Array(ids.prefix(seededIDs.count)) == seededIDs)
@@ -80,7 +81,7 @@ struct RehearsalPackTests {
 
     @Test("the README lists every case the default pack defines itself, and its count")
     func readmeListsPackCases() throws {
-        let readme = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("docs/guides/rehearsal.md"), encoding: .utf8)
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/guides/rehearsal.md"), encoding: .utf8)
         let pack = try RehearsalPack.load(from: RehearsalTestSupport.defaultPack)
         let own = pack.cases.filter { $0.source == RehearsalTestSupport.defaultPack.standardizedFileURL.path }
         #expect(!own.isEmpty)

@@ -5,6 +5,7 @@ import FoundationNetworking
 import INSiClient
 import INSiCore
 import Testing
+import TestSupport
 
 /// The library runner directly: target detection and the fate of scenario cases.
 @Suite("Rehearsal runner")

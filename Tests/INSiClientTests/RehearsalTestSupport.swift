@@ -10,11 +10,12 @@ import INSiCore
 import INSiServer
 import Logging
 import Testing
+import TestSupport
 
 /// Helpers of the rehearsal tests: a simulator with a chosen mode and admin token, the default
 /// pack, admin calls, temporary files and a JUnit reader.
 enum RehearsalTestSupport {
-    static let defaultPack = TestServer.repoRoot.appendingPathComponent("Resources/rehearsal/default-pack.json")
+    static let defaultPack = TestPaths.repository.appendingPathComponent("Resources/rehearsal/default-pack.json")
 
     /// Like `TestServer.with`, with the name-matching mode and the admin token of the simulator.
     static func withSimulator<T>(nameMatching: NameMatching = .strict, adminToken: String? = nil, authorizedIDAMs: Set<String> = [],
@@ -32,9 +33,7 @@ enum RehearsalTestSupport {
 
     /// A fresh temporary folder.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("insi-rehearsal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestPaths.temporaryFolder("rehearsal")
     }
 
     /// What a JUnit file holds, read with an XML parser (so the file must be well-formed).

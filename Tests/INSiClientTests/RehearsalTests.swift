@@ -1,6 +1,7 @@
 import Foundation
 import INSiClient
 import Testing
+import TestSupport
 
 /// `insi-sim rehearse`, the built binary run against the in-process simulator.
 @Suite("Rehearsal (CLI)")

@@ -2,37 +2,20 @@ import Foundation
 import INSiClient
 import INSiCore
 import INSiServer
-import Logging
 import Testing
+import TestSupport
 
 /// The real simulator, in process, on an ephemeral port, with the default base.
 enum TestServer {
-    /// <repo>, three levels above <repo>/Tests/INSiClientTests/TestServer.swift.
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Runs `body` with the endpoint of a started simulator; always shuts it down.
     static func with<T>(nameMatching: NameMatching = .strict, adminToken: String? = nil, authorizedIDAMs: Set<String> = [],
                         _ body: (URL) async throws -> T) async throws -> T {
-        var configuration = SimulatorConfiguration()
-        configuration.port = 0
-        configuration.resourcesPath = repoRoot.appendingPathComponent("Resources").path
-        configuration.nameMatching = nameMatching
-        configuration.adminToken = adminToken
-        configuration.authorizedIDAMs = authorizedIDAMs
-        configuration.eventLoopCount = 1
-        var logger = Logger(label: "insi-client-tests")
-        logger.logLevel = .warning
-        let simulator = try Simulator(configuration: configuration, logger: logger)
-        let port = try simulator.start()
-        let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)/lps"))
-        do {
-            let value = try await body(endpoint)
-            await simulator.shutdown()
-            return value
-        } catch {
-            await simulator.shutdown()
-            throw error
+        let server = try TestSimulator(nameMatching: nameMatching, authorizedIDAMs: authorizedIDAMs) { configuration in
+            configuration.adminToken = adminToken
+            configuration.eventLoopCount = 1
+        }
+        return try await withTestSimulator(server) { server in
+            try await body(try #require(URL(string: "http://127.0.0.1:\(server.port)/lps")))
         }
     }
 

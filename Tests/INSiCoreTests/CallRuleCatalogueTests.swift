@@ -1,11 +1,11 @@
 import Foundation
 import INSiCore
 import Testing
+import TestSupport
 
 @Suite("Call rule catalogue")
 struct CallRuleCatalogueTests {
-    static let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("docs/reference/call-rules.md")
+    static let page = TestPaths.repository.appendingPathComponent("docs/reference/call-rules.md")
 
     @Test("docs/reference/call-rules.md holds the table generated from the catalogue (INSI_SIM_UPDATE_DOCS=1 rewrites it)")
     func referencePage() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import INSiCore
 
 /// `insi-sim seed generate`: the synthetic base written by `SeedWriter` from `SyntheticGenerator`.
@@ -22,11 +23,17 @@ struct SeedGenerationTests {
         return (path, cards, base)
     }()
 
+    /// `shared`, made (or waited for) off the cooperative pool: making it takes seconds of CPU,
+    /// during which the tests that wait for it would otherwise hold the pool's threads.
+    static func sharedBase() async throws -> (path: String, cards: [VitaleCard], base: ReferenceBase) {
+        try #require(try await offPool { Self.shared })
+    }
+
     @Test("the same seed gives byte-identical files, another seed another base")
-    func deterministic() throws {
-        let (first, _) = try Self.generate(count: 3_000, seed: 42)
-        let (second, _) = try Self.generate(count: 3_000, seed: 42)
-        let (other, _) = try Self.generate(count: 3_000, seed: 43)
+    func deterministic() async throws {
+        let (first, second, other) = try await offPool {
+            (try Self.generate(count: 3_000, seed: 42).0, try Self.generate(count: 3_000, seed: 42).0, try Self.generate(count: 3_000, seed: 43).0)
+        }
         defer { for path in [first, second, other] { try? FileManager.default.removeItem(atPath: path) } }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: first))
         #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: second))))
@@ -34,8 +41,8 @@ struct SeedGenerationTests {
     }
 
     @Test("the file loads, every record valid, one record per line")
-    func loads() throws {
-        let shared = try #require(Self.shared)
+    func loads() async throws {
+        let shared = try await Self.sharedBase()
         #expect(shared.base.count == Self.size)
         #expect(shared.base.cards.count == shared.cards.count)
         let text = try String(contentsOfFile: shared.path, encoding: .utf8)
@@ -44,8 +51,8 @@ struct SeedGenerationTests {
     }
 
     @Test("matricules and keys are consistent with sex, birth month and place")
-    func consistentMatricules() throws {
-        let base = try #require(Self.shared).base
+    func consistentMatricules() async throws {
+        let base = try await Self.sharedBase().base
         for identity in base.identities {
             let value = Array(identity.ins.matricule.value)
             let traits = identity.traits
@@ -64,8 +71,8 @@ struct SeedGenerationTests {
     }
 
     @Test("the documented shares are roughly met")
-    func shares() throws {
-        let identities = try #require(Self.shared).base.identities
+    func shares() async throws {
+        let identities = try await Self.sharedBase().base.identities
         let total = Double(identities.count)
         func share(_ predicate: (Identity) -> Bool) -> Double { Double(identities.filter(predicate).count) / total }
         let name = { (identity: Identity) in identity.traits.birthName }
@@ -84,8 +91,8 @@ struct SeedGenerationTests {
     }
 
     @Test("Vitale families have twins: same birth date, ranks 1 and 2, each found by a Vitale search")
-    func twins() throws {
-        let shared = try #require(Self.shared)
+    func twins() async throws {
+        let shared = try await Self.sharedBase()
         let twinCards = shared.cards.filter { $0.beneficiaries.contains { $0.rank == 2 } }
         #expect(twinCards.count > 10)
         for card in twinCards.prefix(20) {
@@ -99,8 +106,8 @@ struct SeedGenerationTests {
     }
 
     @Test("homonym groups make 02 occur; the complete list or the place usually resolves them")
-    func homonyms() throws {
-        let base = try #require(Self.shared).base
+    func homonyms() async throws {
+        let base = try await Self.sharedBase().base
         var several = 0
         var found = 0
         for identity in base.identities {

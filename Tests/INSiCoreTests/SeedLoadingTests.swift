@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import INSiCore
 
 /// The byte-level seed reader (`SeedParser`) against what JSONDecoder made of the same files.
@@ -19,12 +20,14 @@ struct SeedLoadingTests {
     }
 
     @Test("a generated base read in chunks gives the same identities and cards as JSONDecoder")
-    func sameAsDecoder() throws {
+    func sameAsDecoder() async throws {
         // 6,000 identities: about 1.3 MB, more than one read chunk, so tokens straddle refills.
-        let (path, _) = try SeedGenerationTests.generate(count: 6_000, seed: 5)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let parsed = try SeedFile.load(path: path, progress: .none)
-        let decoded = try Self.decoded(try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Seconds of CPU: off the cooperative pool, which the tests beside it need.
+        let (parsed, decoded) = try await offPool {
+            let (path, _) = try SeedGenerationTests.generate(count: 6_000, seed: 5)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            return (try SeedFile.load(path: path, progress: .none), try Self.decoded(try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
         #expect(parsed.identities == decoded.identities)
         #expect(parsed.cards == decoded.cards)
     }
@@ -150,13 +153,16 @@ struct SeedLoadingTests {
     }
 
     @Test("progress is reported while loading and once at the end")
-    func progress() throws {
-        let (path, _) = try SeedGenerationTests.generate(count: 40_000, seed: 3)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+    func progress() async throws {
         let calls = Calls()
-        let progress = SeedLoadProgress(report: { bytes, total, identities in calls.report(bytes, total, identities) },
-                                        finish: { identities in calls.finish(identities) })
-        _ = try SeedFile.load(path: path, progress: progress)
+        // Seconds of CPU: off the cooperative pool, which the tests beside it need.
+        try await offPool {
+            let (path, _) = try SeedGenerationTests.generate(count: 40_000, seed: 3)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let progress = SeedLoadProgress(report: { bytes, total, identities in calls.report(bytes, total, identities) },
+                                            finish: { identities in calls.finish(identities) })
+            _ = try SeedFile.load(path: path, progress: progress)
+        }
         let (reports, finished) = calls.snapshot
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.0 > 0 && $0.0 <= $0.1 })

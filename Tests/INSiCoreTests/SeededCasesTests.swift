@@ -1,41 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import INSiCore
-
-/// One case of `Resources/seed/cases.json`, the test plan published in the README.
-struct SeededCase: Decodable, CustomTestStringConvertible, Sendable {
-    struct Request: Decodable, Sendable {
-        var birthName: String?
-        var firstNames: [String]?
-        var firstNamesAsOneValue: Bool?
-        var sex: String?
-        var birthDate: String?
-        var birthPlace: String?
-        var ouvrantDroit: String?
-        var ouvrantDroitKey: String?
-        var rank: Int?
-        var beneficiaryMatricule: String?
-    }
-    struct Expectation: Decodable, Sendable {
-        var code: String
-        var matricule: String?
-        var key: String?
-    }
-    var id: String
-    var operation: String
-    var request: Request
-    var expected: [String: Expectation]
-    var testDescription: String { id }
-
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let seedPath = repository.appendingPathComponent("Resources/seed/default-base.json").path
-
-    static let all: [SeededCase] = {
-        let url = repository.appendingPathComponent("Resources/seed/cases.json")
-        guard let data = try? Data(contentsOf: url), let cases = try? JSONDecoder().decode([SeededCase].self, from: data) else { return [] }
-        return cases
-    }()
-}
 
 @Suite("The default base answers every seeded case as the README table says")
 struct SeededCasesTests {
@@ -107,7 +73,7 @@ struct SeededCasesTests {
     @Test("the README's table of public test identities is the base's, and lists every one of them")
     func readmePublicTable() throws {
         let base = try #require(Self.strict)
-        let readme = try String(contentsOf: SeededCase.repository.appendingPathComponent("docs/reference/seeded-cases.md"), encoding: .utf8)
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/reference/seeded-cases.md"), encoding: .utf8)
         let lines = readme.split(separator: "\n")
         let header = try #require(lines.firstIndex { $0.hasPrefix("| birth name | first names | sex | born | COG | matricule | key | OID |") })
         let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }.map { line in

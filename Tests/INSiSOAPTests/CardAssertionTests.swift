@@ -1,6 +1,7 @@
 import Foundation
 @testable import INSiSOAP
 import Testing
+import TestSupport
 
 /// CPx card assertions: signed by xmlsec1 like a card signs them, checked like the real service
 /// checks them, every way of being wrong refused with its own error.
@@ -190,8 +191,7 @@ struct CardAssertionTests {
         let flags = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         let defines = Set(flags.split(separator: " ").filter { $0.hasPrefix("-D") }.map { String($0.dropFirst(2).prefix { $0 != "=" }) })
-        let shim = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/CXMLSec/shim.h"), encoding: .utf8)
+        let shim = try String(contentsOf: TestPaths.repository.appendingPathComponent("Sources/CXMLSec/shim.h"), encoding: .utf8)
         let ours = Set(shim.split(separator: "\n").filter { $0.hasPrefix("#define ") }.compactMap {
             $0.dropFirst("#define ".count).split(separator: " ").first.map(String.init)
         })

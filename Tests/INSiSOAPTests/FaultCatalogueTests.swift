@@ -1,13 +1,13 @@
 import Foundation
 import INSiCore
 import Testing
+import TestSupport
 @testable import INSiSOAP
 
 /// The fault catalogue, and the README's table that repeats it.
 @Suite("Fault catalogue")
 struct FaultCatalogueTests {
-    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("docs/reference/faults.md")
+    static let readme = TestPaths.repository.appendingPathComponent("docs/reference/faults.md")
 
     @Test("one entry per detail code; every fault the simulator builds comes from its entry")
     func entries() {

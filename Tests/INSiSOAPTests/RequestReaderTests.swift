@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import INSiSOAP
 
 /// `Tests/Fixtures/conformance`: the recorded answers, CNDA files and sample requests (see its README).
-let conformanceFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/conformance")
+let conformanceFixtures = TestPaths.conformance
 
 @Suite("Reading INSi requests")
 struct RequestReaderTests {

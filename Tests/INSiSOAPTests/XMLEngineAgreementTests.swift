@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import INSiSOAP
 
 /// The libxml2 SAX reader (the default) is held to the same trees and the same verdicts as
 /// FoundationXML's XMLParser, on every XML document the project has at hand.
 @Suite("XML engines agree")
 struct XMLEngineAgreementTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestPaths.repository
 
     /// Documents with the constructs a SOAP peer may send: prefixes and default namespaces,
     /// redeclarations, attributes (prefixed, `xml:lang`), CDATA, character and predefined

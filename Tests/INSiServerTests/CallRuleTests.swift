@@ -4,6 +4,7 @@ import INSiServer
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// A wall clock the test moves by hand: the judge's seconds between calls without waiting.
 final class ManualWallClock: WallClock {
@@ -165,56 +166,60 @@ struct CallRuleTests {
     @Test("a call that breaks the rule gets its finding; one that keeps it does not", arguments: cases)
     func rule(_ rule: Case) async throws {
         let harness = try JudgeHarness()
-        defer { Task { await harness.server.stop() } }
-        let setUp: () async throws -> Void = {
-            guard let scenario = rule.scenario else { return }
-            let status = try await harness.server.admin("POST", "/admin/scenarios", json: scenario).status
-            #expect(status == 201)
+        try await withTestSimulator(harness.server) { _ in
+            let setUp: () async throws -> Void = {
+                guard let scenario = rule.scenario else { return }
+                let status = try await harness.server.admin("POST", "/admin/scenarios", json: scenario).status
+                #expect(status == 201)
+            }
+            let bad = try await harness.run(rule.bad, before: setUp)
+            #expect(bad.contains { $0.contains(rule.rule.rawValue) }, "no \(rule.rule.rawValue) finding: \(bad)")
+            let good = try await harness.run(rule.good, before: setUp)
+            #expect(!good.contains { $0.contains(rule.rule.rawValue) }, "unexpected \(rule.rule.rawValue) finding: \(good)")
         }
-        let bad = try await harness.run(rule.bad, before: setUp)
-        #expect(bad.contains { $0.contains(rule.rule.rawValue) }, "no \(rule.rule.rawValue) finding: \(bad)")
-        let good = try await harness.run(rule.good, before: setUp)
-        #expect(!good.contains { $0.contains(rule.rule.rawValue) }, "unexpected \(rule.rule.rawValue) finding: \(good)")
     }
 
     @Test("past the budget of judged calls a second, a call is journaled unjudged (no finding), and counted")
     func budget() async throws {
         let harness = try JudgeHarness { $0.judge.judgedCallsPerSecond = 2 }
-        defer { Task { await harness.server.stop() } }
-        // Three identical calls in the same second: the third is over the budget, so it is
-        // journaled at once, before the second, with no finding and no client.
-        let findings = try await harness.run([Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }],
-                                             expecting: 2)
-        #expect(findings.count == 2)
-        #expect(findings.filter { $0.contains("procedure.no-repeat") }.count == 1)
-        let unjudged = try jsonObject(await harness.server.admin("GET", "/admin/journal?limit=10"))
-        let calls = try #require(unjudged["calls"] as? [[String: Any]])
-        #expect(calls.count == 3)
-        #expect(calls.filter { $0["client"] == nil && ($0["findings"] as? [Any])?.isEmpty == true }.count == 1)
-        let metrics = try await harness.server.get("/metrics").text
-        #expect(metrics.contains("insi_judge_calls_unjudged_total 1\n"))
+        try await withTestSimulator(harness.server) { _ in
+            // Three identical calls in the same second: the third is over the budget, so it is
+            // journaled at once, before the second, with no finding and no client.
+            let findings = try await harness.run([Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }, Self.call { $0.name = "Adrtrois" }],
+                                                 expecting: 2)
+            #expect(findings.count == 2)
+            #expect(findings.filter { $0.contains("procedure.no-repeat") }.count == 1)
+            let unjudged = try jsonObject(await harness.server.admin("GET", "/admin/journal?limit=10"))
+            let calls = try #require(unjudged["calls"] as? [[String: Any]])
+            #expect(calls.count == 3)
+            #expect(calls.filter { $0["client"] == nil && ($0["findings"] as? [Any])?.isEmpty == true }.count == 1)
+            let metrics = try await harness.server.get("/metrics").text
+            #expect(metrics.contains("insi_judge_calls_unjudged_total 1\n"))
+        }
     }
 
     @Test("a wsa:Action naming the other operation is refused (insisim_912) and found; unreadable calls start no lookup")
     func refusedAction() async throws {
         let harness = try JudgeHarness()
-        defer { Task { await harness.server.stop() } }
-        let wrong = Self.call { $0.action = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale" }
-        let response = try await harness.server.post("/lps", body: Array(wrong.xml(instance: "x", now: harness.clock.now()).utf8), headers: [
-            ("Content-Type", "application/soap+xml; charset=utf-8; action=\"urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite\"")])
-        #expect(response.status == 500 && response.text.contains("insisim_912"))
-        let journal = try jsonObject(await harness.server.admin("GET", "/admin/journal?finding=header.action"))
-        let call = try #require((journal["calls"] as? [[String: Any]])?.first)
-        #expect(call["lookup"] == nil)
-        #expect(call["client"] as? String == "-/-/-")
+        try await withTestSimulator(harness.server) { _ in
+            let wrong = Self.call { $0.action = "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecCarteVitale" }
+            let response = try await harness.server.post("/lps", body: Array(wrong.xml(instance: "x", now: harness.clock.now()).utf8), headers: [
+                ("Content-Type", "application/soap+xml; charset=utf-8; action=\"urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentite\"")])
+            #expect(response.status == 500 && response.text.contains("insisim_912"))
+            let journal = try jsonObject(await harness.server.admin("GET", "/admin/journal?finding=header.action"))
+            let call = try #require((journal["calls"] as? [[String: Any]])?.first)
+            #expect(call["lookup"] == nil)
+            #expect(call["client"] as? String == "-/-/-")
+        }
     }
 
     @Test("a well-made call of the project's own writer earns no finding")
     func ownClientIsClean() async throws {
         let harness = try JudgeHarness()
-        defer { Task { await harness.server.stop() } }
-        let findings = try await harness.run([JudgedCall(), Self.call { $0.name = "TCHITCHI"; $0.firstNames = ["CATARINA"]; $0.date = "1936-06-21"; $0.after = 3 }])
-        #expect(findings == [[], []])
+        try await withTestSimulator(harness.server) { _ in
+            let findings = try await harness.run([JudgedCall(), Self.call { $0.name = "TCHITCHI"; $0.firstNames = ["CATARINA"]; $0.date = "1936-06-21"; $0.after = 3 }])
+            #expect(findings == [[], []])
+        }
     }
 
 }

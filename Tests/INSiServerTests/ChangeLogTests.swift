@@ -17,6 +17,21 @@ struct ChangeLogTests {
         try body(root.appendingPathComponent("data", isDirectory: true))
     }
 
+    /// Opens `directory`, waiting out a lock held for a moment by a child process that another
+    /// test is starting: until it execs, a new process holds a copy of every descriptor of this
+    /// one, the lock file's too, and the tests run in parallel. Only `directoryInUse` is waited
+    /// out, for `checks` tries at most; any other error comes at once.
+    static func open(_ directory: URL, checks: Int = 400) throws(ChangeLogError) -> ChangeLog {
+        for _ in 1..<checks {
+            do {
+                return try ChangeLog(directory: directory)
+            } catch .directoryInUse {
+                usleep(5_000)
+            }
+        }
+        return try ChangeLog(directory: directory)
+    }
+
     private func logURL(_ directory: URL) -> URL { directory.appendingPathComponent(ChangeLog.logFileName) }
     private func snapshotURL(_ directory: URL) -> URL { directory.appendingPathComponent(ChangeLog.snapshotFileName) }
 
@@ -35,7 +50,7 @@ struct ChangeLogTests {
 
     /// Opens, appends `records`, closes (the object is released at the end of the call).
     private func append(_ records: [Data], in directory: URL) throws {
-        let log = try ChangeLog(directory: directory)
+        let log = try Self.open(directory)
         for record in records { try log.append(record) }
     }
 
@@ -82,13 +97,13 @@ struct ChangeLogTests {
             records.append(Data(repeating: 0, count: 100_000))
             let header = RecordFraming.logHeader(generation: 0).count
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 #expect(log.recovered == Recovery())
                 for record in records { try log.append(record) }
                 #expect(log.logRecords == records.count)
                 #expect(log.logBytes == (try fileSize(logURL(directory))) - header)
             }
-            let reopened = try ChangeLog(directory: directory)
+            let reopened = try Self.open(directory)
             #expect(reopened.recovered.snapshot.isEmpty)
             #expect(reopened.recovered.changes == records)
             #expect(reopened.recovered.warnings.isEmpty)
@@ -139,7 +154,7 @@ struct ChangeLogTests {
             try appendBytes(garbage, to: logURL(directory))
 
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 #expect(log.recovered.changes == records)
                 #expect(log.recovered.warnings.count == 1)
                 let warning = log.recovered.warnings.first ?? ""
@@ -148,7 +163,7 @@ struct ChangeLogTests {
                 #expect(log.logRecords == 3)
                 try log.append(record("fourth"))
             }
-            let reopened = try ChangeLog(directory: directory)
+            let reopened = try Self.open(directory)
             #expect(reopened.recovered.changes == records + [record("fourth")])
             #expect(reopened.recovered.warnings.isEmpty)
         }
@@ -179,7 +194,7 @@ struct ChangeLogTests {
             bytes[position] ^= 0x01
             try Data(bytes).write(to: url)
 
-            let error = #expect(throws: ChangeLogError.self) { try ChangeLog(directory: directory) }
+            let error = #expect(throws: ChangeLogError.self) { try Self.open(directory) }
             guard case let .corruptFile(path, offset, _) = error else {
                 Issue.record("expected corruptFile, got \(String(describing: error))")
                 return
@@ -194,14 +209,14 @@ struct ChangeLogTests {
     @Test func damagedSnapshotIsAnError() throws {
         try withDirectory { directory in
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 try log.compact(state: [record("a"), record("b")])
             }
             let url = snapshotURL(directory)
             var bytes = [UInt8](try Data(contentsOf: url))
             bytes[bytes.count - 2] ^= 0x01  // the payload of the last record
             try Data(bytes).write(to: url)
-            let error = #expect(throws: ChangeLogError.self) { try ChangeLog(directory: directory) }
+            let error = #expect(throws: ChangeLogError.self) { try Self.open(directory) }
             guard case let .corruptFile(path, _, _) = error else {
                 Issue.record("expected corruptFile, got \(String(describing: error))")
                 return
@@ -216,7 +231,7 @@ struct ChangeLogTests {
         try withDirectory { directory in
             let state = [record("state 1"), record("state 2")]
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 for index in 1...5 { try log.append(record("change \(index)")) }
                 #expect(log.logRecords == 5)
                 try log.compact(state: state)
@@ -226,14 +241,14 @@ struct ChangeLogTests {
                 #expect(log.logRecords == 1)
             }
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 #expect(log.recovered.snapshot == state)
                 #expect(log.recovered.changes == [record("after")])
                 #expect(log.recovered.warnings.isEmpty)
                 #expect(log.logRecords == 1)
                 try log.compact(state: [record("second compaction")])
             }
-            let log = try ChangeLog(directory: directory)
+            let log = try Self.open(directory)
             #expect(log.recovered.snapshot == [record("second compaction")])
             #expect(log.recovered.changes.isEmpty && log.recovered.warnings.isEmpty)
             let header = try Data(contentsOf: snapshotURL(directory)).prefix(while: { $0 != 0x0A })
@@ -250,7 +265,7 @@ struct ChangeLogTests {
             try Data(newSnapshot).write(to: directory.appendingPathComponent("snapshot.jsonl.tmp"))
             try Data("# insi-sim chan".utf8).write(to: directory.appendingPathComponent("changes.log.tmp"))
 
-            let log = try ChangeLog(directory: directory)
+            let log = try Self.open(directory)
             #expect(log.recovered.snapshot.isEmpty)
             #expect(log.recovered.changes == changes)
             #expect(log.recovered.warnings.count == 2)
@@ -265,7 +280,7 @@ struct ChangeLogTests {
             let state = [record("a+b+c")]
             let oldLog: Data
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 for change in ["a", "b", "c"] { try log.append(record(change)) }
                 oldLog = try Data(contentsOf: logURL(directory))
                 try log.compact(state: state)
@@ -274,7 +289,7 @@ struct ChangeLogTests {
             try oldLog.write(to: logURL(directory))
 
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 #expect(log.recovered.snapshot == state)
                 #expect(log.recovered.changes.isEmpty)  // already in the snapshot: not replayed twice
                 #expect(log.recovered.warnings.count == 1)
@@ -282,7 +297,7 @@ struct ChangeLogTests {
                 #expect(log.logRecords == 0)
                 try log.append(record("d"))
             }
-            let log = try ChangeLog(directory: directory)
+            let log = try Self.open(directory)
             #expect(log.recovered.snapshot == state)
             #expect(log.recovered.changes == [record("d")])
             #expect(log.recovered.warnings.isEmpty)
@@ -293,7 +308,7 @@ struct ChangeLogTests {
         try withDirectory { directory in
             try append([], in: directory)
             try Data().write(to: logURL(directory))
-            let log = try ChangeLog(directory: directory)
+            let log = try Self.open(directory)
             #expect(log.recovered.changes.isEmpty)
             #expect(log.recovered.warnings == ["changes.log: empty file without header, started afresh"])
             try log.append(record("x"))
@@ -306,12 +321,12 @@ struct ChangeLogTests {
             try append([record("a")], in: directory)
             let oldSnapshot = try Data(contentsOf: snapshotURL(directory))
             do {
-                let log = try ChangeLog(directory: directory)
+                let log = try Self.open(directory)
                 try log.compact(state: [record("a")])
                 try log.append(record("b"))
             }
             try oldSnapshot.write(to: snapshotURL(directory))  // e.g. a backup restored alone
-            let error = #expect(throws: ChangeLogError.self) { try ChangeLog(directory: directory) }
+            let error = #expect(throws: ChangeLogError.self) { try Self.open(directory) }
             guard case .inconsistentFiles = error else {
                 Issue.record("expected inconsistentFiles, got \(String(describing: error))")
                 return
@@ -362,7 +377,7 @@ struct ChangeLogTests {
             #expect(error?.description.contains("cannot create data directory \(underFile.standardizedFileURL.path)") == true)
             #expect(error?.description.contains("Not a directory") == true)
 
-            let onFile = #expect(throws: ChangeLogError.self) { try ChangeLog(directory: directory) }
+            let onFile = #expect(throws: ChangeLogError.self) { try Self.open(directory) }
             #expect(onFile == .notADirectory(path: directory.standardizedFileURL.path))
         }
     }
@@ -370,12 +385,12 @@ struct ChangeLogTests {
     @Test func aDirectoryIsUsedByOneChangeLogAtATime() throws {
         try withDirectory { directory in
             do {
-                let first = try ChangeLog(directory: directory)
+                let first = try Self.open(directory)
                 let error = #expect(throws: ChangeLogError.self) { try ChangeLog(directory: directory) }
                 #expect(error == .directoryInUse(path: directory.standardizedFileURL.path))
                 try first.append(record("still usable"))
             }
-            let again = try ChangeLog(directory: directory)  // the lock went with the first one
+            let again = try Self.open(directory)  // the lock went with the first one
             #expect(again.recovered.changes == [record("still usable")])
         }
     }

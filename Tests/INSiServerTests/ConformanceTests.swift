@@ -1,6 +1,7 @@
 import Foundation
 import INSiSOAP
 import Testing
+import TestSupport
 
 /// Our answers against the recorded answers of the real service and the CNDA files
 /// (`Tests/Fixtures/conformance`), over TCP through the real server:
@@ -98,33 +99,33 @@ struct ConformanceTests {
     @Test("the same question gives the recorded answer byte for byte", arguments: cases.filter(\.isRecording))
     func bytes(_ testCase: Case) async throws {
         let recorded = try Self.recordedBytes(testCase.file)
-        let server = try TestSimulator(authorizedIDAMs: testCase.authorizedIDAMs)
-        defer { Task { await server.stop() } }
-        let response = try await server.call(testCase.request())
-        #expect(response.body == recorded, "\(testCase.file): \(Self.difference(response.body, recorded))")
-        #expect(response.status == (testCase.file.contains("fault") ? 500 : 200))
-        #expect(response.header("Content-Type") == INSiResponseWriter.contentType)
+        try await withTestSimulator(TestSimulator(authorizedIDAMs: testCase.authorizedIDAMs)) { server in
+            let response = try await server.call(testCase.request())
+            #expect(response.body == recorded, "\(testCase.file): \(Self.difference(response.body, recorded))")
+            #expect(response.status == (testCase.file.contains("fault") ? 500 : 200))
+            #expect(response.header("Content-Type") == INSiResponseWriter.contentType)
+        }
     }
 
     @Test("the same question gives a structurally equal answer", arguments: cases)
     func structure(_ testCase: Case) async throws {
         let recorded = try SafeXMLReader.read(Self.fixture(testCase.file)).get()
-        let server = try TestSimulator(authorizedIDAMs: testCase.authorizedIDAMs)
-        defer { Task { await server.stop() } }
-        let response = try await server.call(testCase.request())
-        let ours = try SafeXMLReader.read(response.body).get()
-        let differences = StructuralDiff.compare(ours: ours, recorded: recorded, tolerance: testCase.tolerance)
-        #expect(differences.isEmpty, "\(testCase.file):\n\(differences.joined(separator: "\n"))")
+        try await withTestSimulator(TestSimulator(authorizedIDAMs: testCase.authorizedIDAMs)) { server in
+            let response = try await server.call(testCase.request())
+            let ours = try SafeXMLReader.read(response.body).get()
+            let differences = StructuralDiff.compare(ours: ours, recorded: recorded, tolerance: testCase.tolerance)
+            #expect(differences.isEmpty, "\(testCase.file):\n\(differences.joined(separator: "\n"))")
+        }
     }
 
     @Test("the Vitale sample request finds ADRTROIS DOMINIQUE, answered with the recorded bytes")
     func vitaleSample() async throws {
         let body = try Self.fixture("requests/vitale-sample.xml")
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let response = try await server.post("/lps", body: body, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))])
-        let recorded = try Self.recordedBytes("recorded-00-adrtrois-dominique.xml")
-        #expect(response.body == recorded, "\(Self.difference(response.body, recorded))")
+        try await withTestSimulator { server in
+            let response = try await server.post("/lps", body: body, headers: [("Content-Type", INSiRequestWriter.contentType(for: .vitaleSearch))])
+            let recorded = try Self.recordedBytes("recorded-00-adrtrois-dominique.xml")
+            #expect(response.body == recorded, "\(Self.difference(response.body, recorded))")
+        }
     }
 
     @Test("the comparison itself catches a difference")

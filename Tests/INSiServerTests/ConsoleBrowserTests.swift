@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The web console in a real browser: headless Chromium (Debian's `chromium`) driven over its
 /// DevTools protocol by `Tests/console/check_console.py` (Debian's `python3-websocket`), against
@@ -19,18 +20,18 @@ struct ConsoleBrowserTests {
     )
     func console() async throws {
         let interpreter = try #require(Self.python)
-        let server = try TestSimulator { $0.adminToken = "console-secret" }
-        defer { Task { await server.stop() } }
-        let script = TestPaths.repository.appendingPathComponent("Tests/console/check_console.py").path
-        let shots = TestPaths.repository.appendingPathComponent(".build/console-screenshots").path
-        let port = server.port
-        let result = try await offPool { try ZeepClientTests.run(interpreter + [script, "http://127.0.0.1:\(port)", "console-secret", shots]) }
-        // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
-        print(result.output.split(separator: "\n").map { "[console check] \($0)" }.joined(separator: "\n"))
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains(" 0 failed"))
-        for name in ["01-journal-empty", "02-journal-live", "03-base-added", "04-scenario", "05-findings"] {
-            #expect(FileManager.default.fileExists(atPath: "\(shots)/\(name).png"), "no screenshot \(name)")
+        try await withTestSimulator(TestSimulator { $0.adminToken = "console-secret" }) { server in
+            let script = TestPaths.repository.appendingPathComponent("Tests/console/check_console.py").path
+            let shots = TestPaths.repository.appendingPathComponent(".build/console-screenshots").path
+            let port = server.port
+            let result = try await offPool { try ZeepClientTests.run(interpreter + [script, "http://127.0.0.1:\(port)", "console-secret", shots]) }
+            // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
+            print(result.output.split(separator: "\n").map { "[console check] \($0)" }.joined(separator: "\n"))
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains(" 0 failed"))
+            for name in ["01-journal-empty", "02-journal-live", "03-base-added", "04-scenario", "05-findings"] {
+                #expect(FileManager.default.fileExists(atPath: "\(shots)/\(name).png"), "no screenshot \(name)")
+            }
         }
     }
 }

@@ -11,13 +11,12 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 // MARK: - Locations
 
 private enum ContractPaths {
-    /// <repo>, three levels above <repo>/Tests/INSiServerTests/ContractFilesTests.swift.
-    static let repoRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = TestPaths.repository
     static let ours = repoRoot.appendingPathComponent("Resources/contract")
     static let oursWSDL = ours.appendingPathComponent("insi-sim.wsdl")
     /// Reference copy of the CNAM contract, beside the repo.

@@ -2,6 +2,7 @@ import Foundation
 import INSiServer
 import INSiSOAP
 import Testing
+import TestSupport
 
 /// Scenarios that answer a given XML document verbatim, and the built-in `cnda` set that
 /// answers the CNDA response files, over TCP through the real server.
@@ -31,15 +32,15 @@ struct DocumentScenarioTests {
 
     @Test("--scenarios cnda serves the four CNDA files' bytes; other calls are answered as usual")
     func startupSet() async throws {
-        let server = try TestSimulator { $0.scenariosPath = "cnda" }
-        defer { Task { await server.stop() } }
-        try await Self.expectCNDAFiles(server)
-        let usual = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
-        #expect(usual.body == (try ConformanceTests.recordedBytes("recorded-00-adrtrois-dominique.xml")))
-        let journal = try Self.json(await server.admin("GET", "/admin/journal?birthName=HERMANN"))
-        let call = try #require((journal["calls"] as? [[String: Any]])?.first)
-        #expect(call["scenario"] as? String == "cnda-2.08-cas2")
-        #expect(call["code"] as? String == "00")
+        try await withTestSimulator(TestSimulator { $0.scenariosPath = "cnda" }) { server in
+            try await Self.expectCNDAFiles(server)
+            let usual = try await server.call(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
+            #expect(usual.body == (try ConformanceTests.recordedBytes("recorded-00-adrtrois-dominique.xml")))
+            let journal = try Self.json(await server.admin("GET", "/admin/journal?birthName=HERMANN"))
+            let call = try #require((journal["calls"] as? [[String: Any]])?.first)
+            #expect(call["scenario"] as? String == "cnda-2.08-cas2")
+            #expect(call["code"] as? String == "00")
+        }
     }
 
     @Test("the set's files are the CNDA files, byte for byte")
@@ -52,36 +53,36 @@ struct DocumentScenarioTests {
 
     @Test("the admin API lists the sets, loads one, and the scenarios are listed")
     func adminSet() async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let before = try Self.json(await server.admin("GET", "/admin/scenarios"))
-        #expect(before["sets"] as? [String] == ["cnda"])
-        #expect((before["scenarios"] as? [Any])?.isEmpty == true)
-        let loaded = try await server.admin("POST", "/admin/scenarios?set=cnda")
-        #expect(loaded.status == 201, "\(loaded.text)")
-        let after = try Self.json(await server.admin("GET", "/admin/scenarios"))
-        let ids = (after["scenarios"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-        #expect(ids == ["cnda-2.04-cas2", "cnda-2.05", "cnda-2.08-cas1", "cnda-2.08-cas2"])
-        try await Self.expectCNDAFiles(server)
-        let unknown = try await server.admin("POST", "/admin/scenarios?set=qualif")
-        #expect(unknown.status == 404)
-        #expect(unknown.text.contains("sets: cnda"))
+        try await withTestSimulator { server in
+            let before = try Self.json(await server.admin("GET", "/admin/scenarios"))
+            #expect(before["sets"] as? [String] == ["cnda"])
+            #expect((before["scenarios"] as? [Any])?.isEmpty == true)
+            let loaded = try await server.admin("POST", "/admin/scenarios?set=cnda")
+            #expect(loaded.status == 201, "\(loaded.text)")
+            let after = try Self.json(await server.admin("GET", "/admin/scenarios"))
+            let ids = (after["scenarios"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(ids == ["cnda-2.04-cas2", "cnda-2.05", "cnda-2.08-cas1", "cnda-2.08-cas2"])
+            try await Self.expectCNDAFiles(server)
+            let unknown = try await server.admin("POST", "/admin/scenarios?set=qualif")
+            #expect(unknown.status == 404)
+            #expect(unknown.text.contains("sets: cnda"))
+        }
     }
 
     @Test("an inline document: its bytes as given, the request's MessageID put in, 500 for a fault")
     func inlineDocument() async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let recorded = try ConformanceTests.fixture("recorded-fault-siram100-desir550-unknown-idam.xml")
-        let scenario: [String: Any] = ["id": "verbatim", "match": ["birthName": "ADRUN"],
-                                       "effect": ["kind": "document", "xml": String(decoding: recorded, as: UTF8.self)]]
-        let added = try await server.admin("POST", "/admin/scenarios",
-                                           json: String(decoding: try JSONSerialization.data(withJSONObject: scenario), as: UTF8.self))
-        #expect(added.status == 201, "\(added.text)")
-        let response = try await server.call(Requests.traits("ADRUN", ["ZOE"], "F", "1975-12-31", messageID: "uuid:0000-new"))
-        #expect(response.status == 500)
-        let expected = String(decoding: recorded, as: UTF8.self).replacingOccurrences(of: ConformanceTests.recordedMessageID, with: "uuid:0000-new")
-        #expect(response.text == expected)
+        try await withTestSimulator { server in
+            let recorded = try ConformanceTests.fixture("recorded-fault-siram100-desir550-unknown-idam.xml")
+            let scenario: [String: Any] = ["id": "verbatim", "match": ["birthName": "ADRUN"],
+                                           "effect": ["kind": "document", "xml": String(decoding: recorded, as: UTF8.self)]]
+            let added = try await server.admin("POST", "/admin/scenarios",
+                                               json: String(decoding: try JSONSerialization.data(withJSONObject: scenario), as: UTF8.self))
+            #expect(added.status == 201, "\(added.text)")
+            let response = try await server.call(Requests.traits("ADRUN", ["ZOE"], "F", "1975-12-31", messageID: "uuid:0000-new"))
+            #expect(response.status == 500)
+            let expected = String(decoding: recorded, as: UTF8.self).replacingOccurrences(of: ConformanceTests.recordedMessageID, with: "uuid:0000-new")
+            #expect(response.text == expected)
+        }
     }
 
     /// A traits call to a server on `port`, off the cooperative pool.

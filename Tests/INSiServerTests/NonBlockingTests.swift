@@ -6,12 +6,18 @@ import INSiSOAP
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// No handler blocks an event loop: admin changes, their fsync, compactions and scenario-count
 /// bookkeeping run on the state's change queue. Shown by holding that queue in the middle of a
 /// compaction and calling meanwhile.
 @Suite("Event loops never wait for the disk")
 struct NonBlockingTests {
+    /// How long a wait for the held compaction may last before the test gives up: a guard
+    /// against a hang only (the server's change queue runs on Dispatch's threads, which the
+    /// other tests running at the same time may keep busy for seconds).
+    static let hangGuard: DispatchTimeInterval = .seconds(120)
+
     /// A simulator with a data directory that compacts after every change, whose compactions
     /// wait for `release` once `entered` is signalled.
     final class HeldCompaction: Sendable {
@@ -33,7 +39,7 @@ struct NonBlockingTests {
             let (entered, release) = (entered, release)
             let hooks = SimulatorState.Hooks(compactionStarted: {
                 entered.signal()
-                _ = release.wait(timeout: .now() + 30)
+                _ = release.wait(timeout: .now() + NonBlockingTests.hangGuard)
             })
             simulator = try Simulator(configuration: configuration, logger: logger, clock: nil, stateHooks: hooks)
             port = try simulator.start()
@@ -56,8 +62,8 @@ struct NonBlockingTests {
         let held = try HeldCompaction()
         let port = held.port
         // The one event loop takes the admin request and hands it to the change queue.
-        let admin = Task { try await offPool { try TestSimulator.admin(port: port, "POST", "/admin/identities", json: AdminAPITests.newIdentity, token: nil).status } }
-        let entered = try await offPool { held.entered.wait(timeout: .now() + 20) == .success }
+        let admin = startOffPool { try TestSimulator.admin(port: port, "POST", "/admin/identities", json: AdminAPITests.newIdentity, token: nil).status }
+        let entered = try await offPool { held.entered.wait(timeout: .now() + Self.hangGuard) == .success }
         #expect(entered, "the compaction did not start")
         let answered = try await offPool { () throws -> (Int, String?, Int, Int) in
             let response = try Self.call(port: port, Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))
@@ -78,22 +84,20 @@ struct NonBlockingTests {
         let held = try HeldCompaction()
         let port = held.port
         // Put the scenario while compactions run freely (each change compacts), then hold the next one.
-        let put = Task { try await offPool { try TestSimulator.admin(port: port, "POST", "/admin/scenarios", json: """
+        let put = startOffPool { try TestSimulator.admin(port: port, "POST", "/admin/scenarios", json: """
             {"id": "twice", "match": {"birthName": "TCHITCHI"}, "times": 2, "effect": {"kind": "result", "code": "01"}}
-            """, token: nil).status } }
-        _ = try await offPool { held.entered.wait(timeout: .now() + 20) }
+            """, token: nil).status }
+        _ = try await offPool { held.entered.wait(timeout: .now() + Self.hangGuard) }
         held.release.signal()
         #expect(try await put.value == 201)
 
         let released = Mutex(false)
-        let counted = Task {
-            try await offPool { () throws -> (Int, Bool) in
-                let response = try Self.call(port: port, Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21"))
-                return (response.status, released.withLock { $0 })
-            }
+        let counted = startOffPool { () throws -> (Int, Bool) in
+            let response = try Self.call(port: port, Requests.traits("TCHITCHI", ["CATARINA"], "F", "1936-06-21"))
+            return (response.status, released.withLock { $0 })
         }
         // The save of the new count compacts, and is held there.
-        #expect(try await offPool { held.entered.wait(timeout: .now() + 20) == .success })
+        #expect(try await offPool { held.entered.wait(timeout: .now() + Self.hangGuard) == .success })
         let other = try await offPool { try Self.call(port: port, Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")).status }
         #expect(other == 200, "a call without a scenario is answered while the queue is held")
         released.withLock { $0 = true }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,11 +18,11 @@ struct PersistenceTests {
     }
 
     static func post(port: Int, _ target: String, _ json: String) -> Int? {
-        guard let client = try? RawHTTPClient(port: port, timeout: 5) else { return nil }
+        guard let client = try? RawHTTPClient(port: port, timeout: .seconds(5)) else { return nil }
         let body = Array(json.utf8)
         let head = "POST \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
         guard (try? client.send(Array(head.utf8) + body)) != nil else { return nil }
-        return try? client.readResponse().status
+        return try? client.response().status
     }
 
     static func status(port: Int, _ target: String) throws -> Int {
@@ -92,7 +93,7 @@ struct PersistenceTests {
         #expect(Self.post(port: port, "/admin/identities", json) == 201)
         let client = try RawHTTPClient(port: port)
         try client.send("DELETE /admin/identities/297022A020778 HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponse().status == 204)
+        #expect(try client.response().status == 204)
         #expect(Self.post(port: port, "/admin/scenarios", #"{"id": "kept", "match": {"birthName": "X"}, "effect": {"kind": "close"}}"#) == 201)
         first.kill()
 
@@ -123,7 +124,7 @@ struct PersistenceTests {
         }
         let client = try RawHTTPClient(port: first.port)
         try client.send("DELETE /admin/identities/\(added[4]) HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(try client.readResponse().status == 204)
+        #expect(try client.response().status == 204)
         #expect(Self.post(port: first.port, "/admin/scenarios", #"{"id": "kept", "match": {"birthName": "X"}, "effect": {"kind": "close"}}"#) == 201)
         first.kill()
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("snapshot.jsonl").path))

@@ -1,6 +1,7 @@
 import Foundation
 import INSiSOAP
 import Testing
+import TestSupport
 
 /// Our answers read the way a widely used open-source INSi client reads them: regular
 /// expressions on the raw text, no XML parser. Every public test identity of the domain page
@@ -48,34 +49,34 @@ struct RawTextClientTests {
 
     @Test("CodeCR, NumIdentifiant, Cle and OID found by regular expressions", arguments: rows)
     func identity(_ row: Row) async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let text = try await server.call(Requests.traits(row.name, [row.firstName], row.sex, row.born)).text
-        #expect(try Self.first(#"<CodeCR>(\d\d)</CodeCR>"#, in: text) == row.code, "\(text)")
-        // The first NumIdentifiant, Cle and OID of the text are INSACTIF's.
-        #expect(try Self.first(#"<NumIdentifiant>([0-9AB]{13})</NumIdentifiant>"#, in: text) == row.matricule)
-        #expect(try Self.first(#"<Cle>(\d\d)</Cle>"#, in: text) == row.key)
-        #expect(try Self.first(#"<OID>([0-9.]+)</OID>"#, in: text) == row.oid)
+        try await withTestSimulator { server in
+            let text = try await server.call(Requests.traits(row.name, [row.firstName], row.sex, row.born)).text
+            #expect(try Self.first(#"<CodeCR>(\d\d)</CodeCR>"#, in: text) == row.code, "\(text)")
+            // The first NumIdentifiant, Cle and OID of the text are INSACTIF's.
+            #expect(try Self.first(#"<NumIdentifiant>([0-9AB]{13})</NumIdentifiant>"#, in: text) == row.matricule)
+            #expect(try Self.first(#"<Cle>(\d\d)</Cle>"#, in: text) == row.key)
+            #expect(try Self.first(#"<OID>([0-9.]+)</OID>"#, in: text) == row.oid)
+        }
     }
 
     @Test("the fault's reason and detail text read raw, apostrophes included")
     func fault() async throws {
-        let server = try TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])
-        defer { Task { await server.stop() } }
-        let text = try await server.call(Requests.traits("ADRUN", ["ZOE"], "F", "1975-12-31", idam: "UNKNOWN", messageID: "uuid:1234")).text
-        #expect(try Self.first(#"<siram:Erreur [^>]*>([^<]*)</siram:Erreur>"#, in: text) == "Numéro d'autorisation du logiciel inconnu.")
-        #expect(try Self.first(#"<soap:Text xml:lang="fr">([^<]*)</soap:Text>"#, in: text)
-                == "L'accès par ce progiciel au service n'est pas autorisé. Contactez l'éditeur du progiciel ou votre responsable informatique.")
-        #expect(try Self.first(#"code="([^"]*)""#, in: text) == "desir_550")
-        #expect(try Self.first(#"messageID="([^"]*)""#, in: text) == "uuid:1234")
-        #expect(try Self.first(#"<soap:Value>soap:(siram_\d+)</soap:Value>"#, in: text) == "siram_100")
+        try await withTestSimulator(TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])) { server in
+            let text = try await server.call(Requests.traits("ADRUN", ["ZOE"], "F", "1975-12-31", idam: "UNKNOWN", messageID: "uuid:1234")).text
+            #expect(try Self.first(#"<siram:Erreur [^>]*>([^<]*)</siram:Erreur>"#, in: text) == "Numéro d'autorisation du logiciel inconnu.")
+            #expect(try Self.first(#"<soap:Text xml:lang="fr">([^<]*)</soap:Text>"#, in: text)
+                    == "L'accès par ce progiciel au service n'est pas autorisé. Contactez l'éditeur du progiciel ou votre responsable informatique.")
+            #expect(try Self.first(#"code="([^"]*)""#, in: text) == "desir_550")
+            #expect(try Self.first(#"messageID="([^"]*)""#, in: text) == "uuid:1234")
+            #expect(try Self.first(#"<soap:Value>soap:(siram_\d+)</soap:Value>"#, in: text) == "siram_100")
+        }
     }
 
     @Test("a birth name with an apostrophe comes back raw")
     func apostropheInName() async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let text = try await server.call(Requests.traits("D'ALMEIDA", ["MANUEL"], "M", "1966-10-03")).text
-        #expect(try Self.first(#"<NomNaissance>([^<]*)</NomNaissance>"#, in: text) == "D'ALMEIDA")
+        try await withTestSimulator { server in
+            let text = try await server.call(Requests.traits("D'ALMEIDA", ["MANUEL"], "M", "1966-10-03")).text
+            #expect(try Self.first(#"<NomNaissance>([^<]*)</NomNaissance>"#, in: text) == "D'ALMEIDA")
+        }
     }
 }

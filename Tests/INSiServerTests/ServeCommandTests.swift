@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `insi-sim serve` itself, the built binary run as a child process.
 @Suite("insi-sim serve")
@@ -29,7 +30,8 @@ struct ServeCommandTests {
         #expect(status == 0)
         // Standard error reaches its end once the child has exited: the last batch is in.
         let log = try #require(await offPool { child.wholeLog(within: 30) })
-        let lines = log.split(separator: "\n").map(String.init)
+        // What it logged before its start line reached us, and after: "started" may be either.
+        let lines = (child.startupLog + log).split(separator: "\n").map(String.init)
         let messages = try lines.map { line -> String in
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             #expect(object["label"] as? String == "insi-sim")

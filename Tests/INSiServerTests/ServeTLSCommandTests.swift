@@ -1,7 +1,7 @@
 import Foundation
 import INSiPKI
 import INSiSOAP
-import TLSTestClient
+import TestSupport
 import Testing
 
 /// `insi-sim certs generate` and `insi-sim serve`'s TLS options, the built binary run as a child process.
@@ -47,7 +47,7 @@ struct ServeTLSCommandTests {
     func cpxEndToEnd() async throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let binary = ChildServer.executable.path
+        let binary = TestPaths.insiSim.path
         let generated = try await offPool { try ZeepClientTests.run([binary, "certs", "generate", "--out", folder.path]) }
         #expect(generated.status == 0, "\(generated.output)")
         let assertion = folder.appendingPathComponent("assertion.xml").path
@@ -83,7 +83,7 @@ struct ServeTLSCommandTests {
         (["--security", "lax"], "--security"),
     ])
     func badTLSSettings(_ arguments: [String], _ message: String) async throws {
-        let command = [ChildServer.executable.path, "serve", "--port", "0"] + arguments
+        let command = [TestPaths.insiSim.path, "serve", "--port", "0"] + arguments
         let run = try await offPool { try ZeepClientTests.run(command) }
         #expect(run.status == 64, "\(run.output)")
         #expect(run.output.contains(message), "\(run.output)")
@@ -93,7 +93,7 @@ struct ServeTLSCommandTests {
     @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it")
     func unusableCertificate() async throws {
         let folder = try TestPKIFolder.url()
-        let command = [ChildServer.executable.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
+        let command = [TestPaths.insiSim.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
                        "--tls-cert", folder.appendingPathComponent("server.pem").path,
                        "--tls-key", folder.appendingPathComponent("insi-auto-key.pem").path]
         let run = try await offPool { try ZeepClientTests.run(command) }
@@ -105,7 +105,7 @@ struct ServeTLSCommandTests {
     func certsGenerate() async throws {
         let folder = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let generate = [ChildServer.executable.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
+        let generate = [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
         let first = try await offPool { try ZeepClientTests.run(generate) }
         #expect(first.status == 0, "\(first.output)")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))

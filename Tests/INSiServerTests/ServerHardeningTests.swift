@@ -5,6 +5,7 @@ import INSiCore
 import INSiSOAP
 import Logging
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,23 +26,23 @@ struct ServerHardeningTests {
 
     @Test("the Bearer scheme is matched in any case (RFC 9110 §11.1); a wrong or missing token is still refused")
     func bearerSchemeInAnyCase() async throws {
-        let server = try TestSimulator { $0.adminToken = "s3cret" }
-        defer { Task { await server.stop() } }
-        func status(_ authorization: String?) async throws -> Int {
-            let port = server.port
-            return try await offPool {
-                var headers: [(String, String)] = []
-                if let authorization { headers.append(("Authorization", authorization)) }
-                return try RawHTTPClient(port: port).get("/admin/scenarios", headers: headers).status
+        try await withTestSimulator(TestSimulator { $0.adminToken = "s3cret" }) { server async throws in
+            func status(_ authorization: String?) async throws -> Int {
+                let port = server.port
+                return try await offPool {
+                    var headers: [(String, String)] = []
+                    if let authorization { headers.append(("Authorization", authorization)) }
+                    return try RawHTTPClient(port: port).get("/admin/scenarios", headers: headers).status
+                }
             }
+            #expect(try await status("Bearer s3cret") == 200)
+            #expect(try await status("bearer s3cret") == 200)
+            #expect(try await status("BEARER  s3cret") == 200)
+            #expect(try await status("Bearers3cret") == 403)
+            #expect(try await status("bearer wrong") == 403)
+            #expect(try await status("Basic czNjcmV0") == 403)
+            #expect(try await status(nil) == 401)
         }
-        #expect(try await status("Bearer s3cret") == 200)
-        #expect(try await status("bearer s3cret") == 200)
-        #expect(try await status("BEARER  s3cret") == 200)
-        #expect(try await status("Bearers3cret") == 403)
-        #expect(try await status("bearer wrong") == 403)
-        #expect(try await status("Basic czNjcmV0") == 403)
-        #expect(try await status(nil) == 401)
     }
 
     @Test("without an admin token, the server starts only on an address that resolves to loopback")
@@ -74,14 +75,14 @@ struct ServerHardeningTests {
 
     @Test("a SOAP call with an absolute-form target (through a proxy) is answered")
     func absoluteFormSOAPCall() async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let request = Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")
-        let response = try await server.post("http://127.0.0.1:\(server.port)/lps", body: INSiRequestWriter.write(request),
-                                             headers: [("Content-Type", INSiRequestWriter.contentType(for: request.operation))])
-        #expect(response.status == 200)
-        guard case .result(let result) = try answer(response) else { Issue.record("no result"); return }
-        #expect(result.code == "00")
+        try await withTestSimulator { server in
+            let request = Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26")
+            let response = try await server.post("http://127.0.0.1:\(server.port)/lps", body: INSiRequestWriter.write(request),
+                                                 headers: [("Content-Type", INSiRequestWriter.contentType(for: request.operation))])
+            #expect(response.status == 200)
+            guard case .result(let result) = try answer(response) else { Issue.record("no result"); return }
+            #expect(result.code == "00")
+        }
     }
 
     @Test("the journal file is appended to (O_APPEND): a line written meanwhile by another process survives")
@@ -140,19 +141,19 @@ struct ServerHardeningTests {
 
     @Test("/metrics shows the HTTP layer's error answers and the journal's dropped lines")
     func metricsShowErrorsAndDrops() async throws {
-        let server = try TestSimulator()
-        defer { Task { await server.stop() } }
-        let port = server.port
-        let status = try await offPool { () throws -> Int in
-            let client = try RawHTTPClient(port: port)
-            try client.send("HELLO\r\n\r\n")
-            return try client.readResponse().status
+        try await withTestSimulator { server in
+            let port = server.port
+            let status = try await offPool { () throws -> Int in
+                let client = try RawHTTPClient(port: port)
+                try client.send("HELLO\r\n\r\n")
+                return try client.response().status
+            }
+            #expect(status == 400)
+            let metrics = try await server.get("/metrics").text
+            #expect(metrics.contains("insi_http_error_answers_total 1\n"))
+            #expect(metrics.contains("insi_journal_lines_dropped_total 0\n"))
+            #expect(metrics.contains("insi_log_lines_dropped_total 0\n"))
         }
-        #expect(status == 400)
-        let metrics = try await server.get("/metrics").text
-        #expect(metrics.contains("insi_http_error_answers_total 1\n"))
-        #expect(metrics.contains("insi_journal_lines_dropped_total 0\n"))
-        #expect(metrics.contains("insi_log_lines_dropped_total 0\n"))
     }
 
     @Test("/metrics shows the log lines dropped when the log output does not keep up")
@@ -238,7 +239,7 @@ struct ServerHardeningTests {
             }
             // Every request is on its way; stop now, without reading any answer first.
             Glibc.kill(child.process.processIdentifier, SIGTERM)
-            let statuses = clients.map { (try? $0.readResponse().status) ?? -1 }
+            let statuses = clients.map { (try? $0.response().status) ?? -1 }
             // A second SIGTERM would end the process at once, as documented: wait instead.
             return (statuses, child.waitForExit())
         }

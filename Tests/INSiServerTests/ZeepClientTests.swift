@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import INSiServer
-import TLSTestClient
+import TestSupport
 import Testing
 
 /// A SOAP toolkit nobody here wrote, python zeep, loads the served WSDL and calls both operations
@@ -42,15 +42,15 @@ struct ZeepClientTests {
     )
     func zeep() async throws {
         let interpreter = try #require(Self.python)
-        let server = try TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])
-        defer { Task { await server.stop() } }
-        let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
-        let port = server.port
-        let result = try await offPool { try Self.run(interpreter + [script, "http://127.0.0.1:\(port)"]) }
-        // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
-        print(result.output.split(separator: "\n").map { "[zeep check] \($0)" }.joined(separator: "\n"))
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains(" 0 failed"))
+        try await withTestSimulator(TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])) { server in
+            let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
+            let port = server.port
+            let result = try await offPool { try Self.run(interpreter + [script, "http://127.0.0.1:\(port)"]) }
+            // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
+            print(result.output.split(separator: "\n").map { "[zeep check] \($0)" }.joined(separator: "\n"))
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains(" 0 failed"))
+        }
     }
 
     @Test(
@@ -61,21 +61,20 @@ struct ZeepClientTests {
         let interpreter = try #require(Self.python)
         let folder = try TestPKIFolder.url()
         let file = { (name: String) in folder.appendingPathComponent(name).path }
-        let tls = TLSConfiguration(certificateChainFile: file("server.pem"), privateKeyFile: file("server-key.pem"),
-                                   clientCertificate: .required, clientCAFile: file("ca.pem"))
-        let server = try TestSimulator(authorizedIDAMs: ["TESTIDAM0001"]) { configuration in
+        let tls = try TestPKIFolder.serverTLS(.required)
+        try await withTestSimulator(TestSimulator(authorizedIDAMs: ["TESTIDAM0001"]) { configuration in
             configuration.tlsListeners = [.init(name: "mtls", port: 0, tls: tls)]
+        }) { server in
+            let port = try #require(server.simulator.server.port(of: "mtls"))
+            let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
+            let command = interpreter + [script, "https://localhost:\(port)", "--cacert", file("ca.pem"), "--cert", file("insi-auto.pem"),
+                                         "--key", file("insi-auto-key.pem"), "--wrong-cert", file("wrong-cn.pem"), "--wrong-key", file("wrong-cn-key.pem")]
+            let result = try await offPool { try Self.run(command) }
+            print(result.output.split(separator: "\n").map { "[zeep mTLS check] \($0)" }.joined(separator: "\n"))
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains(" 0 failed") && result.output.contains("desir_560"))
+            let calls = server.simulator.state.settledCalls().calls
+            #expect(!calls.isEmpty && calls.allSatisfy { $0.clientCertificate != nil })
         }
-        defer { Task { await server.stop() } }
-        let port = try #require(server.simulator.server.port(of: "mtls"))
-        let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
-        let command = interpreter + [script, "https://localhost:\(port)", "--cacert", file("ca.pem"), "--cert", file("insi-auto.pem"),
-                                     "--key", file("insi-auto-key.pem"), "--wrong-cert", file("wrong-cn.pem"), "--wrong-key", file("wrong-cn-key.pem")]
-        let result = try await offPool { try Self.run(command) }
-        print(result.output.split(separator: "\n").map { "[zeep mTLS check] \($0)" }.joined(separator: "\n"))
-        #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains(" 0 failed") && result.output.contains("desir_560"))
-        let calls = server.simulator.state.settledCalls().calls
-        #expect(!calls.isEmpty && calls.allSatisfy { $0.clientCertificate != nil })
     }
 }

@@ -1,4 +1,5 @@
 internal import CLibCurl
+internal import COpenSSL
 import Foundation
 
 /// Turns libcurl's result codes and messages (which carry OpenSSL's reasons) into failures a
@@ -58,7 +59,10 @@ struct CurlFailureContext: Sendable {
     /// libcurl's messages on loading the client certificate: OpenSSL's reason decides.
     private func certificateProblem(_ message: String) -> TLSError {
         switch credentials?.certificate {
-        case .pkcs12(_, _, let path)?:
+        case .pkcs12(let bytes, let password, let path)?:
+            // libcurl's message carries the oldest error of the thread's OpenSSL queue, which may
+            // be another transfer's: the password is checked here, where that cannot happen.
+            if CurlFailureContext.pkcs12Opens(bytes, with: password) == false { return .wrongPassword(path: path) }
             if message.contains("mac verify failure") { return .wrongPassword(path: path) }
             if message.contains("unsupported") { return .legacyPKCS12(path: path, detail: message) }
             return .fileInvalid(path: path, role: .clientCertificate, reason: message)
@@ -68,6 +72,19 @@ struct CurlFailureContext: Sendable {
         case nil:
             return .fileInvalid(path: "(none)", role: .clientCertificate, reason: message)
         }
+    }
+
+    /// Whether `password` opens the PKCS#12 archive `bytes` (its MAC checks); nil when the
+    /// bytes are no PKCS#12 archive OpenSSL can read.
+    static func pkcs12Opens(_ bytes: [UInt8], with password: String) -> Bool? {
+        defer { ERR_clear_error() }
+        let archive = bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            var pointer = buffer.baseAddress
+            return d2i_PKCS12(nil, &pointer, buffer.count)
+        }
+        guard let archive else { return nil }
+        defer { PKCS12_free(archive) }
+        return PKCS12_verify_mac(archive, password, -1) == 1
     }
 
     private func connection(_ code: CURLcode, _ message: String) -> TransportFailure {

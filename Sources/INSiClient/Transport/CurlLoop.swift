@@ -1,4 +1,5 @@
 internal import CLibCurl
+internal import COpenSSL
 import Foundation
 import Synchronization
 
@@ -11,6 +12,9 @@ final class CurlLoop: @unchecked Sendable {
 
     /// `curl_global_init` must run once before any other libcurl call, not concurrently with one.
     static let libraryReady: Bool = insi_curl_global_init() == CURLE_OK
+
+    /// How many idle connections the process keeps for later calls (libcurl's cache).
+    static let idleConnections = 32
 
     // Unchecked: `multi` is driven by one thread at a time, the one `State.running` stands for
     // (it is handed over under the mutex); `curl_multi_wakeup` is the only call libcurl allows
@@ -29,6 +33,11 @@ final class CurlLoop: @unchecked Sendable {
 
     private init() {
         multi = CurlLoop.libraryReady ? curl_multi_init() : nil
+        // A fixed connection cache: by default libcurl keeps 4 idle connections per transfer in
+        // progress, so with several clients in the process a client's idle keep-alive connection
+        // was dropped as soon as the others made a few calls, and its next call paid a new
+        // handshake. Bounded, so the process keeps at most this many idle connections.
+        if let multi { _ = insi_curl_multi_set_long(multi, CURLMOPT_MAXCONNECTS, CurlLoop.idleConnections) }
     }
 
     /// Queues a transfer, starting the loop's thread when none runs.
@@ -85,6 +94,11 @@ final class CurlLoop: @unchecked Sendable {
                 transfer.finish(.failure(.cancelled))
             }
             var running: Int32 = 0
+            // OpenSSL queues its errors per thread, and libcurl leaves some there (a connection
+            // closed mid-handshake queues "shutdown while in init"); when a later transfer fails
+            // it reports the oldest error of the queue, which was then another transfer's (a
+            // wrong PKCS#12 password read as something else). Every transfer runs on this thread.
+            ERR_clear_error()
             curl_multi_perform(multi, &running)
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {

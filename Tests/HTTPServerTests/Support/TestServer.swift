@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPServer
 import Logging
+import TestSupport
 
 /// Starting servers for tests: each test gets its own server on an ephemeral port.
 enum TestServer {
@@ -78,4 +79,17 @@ func get(_ target: String, _ extraHeaders: String = "") -> String {
 /// A POST request with a Content-Length body.
 func post(_ target: String, _ body: String, _ extraHeaders: String = "") -> String {
     "POST \(target) HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)"
+}
+
+extension RawHTTPClient {
+    /// Moves `clock` by `step` until `read` gives something (at most 100 moves). The server may
+    /// see the client's bytes after any of the moves: each move past a timeout from then on
+    /// fires it at the loop's next sweep, which `read` waits for briefly.
+    func moving<T>(_ clock: ManualClock, by step: Duration, until read: (RawHTTPClient) -> T?) -> T? {
+        for _ in 0..<100 {
+            clock.advance(by: step)
+            if let value = read(self) { return value }
+        }
+        return nil
+    }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 
 /// INSiClient's DocC catalog read as text: its articles, their Swift code blocks and tables,
 /// and the sample regions of `DocCSampleTests.swift` that those blocks must be.
 enum DocCCatalog {
-    static let folder = TestServer.repoRoot.appendingPathComponent("Sources/INSiClient/INSiClient.docc")
-    static let sources = TestServer.repoRoot.appendingPathComponent("Sources/INSiClient")
-    static let samplesFile = TestServer.repoRoot.appendingPathComponent("Tests/INSiClientTests/DocC/DocCSampleTests.swift")
+    static let folder = TestPaths.repository.appendingPathComponent("Sources/INSiClient/INSiClient.docc")
+    static let sources = TestPaths.repository.appendingPathComponent("Sources/INSiClient")
+    static let samplesFile = TestPaths.repository.appendingPathComponent("Tests/INSiClientTests/DocC/DocCSampleTests.swift")
 
     /// One Markdown page of the catalog.
     struct Article {

@@ -1,13 +1,14 @@
 import Foundation
 @testable import INSiServer
 import Testing
+import TestSupport
 
 /// The Markdown docs against the code: the tables that repeat a catalogue are generated from it
 /// (`INSI_SIM_UPDATE_DOCS=1` rewrites them), every relative link leads somewhere, and the README
 /// stays short.
 @Suite("Docs")
 struct DocsTests {
-    static let root = TestServer.repoRoot
+    static let root = TestPaths.repository
 
     /// The generated sections, by the name their markers give: `<!-- BEGIN generated: NAME -->`.
     /// Those of the command line come from the built binary (`insi-sim docs-table NAME`).

@@ -2,6 +2,7 @@ import Foundation
 import INSiClient
 import INSiCore
 import Testing
+import TestSupport
 
 /// The client over real TLS on loopback: OpenSSL on both sides (libcurl's in the client,
 /// python's in the peer), certificates made by the `openssl` command for the run.

@@ -1,7 +1,9 @@
 internal import CLibCurl
 import Foundation
 @testable import INSiClient
+import INSiPKI
 import Testing
+import TestSupport
 
 /// libcurl's codes and messages (OpenSSL's reasons inside) read into typed errors, and the
 /// guide's table of those errors.
@@ -24,7 +26,7 @@ struct TLSErrorTests {
 
     @Test("The guide's table names every TLSError case, and no other")
     func guideTable() throws {
-        let guide = try String(contentsOf: TestServer.repoRoot.appendingPathComponent("docs/guides/tls-client.md"), encoding: .utf8)
+        let guide = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/guides/tls-client.md"), encoding: .utf8)
         let section = try #require(guide.components(separatedBy: "## Errors").dropFirst().first?.components(separatedBy: "\n## ").first)
         // The header row names the type, the others one case each.
         let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.dropFirst()
@@ -65,6 +67,22 @@ struct TLSErrorTests {
           ])
     func mapping(code: CURLcode, message: String, pkcs12: Bool, expected: TLSError) {
         #expect(Self.context(pkcs12 ? Self.pkcs12 : Self.pem).failure(code: code, message: message) == .tls(expected))
+    }
+
+    @Test("A PKCS#12 failure is told by the archive itself, not by an OpenSSL reason another transfer left on the thread")
+    func pkcs12CheckedItself() throws {
+        let path = try TestPKIFolder.path("insi-auto.p12")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        // What libcurl wrote when a connection closed mid-handshake had left its error queued.
+        let stale = "could not parse PKCS12 file, check password, OpenSSL error error:0A000197:SSL routines::shutdown while in init"
+        func context(_ password: String) -> CurlFailureContext {
+            CurlFailureContext(url: URL(string: "https://insi.test:8443/lps")!, credentials: TLSCredentials(
+                certificate: .pkcs12(bytes: bytes, password: password, path: path), authorities: nil))
+        }
+        #expect(context("not-the-password").failure(code: CURLE_SSL_CERTPROBLEM, message: stale) == .tls(.wrongPassword(path: path)))
+        #expect(context(INSiPKI.TestPKI.password).failure(code: CURLE_SSL_CERTPROBLEM, message: stale)
+            == .tls(.fileInvalid(path: path, role: .clientCertificate, reason: stale)))
+        #expect(CurlFailureContext.pkcs12Opens([0x30], with: "x") == nil)
     }
 
     @Test("Without a certificate, a handshake failure is the request for one; other failures stay transport failures with a hint")

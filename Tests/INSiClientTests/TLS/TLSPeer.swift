@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// A TLS server on loopback for the client's tests: `Tests/tls/tls_peer.py` (python's `ssl`,
 /// OpenSSL underneath, nothing of ours), relaying to the in-process simulator so that the answers
@@ -16,7 +17,7 @@ final class TLSPeer: Sendable {
     /// Whether the TLS tests can run here: python3 for the peer, openssl for the PKI.
     static let toolsPresent = python != nil && TestPKI.openssl != nil
 
-    static let script = TestServer.repoRoot.appendingPathComponent("Tests/tls/tls_peer.py")
+    static let script = TestPaths.repository.appendingPathComponent("Tests/tls/tls_peer.py")
 
     let port: Int
     private let process: Process

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// A throwaway PKI made with the `openssl` command in a temporary folder, named as insi-sim's
 /// own `certs generate` names its files (`ca.pem`, `server.pem`, `insi-auto.p12`…), plus what

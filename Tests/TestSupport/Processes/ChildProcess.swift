@@ -1,16 +1,16 @@
 import Foundation
 
 /// A program run to its end from a test, its outputs collected.
-enum ChildProcess {
-    struct Run: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public enum ChildProcess {
+    public struct Run: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// Runs `executable`; waits through the termination handler, not a blocked thread.
     /// `environment` entries are added to the test's own.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -33,7 +33,7 @@ enum ChildProcess {
     }
 
     /// The first of these paths that is an executable file, else the name looked up on PATH.
-    static func find(_ name: String, preferring paths: [String] = []) -> URL? {
+    public static func find(_ name: String, preferring paths: [String] = []) -> URL? {
         let fileManager = FileManager.default
         let searched = paths + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/\(name)" }
         return searched.first { fileManager.isExecutableFile(atPath: $0) }.map(URL.init(fileURLWithPath:))

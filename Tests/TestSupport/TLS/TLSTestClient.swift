@@ -2,60 +2,6 @@ import COpenSSL
 import Foundation
 import Glibc
 
-/// Why a TLS exchange of the tests failed: OpenSSL's reasons, or a socket error.
-public struct TLSTestError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
-/// A response read off a connection (TLS or plain) by the tests' clients.
-public struct TLSTestResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
-
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
-    public var text: String { String(decoding: body, as: UTF8.self) }
-
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    /// The first response of `bytes` and the bytes it takes, or nil when it is not all there.
-    /// `complete`: the connection ended, so a body without a length ends with the bytes.
-    public static func parse(_ bytes: [UInt8], isHEAD: Bool, complete: Bool) -> (TLSTestResponse, Int)? {
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        guard bytes.count >= 4,
-              let headEnd = (0...(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual(terminator) }) else { return nil }
-        var lines = String(decoding: bytes[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
-        let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
-        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { return nil }
-        let headers = lines.compactMap { line -> (name: String, value: String)? in
-            guard let colon = line.firstIndex(of: ":") else { return nil }
-            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-        }
-        var response = TLSTestResponse(status: status, headers: headers, body: [])
-        let bodyStart = headEnd + 4
-        if isHEAD || (100..<200).contains(status) || status == 204 || status == 304 {
-            return (response, bodyStart)
-        }
-        if let text = response.header("Content-Length"), let length = Int(text) {
-            guard bytes.count - bodyStart >= length else { return nil }
-            response.body = Array(bytes[bodyStart..<(bodyStart + length)])
-            return (response, bodyStart + length)
-        }
-        // No length: the body runs to the end of the connection.
-        guard complete else { return nil }
-        response.body = Array(bytes[bodyStart...])
-        return (response, bytes.count)
-    }
-}
-
 /// A session a later client can resume (`SSL_SESSION`, held by this object).
 public final class TLSTestSession: @unchecked Sendable {
     // Only handed from one client to the next, never used concurrently.
@@ -89,22 +35,22 @@ public final class TLSTestClient {
     ///   - maxVersion: e.g. `TLS1_2_VERSION` to force TLS 1.2; 0 for the highest.
     public init(port: Int, caFile: String?, identity: Identity? = nil, serverName: String? = "localhost",
                 alpn: [String] = ["http/1.1"], resuming session: TLSTestSession? = nil, maxVersion: Int32 = 0,
-                timeout: Duration = .seconds(10)) throws {
+                timeout: Duration = RawHTTPClient.patience) throws {
         ERR_clear_error()
-        guard let context = SSL_CTX_new(TLS_client_method()) else { throw TLSTestError("SSL_CTX_new") }
+        guard let context = SSL_CTX_new(TLS_client_method()) else { throw TestFailure("SSL_CTX_new") }
         self.context = context
         if maxVersion != 0 { _ = copenssl_ctx_set_max_proto_version(context, maxVersion) }
         if let caFile {
             guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
                 SSL_CTX_free(context)
-                throw TLSTestError("cannot read \(caFile): \(Self.reasons())")
+                throw TestFailure("cannot read \(caFile): \(Self.reasons())")
             }
             SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         }
         // The session copies the context's settings when it is made: the settings come first.
         guard let ssl = SSL_new(context) else {
             SSL_CTX_free(context)
-            throw TLSTestError("SSL_new")
+            throw TestFailure("SSL_new")
         }
         self.ssl = ssl
         do {
@@ -118,7 +64,7 @@ public final class TLSTestClient {
         if let identity {
             guard SSL_use_certificate_chain_file(ssl, identity.certificateFile) == 1,
                   SSL_use_PrivateKey_file(ssl, identity.keyFile, SSL_FILETYPE_PEM) == 1 else {
-                throw TLSTestError("cannot use \(identity.certificateFile): \(Self.reasons())")
+                throw TestFailure("cannot use \(identity.certificateFile): \(Self.reasons())")
             }
         }
         if !alpn.isEmpty {
@@ -129,7 +75,7 @@ public final class TLSTestClient {
         if let session { SSL_set_session(ssl, session.pointer) }
         SSL_set_fd(ssl, fd)
         ERR_clear_error()
-        guard SSL_connect(ssl) == 1 else { throw TLSTestError("handshake failed: \(Self.reasons(ssl))") }
+        guard SSL_connect(ssl) == 1 else { throw TestFailure("handshake failed: \(Self.reasons(ssl))") }
     }
 
     deinit {
@@ -173,7 +119,7 @@ public final class TLSTestClient {
         while offset < bytes.count {
             ERR_clear_error()
             let count = bytes[offset...].withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
-            guard count > 0 else { throw TLSTestError("write failed: \(Self.reasons(ssl))") }
+            guard count > 0 else { throw TestFailure("write failed: \(Self.reasons(ssl))") }
             offset += Int(count)
         }
     }
@@ -191,27 +137,27 @@ public final class TLSTestClient {
         let code = errno
         if error == SSL_ERROR_ZERO_RETURN { return false }
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_SYSCALL) && (code == EAGAIN || code == EWOULDBLOCK) {
-            throw TLSTestError("timed out waiting for the server")
+            throw TestFailure("timed out waiting for the server")
         }
         if error == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && (errno == 0 || errno == ECONNRESET) { return false }
-        throw TLSTestError("read failed: \(Self.reasons(ssl))")
+        throw TestFailure("read failed: \(Self.reasons(ssl))")
     }
 
     /// Reads one response (Content-Length bodies, or to the end of the stream).
-    public func readResponse() throws -> TLSTestResponse {
+    public func readResponse() throws -> HTTPTestResponse {
         var ended = false
         while true {
             if let (response, length) = parse(complete: ended) {
                 pending.removeFirst(length)
                 return response
             }
-            if ended { throw TLSTestError("the connection ended before a complete response (\(pending.count) bytes)") }
+            if ended { throw TestFailure("the connection ended before a complete response (\(pending.count) bytes)") }
             ended = try !fill()
         }
     }
 
     /// Sends a request and reads its response.
-    public func exchange(_ request: String) throws -> TLSTestResponse {
+    public func exchange(_ request: String) throws -> HTTPTestResponse {
         try send(request)
         return try readResponse()
     }
@@ -228,7 +174,7 @@ public final class TLSTestClient {
         }
     }
 
-    private func parse(complete: Bool) -> (TLSTestResponse, Int)? {
-        TLSTestResponse.parse(pending, isHEAD: false, complete: complete)
+    private func parse(complete: Bool) -> (HTTPTestResponse, Int)? {
+        HTTPTestResponse.parse(pending, isHEAD: false, complete: complete)
     }
 }

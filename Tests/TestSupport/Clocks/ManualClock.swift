@@ -1,14 +1,16 @@
+import HTTPServer
 import Synchronization
 
 /// A clock that moves only when the test advances it: a deadline is reached because the test
-/// says so, never because the machine was slow.
-final class ManualClock: Clock {
-    struct Instant: InstantProtocol {
+/// says so, never because the machine was slow. It is a Swift `Clock` (the client's deadlines,
+/// whose sleepers it wakes) and the HTTP server's `ServerClock` (its connection timeouts).
+public final class ManualClock: Clock, ServerClock {
+    public struct Instant: InstantProtocol {
         var offset: Duration
 
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper {
@@ -28,13 +30,21 @@ final class ManualClock: Clock {
     // Protects the time, the sleeping tasks and the tests waiting for them.
     private let state = Mutex(State())
 
-    var now: Instant { state.withLock { $0.now } }
-    var minimumResolution: Duration { .zero }
+    public init() {}
+
+    public var now: Instant { state.withLock { $0.now } }
+    public var minimumResolution: Duration { .zero }
+
+    /// `ServerClock`: a monotonic count of nanoseconds, far from zero as `CLOCK_MONOTONIC` is.
+    public func nanoseconds() -> UInt64 {
+        let (seconds, attoseconds) = now.offset.components
+        return 1_000_000_000_000 + UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }
 
     /// How many tasks sleep now.
-    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -64,7 +74,7 @@ final class ManualClock: Clock {
     }
 
     /// Moves the time on and wakes every task whose deadline is reached.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in
             state.now = state.now.advanced(by: duration)
             let now = state.now
@@ -76,7 +86,7 @@ final class ManualClock: Clock {
     }
 
     /// Returns once at least `count` tasks sleep on this clock.
-    func waitForSleepers(_ count: Int = 1) async {
+    public func waitForSleepers(_ count: Int = 1) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.sleepers.count >= count { return true }

@@ -6,8 +6,8 @@ import Synchronization
 
 /// A tiny TCP listener on 127.0.0.1 standing for a broken INSi: it accepts connections and
 /// never answers (`silent`, `swallow`), or answers canned bytes once the request is read.
-final class RawListener: Sendable {
-    enum Behaviour: Sendable {
+public final class RawListener: Sendable {
+    public enum Behaviour: Sendable {
         /// Accepts and holds the connection open without a byte.
         case silent
         /// Reads the request (headers and Content-Length body), writes these bytes, closes.
@@ -18,13 +18,13 @@ final class RawListener: Sendable {
     }
 
     /// What a `swallow` listener sees, in order.
-    enum Event: Sendable, Equatable {
+    public enum Event: Sendable, Equatable {
         case bytes([UInt8])
         /// The client closed the connection (or reset it).
         case closed
     }
 
-    let port: Int
+    public let port: Int
     private let listenFD: Int32
     private let behaviour: Behaviour
     /// Accepted connections, closed by `stop`.
@@ -34,12 +34,12 @@ final class RawListener: Sendable {
     private let stream = AsyncStream<Event>.makeStream()
 
     /// Every read of a `swallow` listener, and the end of each connection.
-    var events: AsyncStream<Event> { stream.stream }
+    public var events: AsyncStream<Event> { stream.stream }
 
     /// Every request read (head and body), in order.
-    var requests: [[UInt8]] { received.withLock { $0 } }
+    public var requests: [[UInt8]] { received.withLock { $0 } }
 
-    init(_ behaviour: Behaviour) throws {
+    public init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
         let (fd, port) = try RawListener.bindLoopback()
         guard listen(fd, 16) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
@@ -49,28 +49,28 @@ final class RawListener: Sendable {
     }
 
     /// An HTTP answer with these parts.
-    static func http(status: String, contentType: String, body: String) -> [UInt8] {
+    public static func http(status: String, contentType: String, body: String) -> [UInt8] {
         let bytes = Array(body.utf8)
         let head = "HTTP/1.1 \(status)\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
         return Array(head.utf8) + bytes
     }
 
     /// A port nobody listens on: bound then closed, so connecting is refused.
-    static func closedPort() throws -> Int {
+    public static func closedPort() throws -> Int {
         let (fd, port) = try bindLoopback()
         close(fd)
         return port
     }
 
-    var endpoint: URL {
+    public var endpoint: URL {
         URL(string: "http://127.0.0.1:\(port)/lps")!
     }
 
-    var httpsEndpoint: URL {
+    public var httpsEndpoint: URL {
         URL(string: "https://127.0.0.1:\(port)/lps")!
     }
 
-    func stop() {
+    public func stop() {
         let first = stopped.withLock { value -> Bool in
             defer { value = true }
             return !value

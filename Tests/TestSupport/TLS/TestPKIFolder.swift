@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import INSiPKI
 import Synchronization
 
@@ -27,5 +28,12 @@ public enum TestPKIFolder {
     /// The client identity `name` of `TestPKI.clients` ("insi-auto"…).
     public static func identity(_ name: String, pki: String = "main") throws -> TLSTestClient.Identity {
         TLSTestClient.Identity(certificateFile: try path(name + ".pem", pki: pki), keyFile: try path(name + "-key.pem", pki: pki))
+    }
+
+    /// A TLS listener's settings with the PKI's server certificate, asking for client
+    /// certificates issued by its CA as `clientCertificate` says.
+    public static func serverTLS(_ clientCertificate: TLSConfiguration.ClientCertificate) throws -> TLSConfiguration {
+        TLSConfiguration(certificateChainFile: try path("server.pem"), privateKeyFile: try path("server-key.pem"),
+                         clientCertificate: clientCertificate, clientCAFile: clientCertificate == .none ? nil : try path("ca.pem"))
     }
 }

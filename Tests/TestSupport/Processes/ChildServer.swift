@@ -7,50 +7,44 @@ import Glibc
 /// The real `insi-sim` executable run as a child process, for tests that kill it.
 // @unchecked: the process and pipe are set up in init and then only signalled and waited on by
 // the one test that owns this object; `collected` and `startLine` are only written during init.
-final class ChildServer: @unchecked Sendable {
-    let process = Process()
-    let port: Int
+public final class ChildServer: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
     private let outputPipe = Pipe()
     private let errorPipe = Pipe()
     private var collected = Data()
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
-    /// The built executable, next to the test bundle (`.build/debug/insi-sim`).
-    static var executable: URL {
-        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        return me.deletingLastPathComponent().appendingPathComponent("insi-sim")
-    }
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     /// Starts the child off the cooperative pool (it blocks until the start-up line).
-    static func start(_ arguments: [String]) async throws -> ChildServer {
+    public static func start(_ arguments: [String]) async throws -> ChildServer {
         try await offPool { try ChildServer(arguments: arguments) }
     }
 
     /// How the child is started: as tests usually do (full path, `--resources` given), or as a
     /// user with the binary on PATH does (by name, from another folder, resources found alone).
-    enum Launch: Sendable {
+    public enum Launch: Sendable {
         case withResourcesFlag
         case byNameFromPATH(workingDirectory: URL)
     }
 
-    static func start(_ arguments: [String], launch: Launch) async throws -> ChildServer {
+    public static func start(_ arguments: [String], launch: Launch) async throws -> ChildServer {
         try await offPool { try ChildServer(arguments: arguments, launch: launch) }
     }
 
     /// The start line `serve` writes to standard output, whatever the log level.
-    private(set) var startLine = ""
+    public private(set) var startLine = ""
 
     /// Starts `insi-sim serve --port 0 ARGUMENTS` and waits for its start line (port) on
     /// standard output.
-    init(arguments: [String], launch: Launch = .withResourcesFlag) throws {
+    public init(arguments: [String], launch: Launch = .withResourcesFlag) throws {
         switch launch {
         case .withResourcesFlag:
-            process.executableURL = Self.executable
+            process.executableURL = TestPaths.insiSim
             process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
         case .byNameFromPATH(let folder):
             var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = Self.executable.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin")
+            environment["PATH"] = TestPaths.insiSim.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin")
             environment["INSI_SIM_RESOURCES"] = nil
             process.environment = environment
             process.currentDirectoryURL = folder
@@ -113,7 +107,7 @@ final class ChildServer: @unchecked Sendable {
 
     /// Everything the child logged after its start line, once it has exited (nil if standard
     /// error did not end within `seconds`).
-    func wholeLog(within seconds: Double) -> String? {
+    public func wholeLog(within seconds: Double) -> String? {
         guard logEnded.wait(timeout: .now() + seconds) == .success else { return nil }
         logEnded.signal()
         return log
@@ -123,25 +117,25 @@ final class ChildServer: @unchecked Sendable {
     private let laterLog = Mutex(Data())
 
     /// What the child logged to stderr after its start line, so far.
-    var log: String { laterLog.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var log: String { laterLog.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// Signalled by the termination handler. `Process.waitUntilExit` is not used: on Linux it
     /// spins a run loop and was seen never to return for a child killed with SIGKILL.
     private let exited = DispatchSemaphore(value: 0)
 
     /// What the child logged to stderr before its start line.
-    var startupLog: String { String(decoding: collected, as: UTF8.self) }
+    public var startupLog: String { String(decoding: collected, as: UTF8.self) }
 
     /// SIGKILL, then waits (bounded) for the end to be seen. A SIGKILLed process is gone even
     /// when the notification is late: its file locks and sockets are released by the kernel.
-    func kill() {
+    public func kill() {
         Glibc.kill(process.processIdentifier, SIGKILL)
         _ = reap(within: 10)
     }
 
     /// SIGTERM, then the exit status once the child has stopped by itself; -1 if it did not
     /// within 30 s (it is then killed).
-    func terminate() -> Int32 {
+    public func terminate() -> Int32 {
         Glibc.kill(process.processIdentifier, SIGTERM)
         guard let status = reap(within: 30) else {
             kill()
@@ -152,7 +146,7 @@ final class ChildServer: @unchecked Sendable {
 
     /// The exit status once the child has ended by itself (after a signal already sent); -1 if
     /// it did not within 30 s (it is then killed).
-    func waitForExit() -> Int32 {
+    public func waitForExit() -> Int32 {
         guard let status = reap(within: 30) else {
             kill()
             return -1

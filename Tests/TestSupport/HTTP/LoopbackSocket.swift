@@ -5,7 +5,7 @@ import Glibc
 /// fails instead of hanging. The caller owns (and closes) the descriptor; on failure none is left open.
 public func loopbackConnection(port: Int, timeout: Duration) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { throw TLSTestError("socket: errno \(errno)") }
+    guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
     var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -19,7 +19,7 @@ public func loopbackConnection(port: Int, timeout: Duration) throws -> Int32 {
     guard connected == 0 else {
         let code = errno
         close(fd)
-        throw TLSTestError("connect to port \(port) failed: errno \(code)")
+        throw TestFailure("connect to port \(port) failed: errno \(code)")
     }
     return fd
 }
