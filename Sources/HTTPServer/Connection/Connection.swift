@@ -287,7 +287,17 @@ final class Connection {
         currentHead = head
         let request = HTTPRequest(head: head, body: body, connection: info)
         let reply = HTTPReply(context: ReplyContext(loop: loop.handle, fd: socket.fd, connectionID: id, sequence: sequence))
+        let slot = loop.handle.inlineReply
+        guard !slot.delivering else {
+            loop.core.responder.respond(to: request, reply: reply)
+            return
+        }
+        slot.arm(connectionID: id, sequence: sequence)
         loop.core.responder.respond(to: request, reply: reply)
+        guard let action = slot.disarm() else { return }
+        slot.delivering = true
+        deliver(action, sequence: sequence)
+        slot.delivering = false
     }
 
     // MARK: Replies

@@ -31,6 +31,9 @@ final class EventLoopHandle: Sendable {
     private let inbox = Mutex(Inbox())
     /// pthread_t of the loop thread, to skip the eventfd write when the poster is the loop itself.
     private let thread = Atomic<UInt>(0)
+    /// A reply given while its request is being dispatched, on the loop thread: handed to the
+    /// connection as `respond` returns, without a trip through the inbox.
+    let inlineReply = InlineReplySlot()
 
     init(index: Int, epoll: Epoll, wakeup: WakeupFD, logger: Logger) {
         self.index = index
@@ -78,5 +81,42 @@ final class EventLoopHandle: Sendable {
             wakeup.close()
         }
         epoll.close()
+    }
+}
+
+/// Where a reply given inline (by the handler, before `respond` returns, on the loop thread)
+/// waits for its connection, which takes it as `respond` returns: the inbox's lock, its message
+/// and the loop's later trip to deliver it were a measurable part of a call.
+///
+/// `@unchecked Sendable`: only the loop thread touches it. The connection arms and disarms it
+/// there, and ``ReplyContext`` checks it is on the loop thread before looking at it.
+final class InlineReplySlot: @unchecked Sendable {
+    /// The request whose reply is awaited (connection id and sequence); nil when not armed.
+    private var armed: (connectionID: UInt64, sequence: UInt64)?
+    private var action: HTTPReplyAction?
+
+    /// Set while a connection delivers a reply taken from here: a request it reads then (one
+    /// pipelined behind) is answered through the inbox, so that pipelined requests never nest
+    /// deliveries one inside the other.
+    var delivering = false
+
+    /// Awaits the reply of `sequence` on `connectionID`.
+    func arm(connectionID: UInt64, sequence: UInt64) {
+        armed = (connectionID, sequence)
+    }
+
+    /// Keeps `action` when it is the awaited reply; false otherwise (it goes to the inbox).
+    func take(_ action: HTTPReplyAction, connectionID: UInt64, sequence: UInt64) -> Bool {
+        guard let armed, armed.connectionID == connectionID, armed.sequence == sequence else { return false }
+        self.armed = nil
+        self.action = action
+        return true
+    }
+
+    /// The awaited reply if it was given, and the slot back to idle.
+    func disarm() -> HTTPReplyAction? {
+        armed = nil
+        defer { action = nil }
+        return action
     }
 }

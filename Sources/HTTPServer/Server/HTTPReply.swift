@@ -50,6 +50,7 @@ final class ReplyContext: Sendable {
             loop.logger.debug("second reply ignored", metadata: ["connection": "\(connectionID)"])
             return
         }
+        if loop.isCurrentThread && loop.inlineReply.take(action, connectionID: connectionID, sequence: sequence) { return }
         loop.submit(.reply(fd: fd, connectionID: connectionID, sequence: sequence, action: action))
     }
 

@@ -23,6 +23,14 @@ final class INSiRequestEventReader: SAXHandler {
         leafText.reserveCapacity(128)
     }
 
+    /// The parts read, moved out once the parse is over: reading `parts` would copy each of
+    /// its strings (a retain each) for the reader to release them a moment later.
+    func takeParts() -> EnvelopeParts {
+        var taken = EnvelopeParts()
+        swap(&taken, &parts)
+        return taken
+    }
+
     override func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
                                   attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
         guard let parent = open.last else {

@@ -19,7 +19,7 @@ public enum INSiRequestReader {
             if let problem = SafeXMLReader.check(bytes, limits: limits) { return .failure(problem) }
             let reader = INSiRequestEventReader(limits: limits)
             if let error = SAXParser.parse(bytes, into: reader) { return .failure(error) }
-            return .success(reader.parts)
+            return .success(reader.takeParts())
         case .foundationXML:
             return SafeXMLReader.read(bytes, limits: limits, engine: .foundationXML).map(EnvelopeParts.init(tree:))
         }

@@ -56,8 +56,6 @@ public struct CallRecord: Sendable, Codable, Equatable {
         /// Time from complete request to answer handed to the connection, in milliseconds.
         public var milliseconds: Double
         public var remoteAddress: String?
-        /// The call's number in the journal, from 1 (0 until journaled): links and `after=` polling.
-        public var seq = 0
         /// Who called, for the sequence rules and the reports (see ``ClientIdentity``).
         public var client: ClientIdentity?
         /// The lookup of the client this call belongs to, numbered from 1 per client.
@@ -76,6 +74,11 @@ public struct CallRecord: Sendable, Codable, Equatable {
     }
 
     private var box: Box
+
+    /// The call's number in the journal, from 1 (0 until journaled): links and `after=` polling.
+    /// Beside the box rather than in it: the journal numbers the record while the endpoint
+    /// still holds it, which in the box would copy every field.
+    public var seq = 0
 
     /// The fields, read and written as the record's own properties (`record.code`).
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Fields, Value>) -> Value {
@@ -122,7 +125,7 @@ public struct CallRecord: Sendable, Codable, Equatable {
     }
 
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
-        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+        lhs.seq == rhs.seq && (lhs.box === rhs.box || lhs.box.fields == rhs.box.fields)
     }
 }
 
@@ -167,7 +170,7 @@ extension CallRecord {
         try c.encodeIfPresent(fields.scenario, forKey: .scenario)
         try c.encode(fields.milliseconds, forKey: .milliseconds)
         try c.encodeIfPresent(fields.remoteAddress, forKey: .remoteAddress)
-        if fields.seq > 0 { try c.encode(fields.seq, forKey: .seq) }
+        if seq > 0 { try c.encode(seq, forKey: .seq) }
         try c.encodeIfPresent(fields.client?.id, forKey: .client)
         try c.encodeIfPresent(fields.lookup, forKey: .lookup)
         try c.encode(fields.findings, forKey: .findings)

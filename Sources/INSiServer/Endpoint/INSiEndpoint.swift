@@ -18,6 +18,9 @@ public struct INSiEndpoint: Sendable {
     /// The time calls are stamped with.
     let clock: any WallClock
     let logger: Logger
+    /// The logger's handler when it is the server's own: the call line is then handed to it
+    /// directly (``ServerLogHandler/log(level:message:source:sortedMetadata:)``).
+    private let serverLogHandler: ServerLogHandler?
 
     public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
                 security: SecurityPolicy = SecurityPolicy(), logger: Logger, clock: any WallClock = SystemWallClock()) {
@@ -27,6 +30,7 @@ public struct INSiEndpoint: Sendable {
         self.security = security
         self.logger = logger
         self.clock = clock
+        serverLogHandler = logger.handler as? ServerLogHandler
     }
 
     /// What to send, when, and what to remember of the call.
@@ -66,7 +70,7 @@ public struct INSiEndpoint: Sendable {
     private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8], token: UInt64?) {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        INSiEndpoint.log(outcome.record, logger)
+        INSiEndpoint.log(outcome.record, logger, handler: serverLogHandler)
         state.recordCall(outcome.record, body: body, token: token)
         reply(outcome.action)
     }
@@ -257,13 +261,30 @@ public struct INSiEndpoint: Sendable {
         return (value.sign == .minus ? "-" : "") + String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
     }
 
-    static func log(_ record: CallRecord, _ logger: Logger) {
-        logger.info("call", metadata: [
-            "messageID": .string(record.messageID ?? "-"),
-            "operation": .string(record.operation ?? "-"),
-            "code": .string(record.fault.map { "fault \($0)" } ?? record.code),
-            "ms": .string(twoDecimals(record.milliseconds)),
-        ])
+    /// The call's line at info (`handler`: the logger's own handler, when it is a
+    /// ``ServerLogHandler``, given the line directly), and its details at debug.
+    static func log(_ record: CallRecord, _ logger: Logger, handler: ServerLogHandler? = nil) {
+        if let handler {
+            guard handler.logLevel <= .info else { return }
+            // The entries of the `logger.info` below, sorted by key.
+            let code = record.fault.map { "fault \($0)" } ?? record.code
+            withUnsafeTemporaryAllocation(of: LogLineFormatter.Entry.self, capacity: 4) { entries in
+                guard let base = entries.baseAddress else { return }
+                base.initialize(to: ("code", .string(code)))
+                (base + 1).initialize(to: ("messageID", .string(record.messageID ?? "-")))
+                (base + 2).initialize(to: ("ms", .string(twoDecimals(record.milliseconds))))
+                (base + 3).initialize(to: ("operation", .string(record.operation ?? "-")))
+                handler.log(level: .info, message: "call", source: "INSiServer", sortedMetadata: UnsafeBufferPointer(start: base, count: 4))
+                base.deinitialize(count: 4)
+            }
+        } else {
+            logger.info("call", metadata: [
+                "messageID": .string(record.messageID ?? "-"),
+                "operation": .string(record.operation ?? "-"),
+                "code": .string(record.fault.map { "fault \($0)" } ?? record.code),
+                "ms": .string(twoDecimals(record.milliseconds)),
+            ])
+        }
         if logger.logLevel <= .debug {
             logger.debug("call details", metadata: [
                 "messageID": .string(record.messageID ?? "-"),
