@@ -55,10 +55,13 @@ public final class RawListener: Sendable {
         return Array(head.utf8) + bytes
     }
 
-    /// A port nobody listens on: bound then closed, so connecting is refused.
+    /// A port nobody listens on, and nobody can take while the tests run: a socket bound to it
+    /// and never listening, so connecting is refused. Closing that socket would let the port go
+    /// back to the ephemeral pool, where, with the suite in parallel, another test's server could
+    /// bind it or the connecting socket itself get it as its source port (a TCP self-connect that
+    /// "succeeds"). The descriptor stays open for the test process's life: a few per run.
     public static func closedPort() throws -> Int {
-        let (fd, port) = try bindLoopback()
-        close(fd)
+        let (_, port) = try bindLoopback()
         return port
     }
 
