@@ -70,7 +70,7 @@ let package = Package(
         // target into one test binary anyway, so the INSiServer half costs them nothing.
         .target(
             name: "TestSupport",
-            dependencies: ["HTTPServer", "INSiServer", "INSiSOAP", "INSiCore", "INSiPKI", "COpenSSL",
+            dependencies: ["HTTPServer", "INSiServer", "INSiSOAP", "INSiCore", "INSiPKI", "COpenSSL", "CSystemLinux",
                            .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),

@@ -152,19 +152,11 @@ struct CardAssertionTests {
         let signed = try signed(assertion("doctor"), by: "doctor")
         let file = pki.directory.appendingPathComponent("assertion-\(UUID().uuidString).xml")
         try Data(signed).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmlsec1")
-        process.arguments = ["--verify", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-                             "--trusted-pem", pki.directory.appendingPathComponent("card-ca.pem").path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        _ = done.wait(timeout: .now() + 60)
-        #expect(process.terminationStatus == 0, "\(output)")
+        let run = try ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/xmlsec1"), [
+            "--verify", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "--trusted-pem", pki.directory.appendingPathComponent("card-ca.pem").path, file.path])
+        let output = run.stdout + run.stderr
+        #expect(run.status == 0, "\(output)")
         #expect(output.contains("OK"), "\(output)")
     }
 
@@ -182,14 +174,7 @@ struct CardAssertionTests {
 
     @Test("the xmlsec compile-time settings are those pkg-config gives (SwiftPM drops its -D flags)")
     func xmlsecDefinesMatchPkgConfig() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pkg-config")
-        process.arguments = ["--cflags", "xmlsec1-openssl"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let flags = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let flags = try ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/pkg-config"), ["--cflags", "xmlsec1-openssl"]).stdout
         let defines = Set(flags.split(separator: " ").filter { $0.hasPrefix("-D") }.map { String($0.dropFirst(2).prefix { $0 != "=" }) })
         let shim = try String(contentsOf: TestPaths.repository.appendingPathComponent("Sources/CXMLSec/shim.h"), encoding: .utf8)
         let ours = Set(shim.split(separator: "\n").filter { $0.hasPrefix("#define ") }.compactMap {

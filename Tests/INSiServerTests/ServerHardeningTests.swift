@@ -238,7 +238,7 @@ struct ServerHardeningTests {
                 clients.append(client)
             }
             // Every request is on its way; stop now, without reading any answer first.
-            Glibc.kill(child.process.processIdentifier, SIGTERM)
+            Glibc.kill(child.pid, SIGTERM)
             let statuses = clients.map { (try? $0.response().status) ?? -1 }
             // A second SIGTERM would end the process at once, as documented: wait instead.
             return (statuses, child.waitForExit())

@@ -18,23 +18,10 @@ struct ZeepClientTests {
     }
 
     static func run(_ command: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        // Not waitUntilExit: on Linux it spins a run loop and can miss the end of a child.
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        guard exited.wait(timeout: .now() + 120) == .success else {
-            process.terminate()
-            return (-1, String(decoding: output, as: UTF8.self) + "\n(the process did not end)")
-        }
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let run = try ChildProcess.runBlocking(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
+        return (run.status, run.stdout + run.stderr)
     }
+
 
     @Test(
         "zeep loads /lps?wsdl and gets the right answers and fault",

@@ -20,8 +20,7 @@ final class TLSPeer: Sendable {
     static let script = TestPaths.repository.appendingPathComponent("Tests/tls/tls_peer.py")
 
     let port: Int
-    private let process: Process
-    private let input: Pipe
+    private let child: SpawnedProcess
     private let logFile: URL
 
     /// `https://127.0.0.1:PORT/lps`.
@@ -32,10 +31,9 @@ final class TLSPeer: Sendable {
         ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    private init(port: Int, process: Process, input: Pipe, logFile: URL) {
+    private init(port: Int, child: SpawnedProcess, logFile: URL) {
         self.port = port
-        self.process = process
-        self.input = input
+        self.child = child
         self.logFile = logFile
     }
 
@@ -45,50 +43,33 @@ final class TLSPeer: Sendable {
         let python = try #require(python)
         let served = certificate ?? pki.server
         let logFile = pki.folder.appendingPathComponent("peer-\(UUID().uuidString).log")
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path, "--cert", served.certificate.path, "--key", served.key.path,
-                             "--client-ca", pki.ca.path, "--client-cert", clientCertificate.rawValue, "--max-tls", maxTLS,
-                             "--backend", "127.0.0.1:\(backend.port ?? 80)", "--log", logFile.path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let first = AsyncStream<String>.makeStream()
-        // The first line says the port; the handler is dropped once it is read.
-        let buffer = Mutex<[UInt8]>([])
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            let line = buffer.withLock { bytes -> String? in
-                bytes += data
-                guard let end = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return data.isEmpty ? "" : nil }
-                return String(decoding: bytes[..<end], as: UTF8.self)
-            }
-            if let line {
-                handle.readabilityHandler = nil
-                first.continuation.yield(line)
-                first.continuation.finish()
-            }
+        let arguments = [script.path, "--cert", served.certificate.path, "--key", served.key.path,
+                         "--client-ca", pki.ca.path, "--client-cert", clientCertificate.rawValue, "--max-tls", maxTLS,
+                         "--backend", "127.0.0.1:\(backend.port ?? 80)", "--log", logFile.path]
+        let child = try SpawnedProcess(python.path, arguments, input: true, errors: .discarded)
+        // The first line says the port.
+        let line = try await offPool { () -> String in
+            var bytes: [UInt8] = []
+            var byte: UInt8 = 0
+            while read(child.output.fileDescriptor, &byte, 1) == 1 && byte != UInt8(ascii: "\n") { bytes.append(byte) }
+            return String(decoding: bytes, as: UTF8.self)
         }
-        try process.run()
-        var line = ""
-        for await value in first.stream { line = value }
         guard line.hasPrefix("listening "), let port = Int(line.dropFirst("listening ".count)) else {
-            process.terminate()
+            child.signal(SIGTERM)
             throw TLSPeerError(line: line)
         }
-        return TLSPeer(port: port, process: process, input: input, logFile: logFile)
+        return TLSPeer(port: port, child: child, logFile: logFile)
     }
 
-    /// Closing its standard input ends the peer.
+    /// Closing its standard input ends the peer; its end is awaited on a thread of its own.
     func stop() {
-        try? input.fileHandleForWriting.close()
+        try? child.input?.close()
+        let child = child
+        Thread { child.wait() }.start()
     }
 
     deinit { stop() }
 }
-
 struct TLSPeerError: Error, CustomStringConvertible {
     var line: String
     var description: String { "the TLS peer did not start (its first line: '\(line)')" }

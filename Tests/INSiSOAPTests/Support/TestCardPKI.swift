@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A throwaway card PKI made with the `openssl` command for the card-assertion tests: a card CA
 /// shaped like "TEST AC IGC-SANTE FORT PERSONNES", two practitioners' cards (subjects shaped
@@ -55,20 +56,15 @@ final class TestCardPKI: Sendable {
     }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        do { try process.run() } catch { throw Failure(description: "openssl cannot run: \(error)") }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        _ = done.wait(timeout: .now() + 60)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: output, as: UTF8.self))")
+        let run: ChildProcess.Run
+        do {
+            run = try ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/openssl"), arguments, directory: directory)
+        } catch {
+            throw Failure(description: "openssl cannot run: \(error)")
+        }
+        guard run.status == 0 else {
+            throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(run.stdout)\(run.stderr)")
         }
     }
+
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A program run to its end from a test, its outputs collected.
 public enum ChildProcess {
@@ -8,28 +9,36 @@ public enum ChildProcess {
         public var stderr: String
     }
 
-    /// Runs `executable`; waits through the termination handler, not a blocked thread.
-    /// `environment` entries are added to the test's own.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    /// Runs `executable` to its end on a thread of its own, reading both outputs meanwhile (so
+    /// that a child writing more than a pipe holds never blocks). `environment` entries are
+    /// added to the test's own; `input` is written to its standard input.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                           directory: URL? = nil, input: [UInt8]? = nil) async throws -> Run {
+        try await offPool { try runBlocking(executable, arguments, environment: environment, directory: directory, input: input) }
+    }
+
+    /// ``run(_:_:environment:directory:input:)`` on the calling thread.
+    public static func runBlocking(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+                                   directory: URL? = nil, input: [UInt8]? = nil) throws -> Run {
+        let child = try SpawnedProcess(executable.path, arguments,
+                                       environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                                       directory: directory?.path, input: input != nil)
+        if let input, let handle = child.input {
+            try? handle.write(contentsOf: input)
+            try? handle.close()
         }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let ended = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { ended.continuation.yield($0.terminationStatus); ended.continuation.finish() }
-        try process.run()
-        // Outputs are a few kilobytes: they fit in the pipe buffers until the process ends.
-        var status: Int32 = -1
-        for await value in ended.stream { status = value }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        return Run(status: status, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        let errors = Mutex(Data())
+        let errorsRead = DispatchSemaphore(value: 0)
+        let errorHandle = child.errors
+        Thread {
+            if let data = try? errorHandle?.readToEnd() { errors.withLock { $0 = data } }
+            errorsRead.signal()
+        }.start()
+        let out = (try? child.output.readToEnd()) ?? Data()
+        errorsRead.wait()
+        let status = child.wait()
+        return Run(status: status, stdout: String(decoding: out, as: UTF8.self),
+                   stderr: errors.withLock { String(decoding: $0, as: UTF8.self) })
     }
 
     /// The first of these paths that is an executable file, else the name looked up on PATH.

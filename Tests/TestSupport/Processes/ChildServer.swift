@@ -5,14 +5,15 @@ import Glibc
 #endif
 
 /// The real `insi-sim` executable run as a child process, for tests that kill it.
-// @unchecked: the process and pipe are set up in init and then only signalled and waited on by
-// the one test that owns this object; `collected` and `startLine` are only written during init.
+// @unchecked: the child is set up in init and then only signalled and waited on by the one
+// test that owns this object; `collected` and `startLine` are only written during init.
 public final class ChildServer: @unchecked Sendable {
-    public let process = Process()
+    private let child: SpawnedProcess
     public let port: Int
-    private let outputPipe = Pipe()
-    private let errorPipe = Pipe()
     private var collected = Data()
+
+    /// The child's process id.
+    public var pid: pid_t { child.pid }
 
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
@@ -40,30 +41,23 @@ public final class ChildServer: @unchecked Sendable {
     public init(arguments: [String], launch: Launch = .withResourcesFlag) throws {
         switch launch {
         case .withResourcesFlag:
-            process.executableURL = TestPaths.insiSim
-            process.arguments = ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments
+            child = try SpawnedProcess(TestPaths.insiSim.path, ["serve", "--port", "0", "--resources", TestPaths.resources.path] + arguments)
         case .byNameFromPATH(let folder):
             var environment = ProcessInfo.processInfo.environment
             environment["PATH"] = TestPaths.insiSim.deletingLastPathComponent().path + ":" + (environment["PATH"] ?? "/usr/bin")
             environment["INSI_SIM_RESOURCES"] = nil
-            process.environment = environment
-            process.currentDirectoryURL = folder
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["insi-sim", "serve", "--port", "0"] + arguments
+            child = try SpawnedProcess("/usr/bin/env", ["insi-sim", "serve", "--port", "0"] + arguments,
+                                       environment: environment, directory: folder.path)
         }
-        process.standardError = errorPipe
-        process.standardOutput = outputPipe
-        let exited = self.exited
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let output = outputPipe.fileHandleForReading
+        guard let errorHandle = child.errors else { throw Failure(description: "no standard error pipe") }
+        let output = child.output
         var port: Int?
         var printed = Data()
         let deadline = Date().addingTimeInterval(20)
         while port == nil {
-            guard Date() < deadline, process.isRunning else {
+            guard Date() < deadline, child.poll() == nil else {
                 throw Failure(description: "the child server did not start: \(String(decoding: printed, as: UTF8.self)) "
-                              + String(decoding: errorPipe.fileHandleForReading.availableData, as: UTF8.self))
+                              + String(decoding: errorHandle.availableData, as: UTF8.self))
             }
             let chunk = output.availableData
             if chunk.isEmpty { continue }
@@ -76,7 +70,7 @@ public final class ChildServer: @unchecked Sendable {
         }
         self.port = port ?? 0
         // What the child logged before its start line is already in the pipe: read it without waiting.
-        let errors = errorPipe.fileHandleForReading.fileDescriptor
+        let errors = errorHandle.fileDescriptor
         let flags = fcntl(errors, F_GETFL)
         _ = fcntl(errors, F_SETFL, flags | O_NONBLOCK)
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -91,7 +85,6 @@ public final class ChildServer: @unchecked Sendable {
         Thread {
             while !output.availableData.isEmpty {}
         }.start()
-        let errorHandle = errorPipe.fileHandleForReading
         Thread { [self] in
             while true {
                 let chunk = errorHandle.availableData
@@ -119,58 +112,30 @@ public final class ChildServer: @unchecked Sendable {
     /// What the child logged to stderr after its start line, so far.
     public var log: String { laterLog.withLock { String(decoding: $0, as: UTF8.self) } }
 
-    /// Signalled by the termination handler. `Process.waitUntilExit` is not used: on Linux it
-    /// spins a run loop and was seen never to return for a child killed with SIGKILL.
-    private let exited = DispatchSemaphore(value: 0)
-
     /// What the child logged to stderr before its start line.
     public var startupLog: String { String(decoding: collected, as: UTF8.self) }
 
-    /// SIGKILL, then waits (bounded) for the end to be seen. A SIGKILLed process is gone even
-    /// when the notification is late: its file locks and sockets are released by the kernel.
+    /// SIGKILL, then waits (bounded) for its end. A SIGKILLed process is gone even when its end
+    /// is seen late: its file locks and sockets are released by the kernel.
     public func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        _ = reap(within: 10)
+        child.signal(SIGKILL)
+        _ = child.wait(within: 10)
     }
 
     /// SIGTERM, then the exit status once the child has stopped by itself; -1 if it did not
     /// within 30 s (it is then killed).
     public func terminate() -> Int32 {
-        Glibc.kill(process.processIdentifier, SIGTERM)
-        guard let status = reap(within: 30) else {
-            kill()
-            return -1
-        }
-        return status
+        child.signal(SIGTERM)
+        return waitForExit()
     }
 
-    /// The exit status once the child has ended by itself (after a signal already sent); -1 if
-    /// it did not within 30 s (it is then killed).
+    /// The exit status once the child has ended by itself (after a signal already sent): the
+    /// exit code or 128 + the signal; -1 if it did not within 30 s (it is then killed).
     public func waitForExit() -> Int32 {
-        guard let status = reap(within: 30) else {
+        guard let status = child.wait(within: 30) else {
             kill()
             return -1
         }
         return status
-    }
-
-    /// Waits for the child's end, reaping it ourselves when Foundation's notification does not
-    /// come (seen for SIGKILLed children): the exit code, 128 + the signal, or nil on timeout.
-    private func reap(within seconds: Double) -> Int32? {
-        let pid = process.processIdentifier
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            var status: Int32 = 0
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid {
-                return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            }
-            if reaped == -1 && errno == ECHILD {
-                // Foundation reaped it: its handler gives the status.
-                return exited.wait(timeout: .now() + 5) == .success ? process.terminationStatus : nil
-            }
-            if exited.wait(timeout: .now() + 0.05) == .success { return process.terminationStatus }
-        }
-        return nil
     }
 }
