@@ -109,6 +109,21 @@ struct ServerHardeningTests {
         #expect(lines[3].contains("uuid:second"))
     }
 
+    @Test("a journal page and its last and oldest call numbers are read at one instant; after N gives what came since")
+    func journalPageIsConsistent() throws {
+        let journal = try Journal(capacity: 3, logger: Self.logger)
+        #expect(journal.page(Journal.Filter()).oldest == nil)
+        for index in 1...5 { journal.record(Self.call("uuid:\(index)")) }
+        var filter = Journal.Filter()
+        filter.after = 3
+        let page = journal.page(filter)
+        #expect(page.calls.map(\.seq) == [4, 5])
+        #expect(page.calls.map(\.messageID) == ["uuid:4", "uuid:5"])
+        #expect(page.last == 5)
+        #expect(page.oldest == 3)
+        #expect(page.total == 2)
+    }
+
     @Test("journal lines the disk cannot take in time are dropped, counted, and the rest arrives")
     func journalDropsAreCounted() throws {
         let directory = Self.temporaryDirectory()

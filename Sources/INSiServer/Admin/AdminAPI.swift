@@ -134,8 +134,8 @@ public struct AdminAPI: Sendable {
         }
         filter.limit = min(10_000, max(0, query["limit"].flatMap(Int.init) ?? 100))
         state.judge?.sweep()
-        let page = state.journal.calls(filter)
-        return Self.json(200, JournalPage(total: page.total, last: state.journal.total, oldest: state.journal.oldest, calls: page.calls))
+        let page = state.journal.page(filter)
+        return Self.json(200, JournalPage(total: page.total, last: page.last, oldest: page.oldest, calls: page.calls))
     }
 
     /// `GET /admin/findings`: every finding of the calls held, newest last.

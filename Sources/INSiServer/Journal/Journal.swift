@@ -101,12 +101,34 @@ public final class Journal: Sendable {
         }
     }
 
+    /// A page of the journal, read at one instant.
+    public struct Page: Sendable {
+        /// How many calls held in memory match the filter (before the limit).
+        public var total: Int
+        /// The matching calls, oldest first, at most the filter's limit (the newest ones).
+        public var calls: [CallRecord]
+        /// The number of the last call journaled when the page was read: a poller asking for
+        /// the calls `after` it next misses none (read under the same lock as the calls).
+        public var last: Int
+        /// The number of the oldest call held; nil when none is.
+        public var oldest: Int?
+    }
+
+    /// Matching calls, oldest first, at most `filter.limit` (the newest ones).
+    public func page(_ filter: Filter) -> Page {
+        let (snapshot, last) = ring.withLock { ring in
+            (Array(ring.records[ring.start...] + ring.records[..<ring.start]), ring.total)
+        }
+        let matching = snapshot.filter(filter.accepts)
+        return Page(total: matching.count, calls: Array(matching.suffix(max(0, filter.limit))), last: last,
+                    oldest: snapshot.isEmpty ? nil : last - snapshot.count + 1)
+    }
+
     /// Matching calls, oldest first, at most `filter.limit` (the newest ones), and how many calls
     /// held in memory match the filter (before the limit).
     public func calls(_ filter: Filter) -> (total: Int, calls: [CallRecord]) {
-        let snapshot = ring.withLock { ring in Array(ring.records[ring.start...] + ring.records[..<ring.start]) }
-        let matching = snapshot.filter(filter.accepts)
-        return (matching.count, Array(matching.suffix(max(0, filter.limit))))
+        let page = page(filter)
+        return (page.total, page.calls)
     }
 
     /// Calls recorded since start, including those the ring no longer holds.

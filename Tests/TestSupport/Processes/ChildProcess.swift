@@ -24,8 +24,12 @@ public enum ChildProcess {
                                        environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
                                        directory: directory?.path, input: input != nil)
         if let input, let handle = child.input {
-            try? handle.write(contentsOf: input)
-            try? handle.close()
+            // From a thread of its own: a child writing much before it reads all its input
+            // would otherwise block both sides on full pipes.
+            Thread {
+                try? handle.write(contentsOf: input)
+                try? handle.close()
+            }.start()
         }
         let errors = Mutex(Data())
         let errorsRead = DispatchSemaphore(value: 0)

@@ -53,19 +53,38 @@ public final class ChildServer: @unchecked Sendable {
         let output = child.output
         var port: Int?
         var printed = Data()
-        let deadline = Date().addingTimeInterval(20)
+        // Both outputs are watched with poll(2): a child that says nothing is given up at the
+        // deadline, and one logging much before its start line never blocks on a full pipe.
+        let deadline = Date().addingTimeInterval(30)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var watched = [pollfd(fd: output.fileDescriptor, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: errorHandle.fileDescriptor, events: Int16(POLLIN), revents: 0)]
         while port == nil {
             guard Date() < deadline, child.poll() == nil else {
+                child.signal(SIGKILL)
+                _ = child.wait(within: 10)
                 throw Failure(description: "the child server did not start: \(String(decoding: printed, as: UTF8.self)) "
-                              + String(decoding: errorHandle.availableData, as: UTF8.self))
+                              + String(decoding: collected, as: UTF8.self))
             }
-            let chunk = output.availableData
-            if chunk.isEmpty { continue }
-            printed.append(chunk)
-            let text = String(decoding: printed, as: UTF8.self)
-            if let range = text.range(of: "endpoint http://127.0.0.1:") {
-                port = Int(text[range.upperBound...].prefix { $0.isNumber })
-                startLine = String(text.prefix { $0 != "\n" })
+            for index in watched.indices { watched[index].revents = 0 }
+            guard poll(&watched, nfds_t(watched.count), 100) > 0 else { continue }
+            if watched[1].revents != 0 {
+                let count = read(watched[1].fd, &buffer, buffer.count)
+                if count > 0 { collected.append(contentsOf: buffer[0..<count]) } else { watched[1].fd = -1 }
+            }
+            if watched[0].revents != 0 {
+                let count = read(watched[0].fd, &buffer, buffer.count)
+                guard count > 0 else {
+                    watched[0].fd = -1
+                    continue
+                }
+                printed.append(contentsOf: buffer[0..<count])
+                let text = String(decoding: printed, as: UTF8.self)
+                // Once the whole start line is in: the port may come in two reads.
+                if let range = text.range(of: "endpoint http://127.0.0.1:"), text[range.upperBound...].contains("\n") {
+                    port = Int(text[range.upperBound...].prefix { $0.isNumber })
+                    startLine = String(text.prefix { $0 != "\n" })
+                }
             }
         }
         self.port = port ?? 0
@@ -73,7 +92,6 @@ public final class ChildServer: @unchecked Sendable {
         let errors = errorHandle.fileDescriptor
         let flags = fcntl(errors, F_GETFL)
         _ = fcntl(errors, F_SETFL, flags | O_NONBLOCK)
-        var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = read(errors, &buffer, buffer.count)
             guard count > 0 else { break }
@@ -114,6 +132,14 @@ public final class ChildServer: @unchecked Sendable {
 
     /// What the child logged to stderr before its start line.
     public var startupLog: String { String(decoding: collected, as: UTF8.self) }
+
+    /// A test that ends early (a failed `#require`) leaves no server behind.
+    deinit {
+        if child.poll() == nil {
+            child.signal(SIGKILL)
+            _ = child.wait(within: 10)
+        }
+    }
 
     /// SIGKILL, then waits (bounded) for its end. A SIGKILLed process is gone even when its end
     /// is seen late: its file locks and sockets are released by the kernel.

@@ -34,6 +34,10 @@ public final class SpawnedProcess: @unchecked Sendable {
         public let description: String
     }
 
+    /// A child that ends before reading all its input would otherwise kill the test process
+    /// with SIGPIPE on our next write (the HTTP server ignores it too, but only once started).
+    private static let ignoreBrokenPipes: Void = { _ = Glibc.signal(SIGPIPE, SIG_IGN) }()
+
     /// The exit status once reaped.
     private let status = Mutex<Int32?>(nil)
 
@@ -51,9 +55,21 @@ public final class SpawnedProcess: @unchecked Sendable {
             for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             return (fds[0], fds[1])
         }
-        let outputPipe = try makePipe()
-        let errorPipe = errors == .separate ? try makePipe() : nil
-        let inputPipe = input ? try makePipe() : nil
+        _ = Self.ignoreBrokenPipes
+        var made: [(read: Int32, write: Int32)] = []
+        func makeOrClose() throws -> (read: Int32, write: Int32) {
+            do {
+                let pair = try makePipe()
+                made.append(pair)
+                return pair
+            } catch {
+                for pair in made { close(pair.read); close(pair.write) }
+                throw error
+            }
+        }
+        let outputPipe = try makeOrClose()
+        let errorPipe = errors == .separate ? try makeOrClose() : nil
+        let inputPipe = input ? try makeOrClose() : nil
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -133,7 +149,17 @@ public final class SpawnedProcess: @unchecked Sendable {
             status.withLock { $0 = ended }
             return ended
         }
-        // -1: EINTR, or another caller reaped it and is about to record the status.
-        return reaped == -1 ? status.withLock { $0 } : nil
+        guard reaped == -1 else { return nil }
+        if errno == EINTR { return status.withLock { $0 } }
+        // ECHILD: another caller of ours reaped it and records the status at once; if none
+        // does (the child was reaped outside this class), -1 rather than waiting forever.
+        for _ in 0..<100 {
+            if let known = status.withLock({ $0 }) { return known }
+            usleep(1_000)
+        }
+        return status.withLock { value in
+            if value == nil { value = -1 }
+            return value
+        }
     }
 }
