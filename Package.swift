@@ -57,7 +57,7 @@ let package = Package(
         // Fuzz harnesses (Fuzz/, see scripts/fuzz.sh): built with `-sanitize=fuzzer,address -DFUZZING`
         // they are libFuzzer targets; built plainly they replay the corpus files given as arguments.
         .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
-        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/Support"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "INSiCore"], path: "Fuzz/Support"),
         .executableTarget(name: "fuzz-http-parser", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/HTTPParser"),
         .executableTarget(name: "fuzz-chunked-body", dependencies: ["FuzzSupport", "HTTPServer"], path: "Fuzz/ChunkedBody"),
         .executableTarget(name: "fuzz-soap-request", dependencies: ["FuzzSupport", "INSiSOAP"], path: "Fuzz/SOAPRequest"),

@@ -41,7 +41,7 @@ enum SOAPRequestHarness {
         let referenceParts = INSiRequestReader.parts(of: bytes, limits: limits, engine: .foundationXML)
         fuzzCheck(parts == referenceParts, "envelope parts differ: libxml2 \(parts), FoundationXML \(referenceParts), for \(fuzzDescribe(bytes))")
 
-        let contentType = contentTypes[Int(FuzzRandom.hash(input) % UInt64(contentTypes.count))]
+        let contentType = contentTypes[Int(fuzzHash(input) % UInt64(contentTypes.count))]
         let request = INSiRequestReader.read(bytes, contentType: contentType, limits: limits, engine: .libxml2)
         let reference = INSiRequestReader.read(bytes, contentType: contentType, limits: limits, engine: .foundationXML)
         fuzzCheck(request == reference, "requests differ: libxml2 \(request), FoundationXML \(reference), for \(fuzzDescribe(bytes))")

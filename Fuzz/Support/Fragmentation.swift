@@ -1,3 +1,5 @@
+import INSiCore
+
 /// How a harness cuts one input into the pieces a peer's writes may arrive in. The cuts are
 /// derived from the input itself, so that a crash file replays exactly.
 public enum Fragmentation: CaseIterable, Sendable {
@@ -16,11 +18,11 @@ public enum Fragmentation: CaseIterable, Sendable {
         case .bytewise:
             return Array(repeating: 1, count: bytes.count)
         case .random:
-            var generator = FuzzRandom(seed: FuzzRandom.hash(bytes))
+            var generator = SplitMix64(seed: fuzzHash(bytes))
             var lengths: [Int] = []
             var left = bytes.count
             while left > 0 {
-                let length = min(left, Int(generator.next() % 64) + 1)
+                let length = min(left, generator.below(64) + 1)
                 lengths.append(length)
                 left -= length
             }
@@ -29,24 +31,9 @@ public enum Fragmentation: CaseIterable, Sendable {
     }
 }
 
-/// SplitMix64: small, fast and good enough to draw cut points.
-public struct FuzzRandom {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// FNV-1a of the bytes.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
-    }
+/// FNV-1a of the bytes: the seed of an input's random cuts, so that a crash file replays exactly.
+public func fuzzHash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return hash
 }

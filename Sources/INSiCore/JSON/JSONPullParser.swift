@@ -242,7 +242,7 @@ final class JSONPullParser {
                     var value: UInt32 = 0
                     for _ in 0..<4 {
                         let hex = try nextByte()
-                        guard let digit = JSONPullParser.hexValue(hex) else { throw .syntax("an invalid \\u escape at \(reader.location)") }
+                        guard let digit = hex.hexDigitValue else { throw .syntax("an invalid \\u escape at \(reader.location)") }
                         value = value << 4 | digit
                     }
                     if let high = pendingHighSurrogate {
@@ -261,15 +261,6 @@ final class JSONPullParser {
                 if byte < 0x20 { throw .syntax("a control character is not allowed in a string at \(reader.location)") }
                 bytes.append(byte)
             }
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-        default: return nil
         }
     }
 

@@ -131,12 +131,6 @@ public final class Journal: Sendable {
         return (page.total, page.calls)
     }
 
-    /// Calls recorded since start, including those the ring no longer holds.
-    public var total: Int { ring.withLock { $0.total } }
-
-    /// The number of the oldest call held in memory; nil when none is.
-    public var oldest: Int? { ring.withLock { $0.records.isEmpty ? nil : $0.total - $0.records.count + 1 } }
-
     /// Forgets the calls held in memory; numbering goes on.
     public func clear() {
         ring.withLock { ring in ring = Ring(records: [], start: 0, total: ring.total) }

@@ -1,4 +1,5 @@
 import Foundation
+import INSiCore
 
 /// The on-disk format shared by `snapshot.jsonl` and `changes.log`, meant to be readable with
 /// `less`/`head`:
@@ -76,7 +77,7 @@ enum RecordFraming {
         var stored: UInt32 = 0
         for _ in 0..<8 {
             guard index < count else { return .bad(reason: "incomplete header") }
-            guard let digit = hexValue(bytes[index]) else { return .bad(reason: "malformed header") }
+            guard let digit = bytes[index].hexDigitValue else { return .bad(reason: "malformed header") }
             stored = stored << 4 | digit
             index += 1
         }
@@ -144,21 +145,12 @@ enum RecordFraming {
     static func validRecord(in bytes: [UInt8], after offset: Int) -> Int? {
         var candidate = offset + 1
         while candidate < bytes.count {
-            if hexValue(bytes[candidate]) != nil, case .record = frame(in: bytes, at: candidate) {
+            if bytes[candidate].hexDigitValue != nil, case .record = frame(in: bytes, at: candidate) {
                 return candidate
             }
             candidate += 1
         }
         return nil
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 
     static func hex(_ value: UInt32) -> String {
