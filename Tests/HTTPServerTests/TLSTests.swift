@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// TLS listeners over real sockets on loopback, with the certificates of `insi-sim certs generate`.
-@Suite("TLS")
+@Suite("TLS", .testPKI)
 struct TLSTests {
     /// A server with a plain listener "http" and a TLS listener "https" asking for client
     /// certificates as `clientCertificate` says.
