@@ -11,6 +11,21 @@ struct ServeTLSCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-tls-\(UUID().uuidString)")
     }
 
+    /// `certs generate` of the tests below, into a folder of its own.
+    static func generateCommand(_ folder: URL) -> [String] {
+        [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
+    }
+
+    /// One folder made by the binary's `certs generate`, for the tests that read what it made
+    /// without changing it: a whole folder is eleven RSA keys, seconds of CPU. Its files are
+    /// only read; what a test writes goes elsewhere.
+    static let generated: (folder: URL, run: Task<(status: Int32, output: String), any Error>) = {
+        let folder = temporaryFolder()
+        // Shared by the run's tests: removed when the test process exits.
+        atexit { try? FileManager.default.removeItem(at: ServeTLSCommandTests.generated.folder) }
+        return (folder, startOffPool { try ZeepClientTests.run(generateCommand(folder)) })
+    }()
+
     @Test("serve --tls-dir generates a missing test PKI and serves mutual TLS beside plain HTTP, each with its URL in the start line")
     func tlsDirectory() async throws {
         let folder = Self.temporaryFolder()
@@ -45,12 +60,12 @@ struct ServeTLSCommandTests {
 
     @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion")
     func cpxEndToEnd() async throws {
-        let folder = Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = Self.generated.folder
         let binary = TestPaths.insiSim.path
-        let generated = try await offPool { try ZeepClientTests.run([binary, "certs", "generate", "--out", folder.path]) }
+        let generated = try await Self.generated.run.value
         #expect(generated.status == 0, "\(generated.output)")
-        let assertion = folder.appendingPathComponent("assertion.xml").path
+        let assertion = Self.temporaryFolder().appendingPathExtension("xml").path
+        defer { try? FileManager.default.removeItem(atPath: assertion) }
         let signed = try await offPool {
             try ZeepClientTests.run([binary, "assertion", "sign", "--card", folder.appendingPathComponent("card-nurse.p12").path,
                                      "--billing-id", "0012345", "--out", assertion])
@@ -90,7 +105,7 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("Usage: insi-sim serve"), "\(run.output)")
     }
 
-    @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it")
+    @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it", .testPKI)
     func unusableCertificate() async throws {
         let folder = try TestPKIFolder.url()
         let command = [TestPaths.insiSim.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
@@ -103,22 +118,28 @@ struct ServeTLSCommandTests {
 
     @Test("certs generate writes exactly the documented files, refuses to overwrite them without --force, and its PKCS#12 files open with insi-sim")
     func certsGenerate() async throws {
-        let folder = Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let generate = [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
-        let first = try await offPool { try ZeepClientTests.run(generate) }
+        let first = try await Self.generated.run.value
         #expect(first.status == 0, "\(first.output)")
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
+        let made = Self.generated.folder
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: made.path)) == Set(TestPKI.fileNames))
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
                                       "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem",
                                       "card-ca.pem", "card-ca-key.pem", "ecps-ca.pem", "ecps-ca-key.pem",
                                       "card-doctor.pem", "card-doctor-key.pem", "card-doctor.p12", "card-nurse.pem", "card-nurse-key.pem",
                                       "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
-        let again = try await offPool { try ZeepClientTests.run(generate) }
+        let again = try await offPool { try ZeepClientTests.run(Self.generateCommand(made)) }
         #expect(again.status == 2 && again.output.contains("--force"), "\(again.output)")
-        let forced = try await offPool { try ZeepClientTests.run(generate + ["--force"]) }
+        // --force on a copy (the shared folder is only read): every file made anew.
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: made, to: folder)
+        let forced = try await offPool { try ZeepClientTests.run(Self.generateCommand(folder) + ["--force"]) }
         #expect(forced.status == 0, "\(forced.output)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
+        for file in TestPKI.fileNames where file != TestPKI.readmeFile {
+            #expect(try Data(contentsOf: folder.appendingPathComponent(file)) != Data(contentsOf: made.appendingPathComponent(file)), "\(file)")
+        }
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             let server = try await offPool {
