@@ -155,19 +155,22 @@ struct SeedLoadingTests {
     @Test("progress is reported while loading and once at the end")
     func progress() async throws {
         let calls = Calls()
+        // The shared base (20,000 identities) with reports every 8,192 rather than generating a
+        // base big enough for the default interval: the same two reports and a finish.
+        let path = try await SeedGenerationTests.sharedBase().path
+        #expect(SeedGenerationTests.size == 20_000)
         // Seconds of CPU: off the cooperative pool, which the tests beside it need.
         try await offPool {
-            let (path, _) = try SeedGenerationTests.generate(count: 40_000, seed: 3)
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            let progress = SeedLoadProgress(report: { bytes, total, identities in calls.report(bytes, total, identities) },
+            let progress = SeedLoadProgress(every: 8_192, report: { bytes, total, identities in calls.report(bytes, total, identities) },
                                             finish: { identities in calls.finish(identities) })
             _ = try SeedFile.load(path: path, progress: progress)
         }
         let (reports, finished) = calls.snapshot
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.0 > 0 && $0.0 <= $0.1 })
-        #expect(reports.map(\.2) == [16_384, 32_768])
-        #expect(finished == [40_000])
+        #expect(reports.map(\.2) == [8_192, 16_384])
+        #expect(finished == [20_000])
+        #expect(SeedLoadProgress(report: { _, _, _ in }).interval == SeedLoadProgress.defaultInterval)
     }
 
     final class Calls: @unchecked Sendable {
