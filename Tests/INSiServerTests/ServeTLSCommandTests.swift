@@ -16,14 +16,29 @@ struct ServeTLSCommandTests {
         [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
     }
 
-    /// One folder made by the binary's `certs generate`, for the tests that read what it made
-    /// without changing it: a whole folder is eleven RSA keys, seconds of CPU. Its files are
+    /// What the binary's `certs generate` did to a folder that already held a whole test PKI
+    /// (a copy of the run's TestPKIFolder): refused it without --force, replaced every file
+    /// with it.
+    struct Generated: Sendable {
+        /// The first run, without --force.
+        let refused: (status: Int32, output: String)
+        /// The second, with --force.
+        let forced: (status: Int32, output: String)
+    }
+
+    /// One folder made by the binary's `certs generate --force`, for the tests that read what
+    /// it made: a whole folder is eleven RSA keys, seconds of CPU, so the tests share this run
+    /// (the empty folder `serve --tls-dir` fills is the one made without --force). Its files are
     /// only read; what a test writes goes elsewhere.
-    static let generated: (folder: URL, run: Task<(status: Int32, output: String), any Error>) = {
+    static let generated: (folder: URL, run: Task<Generated, any Error>) = {
         let folder = temporaryFolder()
         // Shared by the run's tests: removed when the test process exits.
         atexit { try? FileManager.default.removeItem(at: ServeTLSCommandTests.generated.folder) }
-        return (folder, startOffPool { try ZeepClientTests.run(generateCommand(folder)) })
+        return (folder, startOffPool {
+            try FileManager.default.copyItem(at: try TestPKIFolder.url(), to: folder)
+            return Generated(refused: try ZeepClientTests.run(generateCommand(folder)),
+                             forced: try ZeepClientTests.run(generateCommand(folder) + ["--force"]))
+        })
     }()
 
     @Test("serve --tls-dir generates a missing test PKI and serves mutual TLS beside plain HTTP, each with its URL in the start line")
@@ -62,7 +77,7 @@ struct ServeTLSCommandTests {
     func cpxEndToEnd() async throws {
         let folder = Self.generated.folder
         let binary = TestPaths.insiSim.path
-        let generated = try await Self.generated.run.value
+        let generated = try await Self.generated.run.value.forced
         #expect(generated.status == 0, "\(generated.output)")
         let assertion = Self.temporaryFolder().appendingPathExtension("xml").path
         defer { try? FileManager.default.removeItem(atPath: assertion) }
@@ -116,29 +131,24 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
     }
 
-    @Test("certs generate writes exactly the documented files, refuses to overwrite them without --force, and its PKCS#12 files open with insi-sim")
+    @Test("certs generate refuses a folder holding its files without --force, writes exactly the documented files with it, and its PKCS#12 files open with insi-sim")
     func certsGenerate() async throws {
-        let first = try await Self.generated.run.value
-        #expect(first.status == 0, "\(first.output)")
-        let made = Self.generated.folder
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: made.path)) == Set(TestPKI.fileNames))
+        let generated = try await Self.generated.run.value
+        #expect(generated.refused.status == 2 && generated.refused.output.contains("--force"), "\(generated.refused.output)")
+        #expect(generated.forced.status == 0, "\(generated.forced.output)")
+        let folder = Self.generated.folder
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
                                       "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem",
                                       "card-ca.pem", "card-ca-key.pem", "ecps-ca.pem", "ecps-ca-key.pem",
                                       "card-doctor.pem", "card-doctor-key.pem", "card-doctor.p12", "card-nurse.pem", "card-nurse-key.pem",
                                       "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
-        let again = try await offPool { try ZeepClientTests.run(Self.generateCommand(made)) }
-        #expect(again.status == 2 && again.output.contains("--force"), "\(again.output)")
-        // --force on a copy (the shared folder is only read): every file made anew.
-        let folder = Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.copyItem(at: made, to: folder)
-        let forced = try await offPool { try ZeepClientTests.run(Self.generateCommand(folder) + ["--force"]) }
-        #expect(forced.status == 0, "\(forced.output)")
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
-        for file in TestPKI.fileNames where file != TestPKI.readmeFile {
-            #expect(try Data(contentsOf: folder.appendingPathComponent(file)) != Data(contentsOf: made.appendingPathComponent(file)), "\(file)")
+        // Every file made anew: none is the copied one's.
+        let before = try TestPKIFolder.url()
+        for file in TestPKI.fileNames {
+            #expect(try Data(contentsOf: folder.appendingPathComponent(file)) != Data(contentsOf: before.appendingPathComponent(file)),
+                    "\(file) was not made anew")
         }
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
