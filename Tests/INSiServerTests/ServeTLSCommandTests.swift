@@ -11,36 +11,6 @@ struct ServeTLSCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-tls-\(UUID().uuidString)")
     }
 
-    /// `certs generate` of the tests below, into a folder of its own.
-    static func generateCommand(_ folder: URL) -> [String] {
-        [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
-    }
-
-    /// What the binary's `certs generate` did to a folder that already held a whole test PKI
-    /// (a copy of the run's TestPKIFolder): refused it without --force, replaced every file
-    /// with it.
-    struct Generated: Sendable {
-        /// The first run, without --force.
-        let refused: (status: Int32, output: String)
-        /// The second, with --force.
-        let forced: (status: Int32, output: String)
-    }
-
-    /// One folder made by the binary's `certs generate --force`, for the tests that read what
-    /// it made: a whole folder is eleven RSA keys, seconds of CPU, so the tests share this run
-    /// (the empty folder `serve --tls-dir` fills is the one made without --force). Its files are
-    /// only read; what a test writes goes elsewhere.
-    static let generated: (folder: URL, run: Task<Generated, any Error>) = {
-        let folder = temporaryFolder()
-        // Shared by the run's tests: removed when the test process exits.
-        atexit { try? FileManager.default.removeItem(at: ServeTLSCommandTests.generated.folder) }
-        return (folder, startOffPool {
-            try FileManager.default.copyItem(at: try TestPKIFolder.url(), to: folder)
-            return Generated(refused: try ZeepClientTests.run(generateCommand(folder)),
-                             forced: try ZeepClientTests.run(generateCommand(folder) + ["--force"]))
-        })
-    }()
-
     @Test("serve --tls-dir generates a missing test PKI and serves mutual TLS beside plain HTTP, each with its URL in the start line")
     func tlsDirectory() async throws {
         let folder = Self.temporaryFolder()
@@ -73,11 +43,12 @@ struct ServeTLSCommandTests {
         #expect(try await offPool { again.terminate() } == 0)
     }
 
-    @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion")
+    @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion", .testPKI)
     func cpxEndToEnd() async throws {
-        let folder = Self.generated.folder
+        // The run's TestPKIFolder is the binary's certs generate folder; it is only read here.
+        let folder = try TestPKIFolder.url()
         let binary = TestPaths.insiSim.path
-        let generated = try await Self.generated.run.value.forced
+        let generated = try #require(TestPKIFolder.generation)
         #expect(generated.status == 0, "\(generated.output)")
         let assertion = Self.temporaryFolder().appendingPathExtension("xml").path
         defer { try? FileManager.default.removeItem(atPath: assertion) }
@@ -131,12 +102,14 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
     }
 
-    @Test("certs generate refuses a folder holding its files without --force, writes exactly the documented files with it, and its PKCS#12 files open with insi-sim")
+    @Test("certs generate --force replaces a folder's files with exactly the documented ones, without it the folder is refused, and its PKCS#12 files open with insi-sim",
+          .testPKI)
     func certsGenerate() async throws {
-        let generated = try await Self.generated.run.value
-        #expect(generated.refused.status == 2 && generated.refused.output.contains("--force"), "\(generated.refused.output)")
-        #expect(generated.forced.status == 0, "\(generated.forced.output)")
-        let folder = Self.generated.folder
+        // The run's TestPKIFolder is made by the binary: --force over a folder holding a stale ca.pem.
+        let folder = try TestPKIFolder.url()
+        let generated = try #require(TestPKIFolder.generation)
+        #expect(generated.status == 0, "\(generated.output)")
+        #expect(generated.output.contains("serve with: insi-sim serve --tls-dir"), "\(generated.output)")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
@@ -144,12 +117,13 @@ struct ServeTLSCommandTests {
                                       "card-ca.pem", "card-ca-key.pem", "ecps-ca.pem", "ecps-ca-key.pem",
                                       "card-doctor.pem", "card-doctor-key.pem", "card-doctor.p12", "card-nurse.pem", "card-nurse-key.pem",
                                       "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
-        // Every file made anew: none is the copied one's.
-        let before = try TestPKIFolder.url()
-        for file in TestPKI.fileNames {
-            #expect(try Data(contentsOf: folder.appendingPathComponent(file)) != Data(contentsOf: before.appendingPathComponent(file)),
-                    "\(file) was not made anew")
-        }
+        let authority = try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile))
+        #expect(authority != Data(TestPKIFolder.staleCA.utf8), "the stale ca.pem was not replaced")
+        // Without --force, a folder holding the files is refused and left as it is.
+        let options = TestPKIFolder.generateOptions.filter { $0 != "--force" }
+        let refused = try await offPool { try ZeepClientTests.run([TestPaths.insiSim.path, "certs", "generate", "--out", folder.path] + options) }
+        #expect(refused.status == 2 && refused.output.contains("--force"), "\(refused.output)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile)) == authority)
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             let server = try await offPool {

@@ -5,7 +5,8 @@ import Synchronization
 import Testing
 
 /// The test PKI of `insi-sim certs generate`, made once per test process in a temporary folder
-/// (RSA keys take a moment), plus a second, unrelated authority for "unknown CA" cases.
+/// by the built binary (RSA keys take a moment), plus a second, unrelated authority for
+/// "unknown CA" cases.
 ///
 /// The accessors are synchronous and make a folder on first use, holding the thread meanwhile:
 /// suites that read the folders carry the `.testPKI` trait, which waits for both off the
@@ -36,13 +37,32 @@ public enum TestPKIFolder {
         }
     }
 
-    /// "main" is a whole `certs generate` folder; "other" holds only what "unknown CA" cases
-    /// read, under the same names: its own `ca.pem` and an `insi-auto` client it issued (two
-    /// RSA keys rather than the eleven of a whole folder).
+    /// "main" is a whole `certs generate` folder (see `generate`); "other" holds only what
+    /// "unknown CA" cases read, under the same names: its own `ca.pem` and an `insi-auto`
+    /// client it issued (two RSA keys rather than the eleven of a whole folder).
     private static let folders: [String: Folder] = [
-        "main": Folder("main") { try TestPKI.generate(in: $0) },
+        "main": Folder("main") { try makeWithCertsGenerate(in: $0) },
         "other": Folder("other") { try makeUnknownAuthority(in: $0) },
     ]
+
+    /// How the main folder is made: the binary's `certs generate` with these options, `--force`
+    /// over a folder holding a stale `ca.pem` (`staleCA`). The certs generate tests check what
+    /// it made and said (`generation`): one run of the command serves them and every TLS test,
+    /// rather than eleven more RSA keys each.
+    public static let generateOptions = ["--host", "insi.example.test", "--days", "30", "--force"]
+    public static let staleCA = "not a certificate: certs generate --force replaces it\n"
+
+    /// The binary's status and output when it made the main folder; nil until then.
+    public static var generation: (status: Int32, output: String)? { mainRun.withLock { $0 } }
+    private static let mainRun = Mutex<(status: Int32, output: String)?>(nil)
+
+    private static func makeWithCertsGenerate(in url: URL) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        try Data(staleCA.utf8).write(to: url.appendingPathComponent(TestPKI.caFile))
+        let run = try ChildProcess.runBlocking(TestPaths.insiSim, ["certs", "generate", "--out", url.path] + generateOptions)
+        mainRun.withLock { $0 = (run.status, run.stdout + run.stderr) }
+        guard run.status == 0 else { throw TestFailure("insi-sim certs generate failed (\(run.status)): \(run.stdout)\(run.stderr)") }
+    }
 
     /// The folder of the PKI named `name` ("main", "other").
     public static func url(_ name: String = "main") throws -> URL {
@@ -61,11 +81,11 @@ public enum TestPKIFolder {
     /// the main folder (`ca.pem`, `insi-auto.pem`, `insi-auto-key.pem`).
     private static func makeUnknownAuthority(in url: URL) throws {
         let now = Date()
-        let authorityKey = try PrivateKey.rsa()
+        let keys = try PrivateKey.rsa(count: 2)
+        let (authorityKey, clientKey) = (keys[0], keys[1])
         let authority = try CertificateIssuer.selfSigned(CertificateProfile(
             subject: [("C", "FR"), ("O", "elsewhere"), ("CN", "AN AUTHORITY INSI-SIM DOES NOT KNOW")],
             notBefore: now - 3600, notAfter: now + 86_400, role: .authority), key: authorityKey)
-        let clientKey = try PrivateKey.rsa()
         let client = try CertificateIssuer.issue(CertificateProfile(
             subject: [("C", "FR"), ("O", "elsewhere"), ("CN", "INSI-AUTO")], notBefore: now - 3600, notAfter: now + 86_400, role: .client),
             key: clientKey, by: authority, authorityKey: authorityKey)
