@@ -19,21 +19,13 @@ struct SeedLoadingTests {
         do { _ = try body(); return nil } catch { return "\(error)" }
     }
 
-    /// 6,000 identities: about 1.3 MB, more than one read chunk, so tokens straddle refills.
-    /// Made once (seconds of debug CPU) for the tests that read it; removed at exit.
-    static let chunked: Result<String, TestFailure> = {
-        guard let (path, _) = try? SeedGenerationTests.generate(count: 6_000, seed: 5) else {
-            return .failure(TestFailure("the 6,000-identity base could not be generated"))
-        }
-        atexit { if case .success(let path) = SeedLoadingTests.chunked { try? FileManager.default.removeItem(atPath: path) } }
-        return .success(path)
-    }()
-
     @Test("a generated base read in chunks gives the same identities and cards as JSONDecoder")
     func sameAsDecoder() async throws {
+        // 6,000 identities: about 1.3 MB, more than one read chunk, so tokens straddle refills.
         // Seconds of CPU: off the cooperative pool, which the tests beside it need.
         let (parsed, decoded) = try await offPool {
-            let path = try Self.chunked.get()
+            let (path, _) = try SeedGenerationTests.generate(count: 6_000, seed: 5)
+            defer { try? FileManager.default.removeItem(atPath: path) }
             return (try SeedFile.load(path: path, progress: .none), try Self.decoded(try Data(contentsOf: URL(fileURLWithPath: path))))
         }
         #expect(parsed.identities == decoded.identities)
@@ -161,21 +153,21 @@ struct SeedLoadingTests {
     }
 
     @Test("progress is reported while loading and once at the end")
-    func progress() async throws {
+    func progress() throws {
         let calls = Calls()
-        // The 6,000-identity base with a report every 2,048 identities, rather than a base big
-        // enough for the default interval: the same two reports and a finish.
-        // Seconds of CPU: off the cooperative pool, which the tests beside it need.
-        try await offPool {
-            let progress = SeedLoadProgress(every: 2_048, report: { bytes, total, identities in calls.report(bytes, total, identities) },
-                                            finish: { identities in calls.finish(identities) })
-            _ = try SeedFile.load(path: try Self.chunked.get(), progress: progress)
-        }
+        // The default base with a report every third of it or so, rather than a base big
+        // enough for the default interval (seconds of CPU in a debug build): two reports
+        // while loading, then the finish.
+        let identities = try SeedFile.load(path: SeededCase.seedPath, progress: .none).count
+        let interval = identities / 3 + 1
+        let progress = SeedLoadProgress(every: interval, report: { bytes, total, identities in calls.report(bytes, total, identities) },
+                                        finish: { identities in calls.finish(identities) })
+        _ = try SeedFile.load(path: SeededCase.seedPath, progress: progress)
         let (reports, finished) = calls.snapshot
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.0 > 0 && $0.0 < $0.1 }, "reported while there was more to read")
-        #expect(reports.map(\.2) == [2_048, 4_096])
-        #expect(finished == [6_000])
+        #expect(reports.map(\.2) == [interval, 2 * interval])
+        #expect(finished == [identities])
     }
 
     final class Calls: @unchecked Sendable {
