@@ -185,11 +185,14 @@ public enum TestPKI {
         // An hour back: a client whose clock is a little behind still sees them valid.
         let validFrom = now - hour
         let validUntil = now + Double(options.days) * day
-        let caKey = try PrivateKey.rsa()
+        // Every key of the folder at once, in parallel; taken in order below.
+        var keys = try PrivateKey.rsa(count: 4 + clients.count + cards.count)[...]
+        func nextKey() -> PrivateKey { keys.removeFirst() }
+        let caKey = nextKey()
         let ca = try CertificateIssuer.selfSigned(CertificateProfile(
             subject: [("C", "FR"), ("O", "insi-sim"), ("OU", "insi-sim test PKI, not for production"), ("CN", "TEST AC INSI-SIM ORGANISATIONS")],
             notBefore: validFrom, notAfter: validUntil + day, role: .authority), key: caKey)
-        let serverKey = try PrivateKey.rsa()
+        let serverKey = nextKey()
         let server = try CertificateIssuer.issue(CertificateProfile(
             subject: [("C", "FR"), ("O", "insi-sim"), ("CN", options.serverNames[0])],
             notBefore: validFrom, notAfter: validUntil, role: .server(names: options.serverNames)),
@@ -201,7 +204,7 @@ public enum TestPKI {
             File(name: serverKeyFile, bytes: try serverKey.pem(), secret: true),
         ]
         for client in clients {
-            let key = try PrivateKey.rsa()
+            let key = nextKey()
             let certificate = try CertificateIssuer.issue(CertificateProfile(
                 subject: [("C", "FR"), ("O", "insi-sim test organisation"), ("CN", client.commonName)],
                 notBefore: client.expired ? now - 60 * day : validFrom, notAfter: client.expired ? now - day : validUntil, role: .client),
@@ -215,11 +218,11 @@ public enum TestPKI {
             }
         }
         // The CPx cards: their authorities, then each card as PEM and PKCS#12.
-        let cardCAKey = try PrivateKey.rsa()
+        let cardCAKey = nextKey()
         let cardCA = try CertificateIssuer.selfSigned(CertificateProfile(
             subject: [("C", "FR"), ("O", "insi-sim"), ("OU", "insi-sim test PKI, not for production"), ("CN", "TEST AC INSI-SIM FORT PERSONNES")],
             notBefore: validFrom, notAfter: validUntil + day, role: .authority), key: cardCAKey)
-        let eCPSCAKey = try PrivateKey.rsa()
+        let eCPSCAKey = nextKey()
         let eCPSCA = try CertificateIssuer.selfSigned(CertificateProfile(
             subject: [("C", "FR"), ("O", "insi-sim"), ("OU", "insi-sim test PKI, not for production"), ("CN", "TEST AC INSI-SIM E-CPS")],
             notBefore: validFrom, notAfter: validUntil + day, role: .authority), key: eCPSCAKey)
@@ -229,7 +232,7 @@ public enum TestPKI {
         files.append(File(name: eCPSCAKeyFile, bytes: try eCPSCAKey.pem(), secret: true))
         for card in cards {
             let (authority, authorityKey) = card.authority == .physical ? (cardCA, cardCAKey) : (eCPSCA, eCPSCAKey)
-            let key = try PrivateKey.rsa()
+            let key = nextKey()
             let certificate = try CertificateIssuer.issue(CertificateProfile(
                 subject: card.subject, notBefore: validFrom, notAfter: validUntil, role: .cardSigning),
                 key: key, by: authority, authorityKey: authorityKey)

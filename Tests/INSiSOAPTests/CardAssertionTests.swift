@@ -9,7 +9,11 @@ import TestSupport
 struct CardAssertionTests {
     static let now = Date()
 
-    var pki: TestCardPKI { (try? TestCardPKI.shared.get())! }
+    let pki: TestCardPKI
+
+    init() async throws {
+        pki = try await TestCardPKI.made()
+    }
 
     /// The assertion the card `name` makes now (or at `instant`), with the Issuer its
     /// certificate's subject.

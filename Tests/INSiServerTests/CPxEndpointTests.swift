@@ -8,7 +8,7 @@ import Testing
 
 /// The CPx endpoint over TLS: a call authenticated by a card's signed SAML assertion, checked
 /// like the real service checks it; the mTLS endpoint beside it takes an empty wsse:Security.
-@Suite("CPx card assertions over TLS")
+@Suite("CPx card assertions over TLS", .testPKI)
 struct CPxEndpointTests {
     /// A simulator with an mTLS listener and a CPx one (no client certificate, strict), checking
     /// card assertions against the test PKI's card and e-CPS authorities.

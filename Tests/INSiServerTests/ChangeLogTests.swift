@@ -18,18 +18,26 @@ struct ChangeLogTests {
     }
 
     /// Opens `directory`, waiting out a lock held for a moment by a child process that another
-    /// test is starting: until it execs, a new process holds a copy of every descriptor of this
-    /// one, the lock file's too, and the tests run in parallel. Only `directoryInUse` is waited
-    /// out, for `checks` tries at most; any other error comes at once.
+    /// test is starting (see `waitingOutChildLocks`).
     static func open(_ directory: URL, checks: Int = 400) throws(ChangeLogError) -> ChangeLog {
+        try waitingOutChildLocks(checks: checks) { () throws(ChangeLogError) in try ChangeLog(directory: directory) }
+    }
+
+    /// Runs `body`, which opens a data directory this process has just closed, again while it
+    /// fails with `directoryInUse`: until it execs, a new process holds a copy of every
+    /// descriptor of this one, the lock file's too, and the tests run in parallel, starting
+    /// children. Only `directoryInUse` is waited out, for `checks` tries at most; any other
+    /// error comes at once.
+    static func waitingOutChildLocks<T, Failure: Error>(checks: Int = 400, _ body: () throws(Failure) -> T) throws(Failure) -> T {
         for _ in 1..<checks {
             do {
-                return try ChangeLog(directory: directory)
-            } catch .directoryInUse {
+                return try body()
+            } catch {
+                guard case .directoryInUse? = error as? ChangeLogError else { throw error }
                 usleep(5_000)
             }
         }
-        return try ChangeLog(directory: directory)
+        return try body()
     }
 
     private func logURL(_ directory: URL) -> URL { directory.appendingPathComponent(ChangeLog.logFileName) }

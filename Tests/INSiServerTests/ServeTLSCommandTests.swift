@@ -43,14 +43,15 @@ struct ServeTLSCommandTests {
         #expect(try await offPool { again.terminate() } == 0)
     }
 
-    @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion")
+    @Test("the CPx path end to end with the binary: certs generate, assertion sign, serve a CPx endpoint, lookup --assertion", .testPKI)
     func cpxEndToEnd() async throws {
-        let folder = Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        // The run's TestPKIFolder is the binary's certs generate folder; it is only read here.
+        let folder = try TestPKIFolder.url()
         let binary = TestPaths.insiSim.path
-        let generated = try await offPool { try ZeepClientTests.run([binary, "certs", "generate", "--out", folder.path]) }
+        let generated = try #require(TestPKIFolder.generation)
         #expect(generated.status == 0, "\(generated.output)")
-        let assertion = folder.appendingPathComponent("assertion.xml").path
+        let assertion = Self.temporaryFolder().appendingPathExtension("xml").path
+        defer { try? FileManager.default.removeItem(atPath: assertion) }
         let signed = try await offPool {
             try ZeepClientTests.run([binary, "assertion", "sign", "--card", folder.appendingPathComponent("card-nurse.p12").path,
                                      "--billing-id", "0012345", "--out", assertion])
@@ -90,7 +91,7 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("Usage: insi-sim serve"), "\(run.output)")
     }
 
-    @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it")
+    @Test("a certificate file that cannot be used stops serve at start (exit 2) with a message naming it", .testPKI)
     func unusableCertificate() async throws {
         let folder = try TestPKIFolder.url()
         let command = [TestPaths.insiSim.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
@@ -101,13 +102,14 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
     }
 
-    @Test("certs generate writes exactly the documented files, refuses to overwrite them without --force, and its PKCS#12 files open with insi-sim")
+    @Test("certs generate --force replaces a folder's files with exactly the documented ones, without it the folder is refused, and its PKCS#12 files open with insi-sim",
+          .testPKI)
     func certsGenerate() async throws {
-        let folder = Self.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let generate = [TestPaths.insiSim.path, "certs", "generate", "--out", folder.path, "--host", "insi.example.test", "--days", "30"]
-        let first = try await offPool { try ZeepClientTests.run(generate) }
-        #expect(first.status == 0, "\(first.output)")
+        // The run's TestPKIFolder is made by the binary: --force over a folder holding a stale ca.pem.
+        let folder = try TestPKIFolder.url()
+        let generated = try #require(TestPKIFolder.generation)
+        #expect(generated.status == 0, "\(generated.output)")
+        #expect(generated.output.contains("serve with: insi-sim serve --tls-dir"), "\(generated.output)")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
@@ -115,10 +117,13 @@ struct ServeTLSCommandTests {
                                       "card-ca.pem", "card-ca-key.pem", "ecps-ca.pem", "ecps-ca-key.pem",
                                       "card-doctor.pem", "card-doctor-key.pem", "card-doctor.p12", "card-nurse.pem", "card-nurse-key.pem",
                                       "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
-        let again = try await offPool { try ZeepClientTests.run(generate) }
-        #expect(again.status == 2 && again.output.contains("--force"), "\(again.output)")
-        let forced = try await offPool { try ZeepClientTests.run(generate + ["--force"]) }
-        #expect(forced.status == 0, "\(forced.output)")
+        let authority = try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile))
+        #expect(authority != Data(TestPKIFolder.staleCA.utf8), "the stale ca.pem was not replaced")
+        // Without --force, a folder holding the files is refused and left as it is.
+        let options = TestPKIFolder.generateOptions.filter { $0 != "--force" }
+        let refused = try await offPool { try ZeepClientTests.run([TestPaths.insiSim.path, "certs", "generate", "--out", folder.path] + options) }
+        #expect(refused.status == 2 && refused.output.contains("--force"), "\(refused.output)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile)) == authority)
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             let server = try await offPool {

@@ -221,8 +221,11 @@ struct ServerHardeningTests {
                 try log.append(payload)
             }
             do {
-                _ = try SimulatorState(seed: seed, scenarios: [], journal: Journal(logger: Self.logger),
+                // The log just closed: its lock may still be held by a child another test starts.
+                _ = try ChangeLogTests.waitingOutChildLocks {
+                    try SimulatorState(seed: seed, scenarios: [], journal: Journal(logger: Self.logger),
                                        dataDirectory: directory, logger: Self.logger)
+                }
                 Issue.record("started over an unusable record")
             } catch let error as ChangeLogError {
                 guard case .corruptFile(let path, let offset, _) = error else { Issue.record("\(error)"); continue }

@@ -9,7 +9,7 @@ import Testing
 
 /// The simulator over mutual TLS: the certificate rule of the real service, the strict
 /// security mode, the journal's certificate particulars, third-party clients.
-@Suite("mTLS and strict security")
+@Suite("mTLS and strict security", .testPKI)
 struct TLSEndpointTests {
     /// A simulator with the plain listener and three TLS ones: "mtls" (certificate required),
     /// "optional" (certificate optional) and "cpx" (no certificate: a SAML assertion).

@@ -42,7 +42,7 @@ struct ZeepClientTests {
 
     @Test(
         "zeep over mutual TLS (a requests session with insi-auto.pem), strict mode: the same answers; wrong-cn gets desir_560",
-        .enabled(if: python != nil, "no python3 imports zeep (scripts/setup.sh test installs python3-zeep)")
+        .enabled(if: python != nil, "no python3 imports zeep (scripts/setup.sh test installs python3-zeep)"), .testPKI
     )
     func zeepOverMutualTLS() async throws {
         let interpreter = try #require(Self.python)

@@ -33,7 +33,7 @@ struct ReadBuffer {
             var newCapacity = max(storage.count * 2, 4096)
             while newCapacity < needed { newCapacity *= 2 }
             newCapacity = max(min(newCapacity, maxCapacity), storage.count)
-            storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+            storage.appendZeros(newCapacity - storage.count)
         }
         return storage.count - writeIndex
     }

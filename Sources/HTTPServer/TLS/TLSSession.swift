@@ -253,7 +253,7 @@ final class TLSSession {
             pendingOffset = 0
         }
         let start = pending.count
-        pending.append(contentsOf: repeatElement(0, count: available))
+        pending.appendZeros(available)
         let read = pending.withUnsafeMutableBytes { raw in
             BIO_read(output, raw.baseAddress! + start, Int32(available))
         }

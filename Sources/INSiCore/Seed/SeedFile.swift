@@ -65,7 +65,7 @@ public struct SeedFile: Codable, Sendable {
         do throws(SeedParseError) {
             document = try schema.document { (record) throws(SeedParseError) in
                 position += 1
-                if position % SeedLoadProgress.interval == 0 { progress.report(reader.offset, reader.totalBytes, position) }
+                if position % progress.interval == 0 { progress.report(reader.offset, reader.totalBytes, position) }
                 // After the first invalid record the rest is only read (a JSON error further
                 // on still wins, as it did when the whole file was decoded first).
                 guard firstInvalid == nil else { return }

@@ -5,14 +5,20 @@
 public struct SeedLoadProgress: Sendable {
     public var report: @Sendable (_ bytesRead: Int, _ totalBytes: Int, _ identities: Int) -> Void
     public var finish: @Sendable (_ identities: Int) -> Void
+    /// Identities read between two reports.
+    public var interval: Int
 
-    public init(report: @escaping @Sendable (Int, Int, Int) -> Void, finish: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(every interval: Int = SeedLoadProgress.defaultInterval, report: @escaping @Sendable (Int, Int, Int) -> Void,
+                finish: @escaping @Sendable (Int) -> Void = { _ in }) {
+        precondition(interval > 0, "a progress interval is a positive number of identities")
+        self.interval = interval
         self.report = report
         self.finish = finish
     }
 
-    /// Identities read between two reports.
-    public static let interval = 16_384
+    /// Identities read between two reports unless told otherwise: often enough for a bar over a
+    /// base of millions, rarely enough to cost nothing.
+    public static let defaultInterval = 16_384
 
     /// Nothing reported.
     public static let none = SeedLoadProgress(report: { _, _, _ in })

@@ -9,7 +9,7 @@ import TestSupport
 /// The client against insi-sim's own mTLS listener (HTTPServer's OpenSSL side, the strict
 /// security mode), with the certificates of `insi-sim certs generate` (INSiPKI): what an editor
 /// meets when it points the library at a simulator started with `--tls-port`.
-@Suite("TLS: the client against insi-sim's own listener")
+@Suite("TLS: the client against insi-sim's own listener", .testPKI)
 struct OwnListenerTLSTests {
     static let traits = TLSClientTests.traits
 

@@ -69,7 +69,7 @@ struct TLSErrorTests {
         #expect(Self.context(pkcs12 ? Self.pkcs12 : Self.pem).failure(code: code, message: message) == .tls(expected))
     }
 
-    @Test("A PKCS#12 failure is told by the archive itself, not by an OpenSSL reason another transfer left on the thread")
+    @Test("A PKCS#12 failure is told by the archive itself, not by an OpenSSL reason another transfer left on the thread", .testPKI)
     func pkcs12CheckedItself() throws {
         let path = try TestPKIFolder.path("insi-auto.p12")
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

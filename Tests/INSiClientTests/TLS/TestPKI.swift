@@ -34,14 +34,16 @@ struct TestPKI: Sendable {
 
     private static let cache = Cache()
 
+    /// Holds the task that makes the PKI, not its result: the tests that ask while it is being
+    /// made (an actor lets them in at the `await`) wait for that one instead of making their own.
     private actor Cache {
-        private var made: TestPKI?
+        private var making: Task<TestPKI, any Error>?
 
         func pki() async throws -> TestPKI {
-            if let made { return made }
-            let pki = try await TestPKI.make()
-            made = pki
-            return pki
+            if let making { return try await making.value }
+            let task = Task { try await TestPKI.make() }
+            making = task
+            return try await task.value
         }
     }
 
