@@ -124,7 +124,7 @@ struct ChangeLogTests {
         try withDirectory { directory in
             let nested = directory.appendingPathComponent("a/b/c", isDirectory: true)
             try append([record("x")], in: nested)
-            let reopened = try ChangeLog(directory: nested)
+            let reopened = try Self.open(nested)
             #expect(reopened.recovered.changes == [record("x")])
             #expect(reopened.directory.path == nested.standardizedFileURL.path)
         }
@@ -360,7 +360,7 @@ struct ChangeLogTests {
             }
             #expect(log.logRecords == 800)
         }
-        let reopened = try ChangeLog(directory: root)
+        let reopened = try Self.open(root)
         #expect(reopened.recovered.warnings.isEmpty)
         let decoded = try reopened.recovered.changes.map {
             try JSONDecoder().decode([String: Int].self, from: $0)
