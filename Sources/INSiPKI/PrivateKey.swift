@@ -28,6 +28,7 @@ public final class PrivateKey: @unchecked Sendable {
     /// `count` new RSA keys, made side by side on the machine's cores: a 2048-bit key takes a
     /// good part of a second of CPU, and a test PKI folder needs eleven.
     public static func rsa(count: Int, bits: Int = 2048) throws(PKIError) -> [PrivateKey] {
+        guard count >= 0 else { throw PKIError("cannot make \(count) keys: the count is a number of keys, 0 or more") }
         // One slot per key, each written once by the iteration that makes it.
         let made = Mutex<[Result<PrivateKey, PKIError>?]>(Array(repeating: nil, count: count))
         DispatchQueue.concurrentPerform(iterations: count) { index in

@@ -102,7 +102,7 @@ struct ServeTLSCommandTests {
         #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
     }
 
-    @Test("certs generate --force replaces a folder's files with exactly the documented ones, without it the folder is refused, and its PKCS#12 files open with insi-sim",
+    @Test("certs generate --force replaces a folder's files with exactly the documented ones, each key its own, readable by OpenSSL; without --force a folder holding any of them is refused",
           .testPKI)
     func certsGenerate() async throws {
         // The run's TestPKIFolder is made by the binary: --force over a folder holding a stale ca.pem.
@@ -111,6 +111,10 @@ struct ServeTLSCommandTests {
         #expect(generated.status == 0, "\(generated.output)")
         #expect(generated.output.contains("serve with: insi-sim serve --tls-dir"), "\(generated.output)")
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(TestPKI.fileNames))
+        // Every certificate has a key of its own (the keys are made side by side).
+        let keyFiles = TestPKI.fileNames.filter { $0.hasSuffix("-key.pem") }
+        let keys = try keyFiles.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+        #expect(keyFiles.count == 11 && Set(keys).count == keyFiles.count)
         #expect(TestPKI.fileNames == ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem",
                                       "insi-auto.pem", "insi-auto-key.pem", "insi-auto.p12", "insi-manu.pem", "insi-manu-key.pem", "insi-manu.p12",
                                       "wrong-cn.pem", "wrong-cn-key.pem", "wrong-cn.p12", "expired.pem", "expired-key.pem",
@@ -119,11 +123,17 @@ struct ServeTLSCommandTests {
                                       "card-nurse.p12", "ecps.pem", "ecps-key.pem", "ecps.p12", "README.md"])
         let authority = try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile))
         #expect(authority != Data(TestPKIFolder.staleCA.utf8), "the stale ca.pem was not replaced")
-        // Without --force, a folder holding the files is refused and left as it is.
+        // Without --force, a folder holding one of the files is refused and left as it is: in a
+        // folder of its own (refusing makes no key), so the shared one cannot be touched.
+        let own = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: own) }
+        try FileManager.default.createDirectory(at: own, withIntermediateDirectories: true)
+        try Data(TestPKIFolder.staleCA.utf8).write(to: own.appendingPathComponent(TestPKI.caFile))
         let options = TestPKIFolder.generateOptions.filter { $0 != "--force" }
-        let refused = try await offPool { try ZeepClientTests.run([TestPaths.insiSim.path, "certs", "generate", "--out", folder.path] + options) }
+        let refused = try await offPool { try ZeepClientTests.run([TestPaths.insiSim.path, "certs", "generate", "--out", own.path] + options) }
         #expect(refused.status == 2 && refused.output.contains("--force"), "\(refused.output)")
-        #expect(try Data(contentsOf: folder.appendingPathComponent(TestPKI.caFile)) == authority)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: own.path) == [TestPKI.caFile])
+        #expect(try Data(contentsOf: own.appendingPathComponent(TestPKI.caFile)) == Data(TestPKIFolder.staleCA.utf8))
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
             let server = try await offPool {

@@ -5,8 +5,8 @@
 public struct SeedLoadProgress: Sendable {
     public var report: @Sendable (_ bytesRead: Int, _ totalBytes: Int, _ identities: Int) -> Void
     public var finish: @Sendable (_ identities: Int) -> Void
-    /// Identities read between two reports.
-    public var interval: Int
+    /// Identities read between two reports (positive: set once, at init).
+    public let interval: Int
 
     public init(every interval: Int = SeedLoadProgress.defaultInterval, report: @escaping @Sendable (Int, Int, Int) -> Void,
                 finish: @escaping @Sendable (Int) -> Void = { _ in }) {
@@ -19,6 +19,10 @@ public struct SeedLoadProgress: Sendable {
     /// Identities read between two reports unless told otherwise: often enough for a bar over a
     /// base of millions, rarely enough to cost nothing.
     public static let defaultInterval = 16_384
+
+    /// The name ``defaultInterval`` had before the interval became a setting.
+    @available(*, deprecated, renamed: "defaultInterval")
+    public static var interval: Int { defaultInterval }
 
     /// Nothing reported.
     public static let none = SeedLoadProgress(report: { _, _, _ in })

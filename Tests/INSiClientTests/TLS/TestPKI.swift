@@ -75,8 +75,7 @@ struct TestPKI: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("insi-tls-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // Shared by every test of the run: removed when the test process exits.
-        madeFolder.withLock { $0 = folder.path }
-        atexit(removeTestPKI)
+        RemovedAtExit.register(folder)
         let pki = TestPKI(folder: folder)
         let config = pki.file("openssl.cnf").path
         try configuration.write(toFile: config, atomically: true, encoding: .utf8)
@@ -107,13 +106,6 @@ struct TestPKI: Sendable {
                       "-certfile", pki.ca.path, "-out", pki.insiAuto.pkcs12.path, "-passout", "pass:\(password)"])
         return pki
     }
-}
-
-/// The folder of the run's PKI, for `removeTestPKI`.
-private let madeFolder = Mutex<String?>(nil)
-
-private func removeTestPKI() {
-    if let folder = madeFolder.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
 }
 
 struct TestPKIError: Error, CustomStringConvertible {

@@ -28,8 +28,8 @@ public enum TestPKIFolder {
         func url() throws -> URL {
             try made.withLock { (made: inout URL?) throws -> URL in
                 if let made { return made }
-                let url = FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-tests-pki-\(getpid())-\(name)")
-                try? FileManager.default.removeItem(at: url)
+                let url = FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-tests-pki-\(UUID().uuidString)-\(name)")
+                RemovedAtExit.register(url)
                 try make(url)
                 made = url
                 return url
@@ -37,7 +37,7 @@ public enum TestPKIFolder {
         }
     }
 
-    /// "main" is a whole `certs generate` folder (see `generate`); "other" holds only what
+    /// "main" is a whole `certs generate` folder (see `makeWithCertsGenerate`); "other" holds only what
     /// "unknown CA" cases read, under the same names: its own `ca.pem` and an `insi-auto`
     /// client it issued (two RSA keys rather than the eleven of a whole folder).
     private static let folders: [String: Folder] = [
@@ -48,7 +48,8 @@ public enum TestPKIFolder {
     /// How the main folder is made: the binary's `certs generate` with these options, `--force`
     /// over a folder holding a stale `ca.pem` (`staleCA`). The certs generate tests check what
     /// it made and said (`generation`): one run of the command serves them and every TLS test,
-    /// rather than eleven more RSA keys each.
+    /// rather than eleven more RSA keys each. (A new folder without `--force` is what
+    /// `serve --tls-dir` generates, tested with it.)
     public static let generateOptions = ["--host", "insi.example.test", "--days", "30", "--force"]
     public static let staleCA = "not a certificate: certs generate --force replaces it\n"
 
