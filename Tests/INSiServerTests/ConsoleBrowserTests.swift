@@ -11,7 +11,7 @@ struct ConsoleBrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
     static let python: [String]? = [["/usr/bin/python3"], ["/usr/bin/env", "python3"]].first { interpreter in
         FileManager.default.isExecutableFile(atPath: interpreter[0])
-            && (try? ZeepClientTests.run(interpreter + ["-c", "import websocket"]).status) == 0
+            && (try? ChildProcess.runBlocking(interpreter + ["-c", "import websocket"]).status) == 0
     }
 
     @Test(
@@ -24,7 +24,7 @@ struct ConsoleBrowserTests {
             let script = TestPaths.repository.appendingPathComponent("Tests/console/check_console.py").path
             let shots = TestPaths.repository.appendingPathComponent(".build/console-screenshots").path
             let port = server.port
-            let result = try await offPool { try ZeepClientTests.run(interpreter + [script, "http://127.0.0.1:\(port)", "console-secret", shots]) }
+            let result = try await ChildProcess.run(interpreter + [script, "http://127.0.0.1:\(port)", "console-secret", shots])
             // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
             print(result.output.split(separator: "\n").map { "[console check] \($0)" }.joined(separator: "\n"))
             #expect(result.status == 0, "\(result.output)")

@@ -52,10 +52,8 @@ struct ServeTLSCommandTests {
         #expect(generated.status == 0, "\(generated.output)")
         let assertion = Self.temporaryFolder().appendingPathExtension("xml").path
         defer { try? FileManager.default.removeItem(atPath: assertion) }
-        let signed = try await offPool {
-            try ZeepClientTests.run([binary, "assertion", "sign", "--card", folder.appendingPathComponent("card-nurse.p12").path,
-                                     "--billing-id", "0012345", "--out", assertion])
-        }
+        let signed = try await ChildProcess.run([binary, "assertion", "sign", "--card", folder.appendingPathComponent("card-nurse.p12").path,
+                                                 "--billing-id", "0012345", "--out", assertion])
         #expect(signed.status == 0, "\(signed.output)")
         let text = try String(contentsOfFile: assertion, encoding: .utf8)
         #expect(text.hasPrefix("<saml:Assertion") && text.contains(">0012345<") && text.contains("CN=00B6087520"), "\(text)")
@@ -67,9 +65,9 @@ struct ServeTLSCommandTests {
         #expect(line.contains("client certificate none, security strict"), "\(line)")
         let lookup = [binary, "lookup", "--url", "https://localhost:\(tlsPort)", "--cacert", folder.appendingPathComponent("ca.pem").path,
                       "--nom", "ADRTROIS", "--prenoms", "DOMINIQUE", "--sexe", "F", "--naissance", "1997-02-26"]
-        let found = try await offPool { try ZeepClientTests.run(lookup + ["--assertion", assertion]) }
+        let found = try await ChildProcess.run(lookup + ["--assertion", assertion])
         #expect(found.status == 0 && found.output.contains("297022A020778"), "\(found.output)")
-        let refused = try await offPool { try ZeepClientTests.run(lookup) }
+        let refused = try await ChildProcess.run(lookup)
         #expect(refused.status == 3 && refused.output.contains("insisim_957"), "\(refused.output)")
         #expect(try await offPool { child.terminate() } == 0)
     }
@@ -85,7 +83,7 @@ struct ServeTLSCommandTests {
     ])
     func badTLSSettings(_ arguments: [String], _ message: String) async throws {
         let command = [TestPaths.insiSim.path, "serve", "--port", "0"] + arguments
-        let run = try await offPool { try ZeepClientTests.run(command) }
+        let run = try await ChildProcess.run(command)
         #expect(run.status == 64, "\(run.output)")
         #expect(run.output.contains(message), "\(run.output)")
         #expect(run.output.contains("Usage: insi-sim serve"), "\(run.output)")
@@ -97,7 +95,7 @@ struct ServeTLSCommandTests {
         let command = [TestPaths.insiSim.path, "serve", "--port", "0", "--tls-port", "0", "--resources", TestPaths.resources.path,
                        "--tls-cert", folder.appendingPathComponent("server.pem").path,
                        "--tls-key", folder.appendingPathComponent("insi-auto-key.pem").path]
-        let run = try await offPool { try ZeepClientTests.run(command) }
+        let run = try await ChildProcess.run(command)
         #expect(run.status == 2, "\(run.output)")
         #expect(run.output.contains("does not belong to the certificate"), "\(run.output)")
     }
@@ -125,52 +123,39 @@ struct ServeTLSCommandTests {
         #expect(authority != Data(TestPKIFolder.staleCA.utf8), "the stale ca.pem was not replaced")
         // Without --force, a folder holding one of the files is refused and left as it is: in a
         // folder of its own (refusing makes no key), so the shared one cannot be touched.
-        let own = Self.temporaryFolder()
+        let own = try TestPaths.temporaryFolder("certs-refused")
         defer { try? FileManager.default.removeItem(at: own) }
-        try FileManager.default.createDirectory(at: own, withIntermediateDirectories: true)
         try Data(TestPKIFolder.staleCA.utf8).write(to: own.appendingPathComponent(TestPKI.caFile))
         let options = TestPKIFolder.generateOptions.filter { $0 != "--force" }
-        let refused = try await offPool { try ZeepClientTests.run([TestPaths.insiSim.path, "certs", "generate", "--out", own.path] + options) }
+        let refused = try await ChildProcess.run([TestPaths.insiSim.path, "certs", "generate", "--out", own.path] + options)
         #expect(refused.status == 2 && refused.output.contains("--force"), "\(refused.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: own.path) == [TestPKI.caFile])
         #expect(try Data(contentsOf: own.appendingPathComponent(TestPKI.caFile)) == Data(TestPKIFolder.staleCA.utf8))
         // Read back with OpenSSL's own tool where there is one: SANs, CNs, the archive's password.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") {
-            let server = try await offPool {
-                try ZeepClientTests.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("server.pem").path, "-noout", "-ext", "subjectAltName"])
-            }
+            let server = try await ChildProcess.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("server.pem").path, "-noout", "-ext", "subjectAltName"])
             #expect(server.output.contains("DNS:insi.example.test, DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1"), "\(server.output)")
             for client in TestPKI.clients where client.pkcs12 {
-                let archive = try await offPool {
-                    try ZeepClientTests.run(["/usr/bin/openssl", "pkcs12", "-in", folder.appendingPathComponent(client.name + ".p12").path,
-                                             "-passin", "pass:insi-sim", "-nokeys", "-clcerts"])
-                }
+                let archive = try await ChildProcess.run(["/usr/bin/openssl", "pkcs12", "-in", folder.appendingPathComponent(client.name + ".p12").path,
+                                                          "-passin", "pass:insi-sim", "-nokeys", "-clcerts"])
                 #expect(archive.status == 0 && archive.output.contains("CN = \(client.commonName)"), "\(archive.output)")
             }
-            let expired = try await offPool {
-                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ca.pem").path,
-                                         folder.appendingPathComponent("expired.pem").path, folder.appendingPathComponent("insi-auto.pem").path])
-            }
+            let expired = try await ChildProcess.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ca.pem").path,
+                                                      folder.appendingPathComponent("expired.pem").path, folder.appendingPathComponent("insi-auto.pem").path])
             #expect(expired.output.contains("certificate has expired") && expired.output.contains("insi-auto.pem: OK"), "\(expired.output)")
             // The cards: chained to their authorities, subjects shaped like real cards' (GN+CN+SN in one RDN).
-            let cards = try await offPool {
-                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("card-ca.pem").path,
-                                         folder.appendingPathComponent("card-doctor.pem").path, folder.appendingPathComponent("card-nurse.pem").path])
-            }
+            let cards = try await ChildProcess.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("card-ca.pem").path,
+                                                    folder.appendingPathComponent("card-doctor.pem").path, folder.appendingPathComponent("card-nurse.pem").path])
             #expect(cards.status == 0, "\(cards.output)")
-            let subject = try await offPool {
-                try ZeepClientTests.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("card-doctor.pem").path,
-                                         "-noout", "-subject", "-ext", "keyUsage", "-nameopt", "RFC2253"])
-            }
+            let subject = try await ChildProcess.run(["/usr/bin/openssl", "x509", "-in", folder.appendingPathComponent("card-doctor.pem").path,
+                                                      "-noout", "-subject", "-ext", "keyUsage", "-nameopt", "RFC2253"])
             let line = subject.output.split(separator: "\n").first { $0.hasPrefix("subject=") }.map { String($0.dropFirst("subject=".count)) } ?? ""
             let rdns = line.split(separator: ",").map(String.init)
             #expect(Set((rdns.first ?? "").split(separator: "+").map(String.init)) == ["GN=OLIVIER", "CN=00B6087510", "SN=DUPONT"], "\(line)")
             #expect(Array(rdns.dropFirst()) == ["title=Medecin", "C=FR"], "\(line)")
             #expect(subject.output.contains("Digital Signature, Non Repudiation"), "\(subject.output)")
-            let ecps = try await offPool {
-                try ZeepClientTests.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ecps-ca.pem").path,
-                                         folder.appendingPathComponent("ecps.pem").path])
-            }
+            let ecps = try await ChildProcess.run(["/usr/bin/openssl", "verify", "-CAfile", folder.appendingPathComponent("ecps-ca.pem").path,
+                                                   folder.appendingPathComponent("ecps.pem").path])
             #expect(ecps.status == 0, "\(ecps.output)")
         }
         let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)

@@ -305,14 +305,13 @@ struct TLSEndpointTests {
             let body = FileManager.default.temporaryDirectory.appendingPathComponent("insi-sim-curl-\(UUID().uuidString).xml")
             try Data(INSiRequestWriter.write(Requests.traits("ADRTROIS", ["DOMINIQUE"], "F", "1997-02-26"))).write(to: body)
             defer { try? FileManager.default.removeItem(at: body) }
-            func curl(_ identity: String?) async throws -> (status: Int32, output: String) {
+            func curl(_ identity: String?) async throws -> ChildProcess.Run {
                 var arguments = ["/usr/bin/curl", "-sS", "--cacert", folder.appendingPathComponent("ca.pem").path,
                                  "-H", "Content-Type: \(INSiRequestWriter.contentType(for: .traitsSearch))", "--data-binary", "@\(body.path)", url]
                 if let identity {
                     arguments += ["--cert", folder.appendingPathComponent("\(identity).pem").path, "--key", folder.appendingPathComponent("\(identity)-key.pem").path]
                 }
-                let command = arguments
-                return try await offPool { try ZeepClientTests.run(command) }
+                return try await ChildProcess.run(arguments)
             }
             let accepted = try await curl("insi-auto")
             #expect(accepted.status == 0 && accepted.output.contains("<CodeCR>00</CodeCR>"), "\(accepted.output)")

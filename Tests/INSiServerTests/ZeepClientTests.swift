@@ -14,12 +14,7 @@ struct ZeepClientTests {
     /// gives, for a machine where zeep came another way.
     static let python: [String]? = [["/usr/bin/python3"], ["/usr/bin/env", "python3"]].first { interpreter in
         FileManager.default.isExecutableFile(atPath: interpreter[0])
-            && (try? run(interpreter + ["-c", "import zeep"]).status) == 0
-    }
-
-    static func run(_ command: [String]) throws -> (status: Int32, output: String) {
-        let run = try ChildProcess.runBlocking(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
-        return (run.status, run.stdout + run.stderr)
+            && (try? ChildProcess.runBlocking(interpreter + ["-c", "import zeep"]).status) == 0
     }
 
 
@@ -32,7 +27,7 @@ struct ZeepClientTests {
         try await withTestSimulator(TestSimulator(authorizedIDAMs: ["TESTIDAM0001"])) { server in
             let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
             let port = server.port
-            let result = try await offPool { try Self.run(interpreter + [script, "http://127.0.0.1:\(port)"]) }
+            let result = try await ChildProcess.run(interpreter + [script, "http://127.0.0.1:\(port)"])
             // Prefixed so that the script's own "N passed, M failed" is not taken for the suite's result.
             print(result.output.split(separator: "\n").map { "[zeep check] \($0)" }.joined(separator: "\n"))
             #expect(result.status == 0, "\(result.output)")
@@ -56,7 +51,7 @@ struct ZeepClientTests {
             let script = TestPaths.repository.appendingPathComponent("Tests/zeep/check_insi.py").path
             let command = interpreter + [script, "https://localhost:\(port)", "--cacert", file("ca.pem"), "--cert", file("insi-auto.pem"),
                                          "--key", file("insi-auto-key.pem"), "--wrong-cert", file("wrong-cn.pem"), "--wrong-key", file("wrong-cn-key.pem")]
-            let result = try await offPool { try Self.run(command) }
+            let result = try await ChildProcess.run(command)
             print(result.output.split(separator: "\n").map { "[zeep mTLS check] \($0)" }.joined(separator: "\n"))
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains(" 0 failed") && result.output.contains("desir_560"))

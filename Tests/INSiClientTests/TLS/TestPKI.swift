@@ -72,8 +72,7 @@ struct TestPKI: Sendable {
 
     private static func make() async throws -> TestPKI {
         let openssl = try #require(openssl, "the openssl command is needed to make the test PKI")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("insi-tls-client-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestPaths.temporaryFolder("tls-client")
         // Shared by every test of the run: removed when the test process exits.
         RemovedAtExit.register(folder)
         let pki = TestPKI(folder: folder)

@@ -30,8 +30,7 @@ final class TestCardPKI: Sendable {
     }
 
     private init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("insi-card-pki-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TestPaths.temporaryFolder("card-pki")
         RemovedAtExit.register(directory)
         try authority("card-ca", "/C=FR/O=ASIP-SANTE/OU=IGC-SANTE/CN=TEST AC IGC-SANTE FORT PERSONNES", key: "card-ca-key.pem")
         try authority("other-ca", "/C=FR/O=ELSEWHERE/CN=NOT A CARD CA", key: "ca-key.pem")

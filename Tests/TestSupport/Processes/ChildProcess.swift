@@ -7,6 +7,19 @@ public enum ChildProcess {
         public var status: Int32
         public var stdout: String
         public var stderr: String
+        /// Both outputs, standard output first: what a person at a terminal would read.
+        public var output: String { stdout + stderr }
+    }
+
+    /// Runs a command line (`command[0]`, the executable's path, then its arguments) off the
+    /// cooperative pool.
+    public static func run(_ command: [String]) async throws -> Run {
+        try await run(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
+    }
+
+    /// ``run(_:)-([String])`` on the calling thread.
+    public static func runBlocking(_ command: [String]) throws -> Run {
+        try runBlocking(URL(fileURLWithPath: command[0]), Array(command.dropFirst()))
     }
 
     /// Runs `executable` to its end on a thread of its own, reading both outputs meanwhile (so

@@ -54,15 +54,15 @@ public enum TestPKIFolder {
     public static let staleCA = "not a certificate: certs generate --force replaces it\n"
 
     /// The binary's status and output when it made the main folder; nil until then.
-    public static var generation: (status: Int32, output: String)? { mainRun.withLock { $0 } }
-    private static let mainRun = Mutex<(status: Int32, output: String)?>(nil)
+    public static var generation: ChildProcess.Run? { mainRun.withLock { $0 } }
+    private static let mainRun = Mutex<ChildProcess.Run?>(nil)
 
     private static func makeWithCertsGenerate(in url: URL) throws {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         try Data(staleCA.utf8).write(to: url.appendingPathComponent(TestPKI.caFile))
         let run = try ChildProcess.runBlocking(TestPaths.insiSim, ["certs", "generate", "--out", url.path] + generateOptions)
-        mainRun.withLock { $0 = (run.status, run.stdout + run.stderr) }
-        guard run.status == 0 else { throw TestFailure("insi-sim certs generate failed (\(run.status)): \(run.stdout)\(run.stderr)") }
+        mainRun.withLock { $0 = run }
+        guard run.status == 0 else { throw TestFailure("insi-sim certs generate failed (\(run.status)): \(run.output)") }
     }
 
     /// The folder of the PKI named `name` ("main", "other").
