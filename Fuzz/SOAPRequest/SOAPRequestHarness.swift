@@ -5,7 +5,7 @@ import FuzzSupport
 /// The SOAP request reader: the libxml2 SAX path the server runs, held to FoundationXML's
 /// `XMLParser` (the reference engine) on the same bytes.
 ///
-/// API used: `SafeXMLReader.read(_:limits:engine:)`, `INSiRequestReader.parts(of:limits:engine:)`
+/// API used: `SafeXMLReader.read(_:limits:engine:)`, `PlainXMLScanner.scan(_:into:)`, `INSiRequestReader.parts(of:limits:engine:plainScanner:)`
 /// (internal) and `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
 /// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`.
 ///
@@ -16,7 +16,9 @@ import FuzzSupport
 /// 3. a request read is written back by `INSiRequestWriter` and read again to the same body;
 /// 4. the fault answered for a refused request is well-formed XML that reads back as that fault
 ///    (what a client's parser sees, whatever bytes the request held), texts trimmed as the
-///    reader trims them and characters XML cannot carry replaced by U+FFFD.
+///    reader trims them and characters XML cannot carry replaced by U+FFFD;
+/// 5. whatever `PlainXMLScanner` takes (the request path's first reader), libxml2 alone accepts
+///    too and reads to the same envelope parts: the scanner declines, never differs.
 enum SOAPRequestHarness {
     static let limits = XMLSafetyLimits()
     static let contentTypes: [String?] = [
@@ -28,6 +30,12 @@ enum SOAPRequestHarness {
 
     static func run(_ input: UnsafeRawBufferPointer) {
         let bytes = Array(input)
+        let scanned = INSiRequestEventReader(limits: limits)
+        if bytes.withUnsafeBufferPointer({ PlainXMLScanner.scan($0, into: scanned) }) {
+            let alone = INSiRequestReader.parts(of: bytes, limits: limits, engine: .libxml2, plainScanner: false)
+            let parts = scanned.takeParts()
+            fuzzCheck(alone == .success(parts), "the plain scanner read \(parts), libxml2 alone \(alone), for \(fuzzDescribe(bytes))")
+        }
         let tree = SafeXMLReader.read(bytes, limits: limits, engine: .libxml2)
         if case .success = tree {
             let reference = SafeXMLReader.read(bytes, limits: limits, engine: .foundationXML)

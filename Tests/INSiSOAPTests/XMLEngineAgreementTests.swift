@@ -132,6 +132,16 @@ struct XMLEngineAgreementTests {
         }
     }
 
+    @Test("a short unfinished document gets the same error from a new parser context as from a reused one")
+    func sameErrorWhateverTheContext() {
+        // A context made with no first chunk used to take `<r` for "extra content" at column 1.
+        for _ in 0..<4 {
+            #expect(SafeXMLReader.read(Array("<r".utf8)) == .failure(.notWellFormed(line: 1, column: 3, reason: "Couldn't find end of Start Tag r")))
+            #expect(SafeXMLReader.read(Array("<r>".utf8)) == .failure(.notWellFormed(line: 1, column: 4, reason: "Extra content at the end of the document")))
+            _ = SafeXMLReader.read(Array(Self.snippets[0].utf8))
+        }
+    }
+
     @Test("parses from many tasks at once give each its own tree")
     func concurrent() async throws {
         let documents = try Self.corpus()

@@ -35,7 +35,7 @@ final class INSiRequestEventReader: SAXHandler {
                                   attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
         guard let parent = open.last else {
             parts.rootName = String(cString: localName)
-            parts.rootNamespace = uri.map(namespaceURI) ?? ""
+            parts.rootNamespace = namespaces.string(at: uri)
             open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
             return
         }
@@ -48,7 +48,7 @@ final class INSiRequestEventReader: SAXHandler {
             parts.bodyChildCount += 1
             guard parts.bodyChildCount == 1 else { break }
             parts.payloadName = String(cString: localName)
-            parts.payloadNamespace = uri.map(namespaceURI) ?? ""
+            parts.payloadNamespace = namespaces.string(at: uri)
             if namespace == .recSans && parts.payloadName == "RECSANSVITALE" {
                 node = .traits
                 parts.traits = TraitsSearchRequest(birthName: nil, firstNames: [], sex: nil, birthDate: nil)
@@ -273,9 +273,13 @@ extension INSiRequestEventReader {
             return namespace
         }
 
-        /// The URI as a string: only for what is reported (a SAML assertion's namespace), rare.
-        func string(at pointer: UnsafePointer<xmlChar>?) -> String {
-            pointer.map(namespaceURI) ?? ""
+        /// The URI as a string: the contract's own constant when it is one of them (no string
+        /// is made for the envelope's and the payload's namespaces of every call).
+        mutating func string(at pointer: UnsafePointer<xmlChar>?) -> String {
+            guard let pointer else { return "" }
+            let known = namespace(at: pointer)
+            if let constant = KnownNamespace.all.first(where: { $0.0 == known })?.1 { return constant }
+            return namespaceURI(pointer)
         }
     }
 }

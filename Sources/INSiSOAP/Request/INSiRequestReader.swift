@@ -13,9 +13,17 @@ public enum INSiRequestReader {
 
     /// The envelope's parts: read from the parser's events with libxml2, from a tree with
     /// FoundationXML (the reference the tests compare the event reader with).
-    static func parts(of bytes: [UInt8], limits: XMLSafetyLimits, engine: XMLReadEngine) -> Result<EnvelopeParts, XMLReadError> {
+    ///
+    /// With libxml2, ``PlainXMLScanner`` reads the document first and libxml2 reads what it
+    /// declines (`plainScanner` false: libxml2 alone, for the tests that hold the two together).
+    static func parts(of bytes: [UInt8], limits: XMLSafetyLimits, engine: XMLReadEngine,
+                      plainScanner: Bool = true) -> Result<EnvelopeParts, XMLReadError> {
         switch engine {
         case .libxml2:
+            if plainScanner {
+                let reader = INSiRequestEventReader(limits: limits)
+                if bytes.withUnsafeBufferPointer({ PlainXMLScanner.scan($0, into: reader) }) { return .success(reader.takeParts()) }
+            }
             if let problem = SafeXMLReader.check(bytes, limits: limits) { return .failure(problem) }
             let reader = INSiRequestEventReader(limits: limits)
             if let error = SAXParser.parse(bytes, into: reader) { return .failure(error) }

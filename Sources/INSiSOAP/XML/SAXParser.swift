@@ -25,7 +25,15 @@ enum SAXParser {
         let pool = ParserContextPool.shared
         guard let context = pool.take(orCreate: {
             var callbacks = makeCallbacks()
-            return xmlCreatePushParserCtxt(&callbacks, nil, nil, 0, nil)
+            // Reset once, as a reused context is: a new one reports a short unfinished document
+            // differently ("Extra content" at column 1 for `<r`), and the same bytes must get the
+            // same error whichever context reads them.
+            guard let created = xmlCreatePushParserCtxt(&callbacks, nil, nil, 0, nil) else { return nil }
+            guard xmlCtxtResetPush(created, nil, 0, nil, nil) == 0 else {
+                xmlFreeParserCtxt(created)
+                return nil
+            }
+            return created
         }) else {
             return .notWellFormed(line: 0, column: 0, reason: "libxml2 could not create a parser")
         }
