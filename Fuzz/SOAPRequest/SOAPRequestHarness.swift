@@ -5,8 +5,9 @@ import FuzzSupport
 /// The SOAP request reader: the libxml2 SAX path the server runs, held to FoundationXML's
 /// `XMLParser` (the reference engine) on the same bytes.
 ///
-/// API used: `SafeXMLReader.read(_:limits:engine:)`, `PlainXMLScanner.scan(_:into:)`, `INSiRequestReader.parts(of:limits:engine:plainScanner:)`
-/// (internal) and `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
+/// API used: `SafeXMLReader.read(_:limits:engine:)`, `PlainXMLScanner.scan(_:into:)`,
+/// `INSiRequestReader.parts(of:limits:engine:plainScanner:)` (internal) and
+/// `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
 /// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`.
 ///
 /// Invariants:

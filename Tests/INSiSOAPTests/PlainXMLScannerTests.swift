@@ -103,30 +103,43 @@ struct PlainXMLScannerTests {
             .traits?.birthName == "D'ARC & FILS\n<X> \"Y\"&")
     }
 
-    /// What the scanner leaves to libxml2, each beside the plain document it departs from.
-    static let declined: [String] = [
-        // Constructs outside the subset, well-formed.
+    /// Well-formed documents outside the subset: libxml2 reads them.
+    static let declinedWellFormed: [String] = [
         "<r><!-- comment --></r>", "<r><![CDATA[x]]></r>", "<r><?pi x?></r>", "<?xml version=\"1.0\"?><!-- c --><r/>",
-        "<r>&#65;</r>", "<r>&#x41;</r>", "<r>&foo;</r>", "<r>&amp</r>", "<r>&</r>", "<r/>&amp;", "<r a=\"&lt;\"/>", "<r a=\"tab\there\"/>", "<r a=\"line\nend\"/>",
+        "<r>&#65;</r>", "<r>&#x41;</r>", "<r a=\"&lt;\"/>", "<r a=\"tab\there\"/>", "<r a=\"line\nend\"/>",
         "<r xmlns=\"urn:unknown\"/>", "<p:r xmlns:p=\"urn:unknown\"/>", "<Éric/>", "<r é=\"1\"/>", "<r xml:lang=\"fr\"/>",
-        "<?xml version=\"1.1\"?><r/>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>", "<?xml-stylesheet href=\"a\"?><r/>",
-        "<r/><!-- after -->",
-        // Not well-formed, or not namespace-well-formed: libxml2 refuses them.
+        "<?xml-stylesheet href=\"a\"?><r/>", "<r/><!-- after -->",
+        "<r xmlns:a=\"\(INSiNamespace.wsa)\" xmlns:b=\"\(INSiNamespace.xmldsig)\" a:x=\"1\" b:x=\"2\"/>",
+    ]
+
+    /// Documents libxml2 refuses (not well-formed, not namespace-well-formed, or screened out).
+    static let declinedRefused: [String] = [
         "<r>", "<r></s>", "<r><a></r></a>", "<a/><b/>", "<r/>text", "text<r/>", "<p:r/>", "<r><p:a/></r>", "<r a='1' a='2'/>",
         "<r xmlns:a=\"\(INSiNamespace.wsa)\" xmlns:b=\"\(INSiNamespace.wsa)\" a:x=\"1\" b:x=\"2\"/>",
         "<r xmlns:p=\"\"/>", "<r xmlns:xml=\"\(INSiNamespace.wsa)\"/>", "<r xmlns:xmlns=\"\(INSiNamespace.wsa)\"/>",
         "<r attr=noquotes/>", "<r a=\"1\"b=\"2\"/>", "<r a=\"<\"/>", "<r>]]></r>", "<r>\u{1}</r>", "<r>\u{FFFF}</r>",
+        "<r>&foo;</r>", "<r>&amp</r>", "<r>&</r>", "<r/>&amp;", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>",
         "<r></r >x", "<r></ r>", "< r/>", "<r/ >", "<a:b:c xmlns:a=\"\(INSiNamespace.wsa)\"/>", "<r></rr>", "<rr></r>",
         " <?xml version=\"1.0\"?><r/>", "<?xml version=\"1.0\" standalone=\"maybe\"?><r/>",
         "<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><r/>", "<?xml version=\"1.0\"?>", "", "   ",
         "\u{FEFF}\u{FEFF}<r/>", "<!DOCTYPE r><r/>",
     ]
 
-    @Test("declines what it does not judge, and libxml2's verdict stands", arguments: declined)
-    func declines(document: String) {
+    @Test("declines well-formed documents outside the subset, which libxml2 then reads", arguments: declinedWellFormed)
+    func declinesWellFormed(document: String) {
         let bytes = Array(document.utf8)
         #expect(!Self.taken(bytes))
         let (path, libxml2) = Self.bothReads(bytes)
+        #expect((try? libxml2.get()) != nil, "libxml2 refuses it: \(libxml2)")
+        #expect(path == libxml2)
+    }
+
+    @Test("declines what libxml2 refuses, and gets libxml2's refusal", arguments: declinedRefused)
+    func declinesRefused(document: String) {
+        let bytes = Array(document.utf8)
+        #expect(!Self.taken(bytes))
+        let (path, libxml2) = Self.bothReads(bytes)
+        #expect((try? libxml2.get()) == nil, "libxml2 reads it")
         #expect(path == libxml2)
     }
 
@@ -144,9 +157,50 @@ struct PlainXMLScannerTests {
             for bytes in [inText, inValue] {
                 #expect(!Self.taken(bytes), "\(sequence)")
                 let (path, libxml2) = Self.bothReads(bytes)
+                #expect((try? libxml2.get()) == nil, "libxml2 reads \(sequence)")
                 #expect(path == libxml2, "\(sequence)")
             }
         }
+    }
+
+    @Test("at its fixed room (attributes, namespace bindings, open elements, name length) it takes the last that fits and declines the next")
+    func room() {
+        let limits = XMLSafetyLimits(maxDepth: 100)
+        func attributes(_ count: Int) -> String {
+            "<r " + (0..<count).map { "a\($0)=\"\($0)\"" }.joined(separator: " ") + "/>"
+        }
+        // Eight bindings per element, nested.
+        func bindings(_ levels: Int) -> String {
+            let open = (0..<levels).map { level in
+                "<e\(level) " + (0..<8).map { "xmlns:p\(level)x\($0)=\"\(INSiNamespace.siram)\"" }.joined(separator: " ") + ">"
+            }
+            return open.joined() + (0..<levels).reversed().map { "</e\($0)>" }.joined()
+        }
+        func depth(_ levels: Int) -> String {
+            String(repeating: "<a>", count: levels) + String(repeating: "</a>", count: levels)
+        }
+        func name(_ length: Int) -> String {
+            let name = String(repeating: "n", count: length)
+            return "<\(name)/>"
+        }
+        let cases: [(String, taken: String, declined: String)] = [
+            ("attributes", attributes(PlainXMLScanner.maxAttributes), attributes(PlainXMLScanner.maxAttributes + 1)),
+            ("bindings", bindings(PlainXMLScanner.maxBindings / 8), bindings(PlainXMLScanner.maxBindings / 8 + 1)),
+            ("open elements", depth(PlainXMLScanner.maxOpenElements), depth(PlainXMLScanner.maxOpenElements + 1)),
+            ("name length", name(PlainXMLScanner.maxNameBytes), name(PlainXMLScanner.maxNameBytes + 1)),
+        ]
+        for (label, taken, declined) in cases {
+            #expect(Self.taken(Array(taken.utf8), limits: limits), "\(label)")
+            #expect(!Self.taken(Array(declined.utf8), limits: limits), "\(label)")
+            for document in [taken, declined] {
+                let (path, libxml2) = Self.bothReads(Array(document.utf8), limits: limits)
+                #expect((try? libxml2.get()) != nil && path == libxml2, "\(label): \(libxml2)")
+            }
+        }
+        // libxml2 refuses a name past 50,000 bytes: never one the scanner took.
+        let long = Array(name(50_001).utf8)
+        #expect(!Self.taken(long))
+        #expect(Self.bothReads(long).path == Self.bothReads(long).libxml2)
     }
 
     @Test("the limits stay libxml2's: past one, the document is declined and refused with the same error")

@@ -135,10 +135,17 @@ struct XMLEngineAgreementTests {
     @Test("a short unfinished document gets the same error from a new parser context as from a reused one")
     func sameErrorWhateverTheContext() {
         // A context made with no first chunk used to take `<r` for "extra content" at column 1.
-        for _ in 0..<4 {
-            #expect(SafeXMLReader.read(Array("<r".utf8)) == .failure(.notWellFormed(line: 1, column: 3, reason: "Couldn't find end of Start Tag r")))
-            #expect(SafeXMLReader.read(Array("<r>".utf8)) == .failure(.notWellFormed(line: 1, column: 4, reason: "Extra content at the end of the document")))
-            _ = SafeXMLReader.read(Array(Self.snippets[0].utf8))
+        let expected: [String: XMLReadError] = [
+            "<r": .notWellFormed(line: 1, column: 3, reason: "Couldn't find end of Start Tag r"),
+            "<r>": .notWellFormed(line: 1, column: 4, reason: "Extra content at the end of the document"),
+        ]
+        let good = Array(Self.snippets[0].utf8)
+        for (document, error) in expected {
+            // No room: every parse gets a new context. Room for one: after a good parse, a reused one.
+            for pool in [ParserContextPool(capacity: 0), ParserContextPool(capacity: 1)] {
+                #expect(SAXParser.parse(good, into: SAXHandler(limits: XMLSafetyLimits()), pool: pool) == nil)
+                #expect(SAXParser.parse(Array(document.utf8), into: SAXHandler(limits: XMLSafetyLimits()), pool: pool) == error, "\(document)")
+            }
         }
     }
 

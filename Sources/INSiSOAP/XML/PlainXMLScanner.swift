@@ -47,11 +47,19 @@ enum PlainXMLScanner {
     static let maxOpenElements = 64
     static let maxBindings = 32
     static let maxAttributes = 16
+    /// Largest document and longest name taken: far below libxml2's own caps (names of 50,000
+    /// bytes, values and texts of 10 MB, past which it refuses a document) and far above a
+    /// request's (about 1.5 KB, names of a few dozen bytes), so that a refusal of libxml2's is
+    /// never a document this scanner took.
+    static let maxDocumentBytes = 1 << 20
+    static let maxNameBytes = 1_024
 
     /// Feeds `handler` the events of `bytes`. True when the document was taken and read whole
     /// with no limit exceeded; false when it was declined, and then `handler` is spent.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into handler: SAXHandler) -> Bool {
-        guard let base = bytes.baseAddress, !bytes.isEmpty, bytes.count <= handler.limits.maxBytes else { return false }
+        guard let base = bytes.baseAddress, !bytes.isEmpty, bytes.count <= min(handler.limits.maxBytes, maxDocumentBytes) else {
+            return false
+        }
         // Names and URIs go to the handler NUL-terminated, as libxml2 hands them over: the
         // scanner reads a copy of the document and, once a start tag is read whole, writes a
         // NUL on the byte of markup that ends each of them (a space, `=`, `>`, `:` or a quote).
@@ -150,18 +158,6 @@ private struct Cursor {
     var bindingCount = 0
     /// `=` signs met, bounded as ``SafeXMLReader/check(_:limits:)`` bounds them.
     var equals = 0
-
-    init(bytes: UnsafeMutablePointer<UInt8>, count: Int, handler: SAXHandler,
-         open: UnsafeMutableBufferPointer<PlainXMLScanner.OpenElement>, bindings: UnsafeMutableBufferPointer<PlainXMLScanner.Binding>,
-         raw: UnsafeMutableBufferPointer<PlainXMLScanner.RawAttribute>, pointers: UnsafeMutableBufferPointer<UnsafePointer<xmlChar>?>) {
-        self.bytes = bytes
-        self.count = count
-        self.handler = handler
-        self.open = open
-        self.bindings = bindings
-        self.raw = raw
-        self.pointers = pointers
-    }
 
     @inline(__always) func byte(_ at: Int) -> UInt8? { at < count ? bytes[at] : nil }
 
@@ -465,9 +461,10 @@ private struct Cursor {
             index += 2
             while isClass(index, ByteClass.nameCharacter) { index += 1 }
         }
-        // A name running into a byte outside the subset (a second colon, a non-ASCII letter)
-        // is libxml2's to judge.
+        // A name running into a byte outside the subset (a second colon, a non-ASCII letter),
+        // or a very long one, is libxml2's to judge.
         if let next = byte(index), next >= 0x80 || next == UInt8(ascii: ":") { return nil }
+        guard index - start <= PlainXMLScanner.maxNameBytes else { return nil }
         return (start..<index, colon)
     }
 
@@ -517,6 +514,11 @@ private struct Cursor {
         // The run reaches the handler as libxml2 hands it over: CR LF and a lone CR as LF, each
         // reference as its character. It is rewritten in place, in the scanner's own copy: it
         // only shrinks.
+        //
+        // libxml2 hands a run over in pieces (a reference alone, a line end alone) where this
+        // is one piece. The handler skips pieces of white space before any other text, so its
+        // text count can only be higher here (a limit met here and not by libxml2 declines, it
+        // never accepts), and the value differs at most by leading white space, which is trimmed.
         var written = start
         var position = start
         while position < index {

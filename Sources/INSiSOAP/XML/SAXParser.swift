@@ -20,9 +20,9 @@ enum SAXParser {
     }()
 
     /// Parses `bytes` (already screened) into `handler`; nil when the document was read whole.
-    static func parse(_ bytes: [UInt8], into handler: SAXHandler) -> XMLReadError? {
+    /// `pool` is where parser contexts are kept between parses (the tests give their own).
+    static func parse(_ bytes: [UInt8], into handler: SAXHandler, pool: ParserContextPool = .shared) -> XMLReadError? {
         guard Self.initialized else { return .notWellFormed(line: 0, column: 0, reason: "libxml2 is not initialised") }
-        let pool = ParserContextPool.shared
         guard let context = pool.take(orCreate: {
             var callbacks = makeCallbacks()
             // Reset once, as a reused context is: a new one reports a short unfinished document
