@@ -26,18 +26,13 @@ enum PlainXMLScanner {
     /// Namespace URIs a document may declare and still be taken: the contract's, and the
     /// schema and utility namespaces SOAP stacks add. libxml2 accepts each as a URI; any other
     /// sends the document to libxml2, which parses it as one.
-    static let knownNamespaces: [StaticString] = [
-        "http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/",
-        "http://www.cnamts.fr/INSiRecSans", "http://www.cnamts.fr/INSiRecVit", "http://www.cnamts.fr/INSiResultat",
-        "urn:siram:lps:ctxlps", "urn:siram:bam:ctxbam", "http://www.w3.org/2005/08/addressing",
-        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd",
-        "urn:oasis:names:tc:SAML:2.0:assertion", "http://www.w3.org/2000/09/xmldsig#", "urn:siram",
+    static let knownNamespaces: [String] = [
+        INSiNamespace.soap12, INSiNamespace.soap11, INSiNamespace.recSans, INSiNamespace.recVit, INSiNamespace.resultat,
+        INSiNamespace.ctxlps, INSiNamespace.ctxbam, INSiNamespace.wsa, INSiNamespace.wsse, INSiNamespace.saml2,
+        INSiNamespace.xmldsig, INSiNamespace.siram,
         "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/2001/XMLSchema",
         "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd",
     ]
-
-    /// Encodings a declaration may name (``SafeXMLReader``'s screen takes these and no other).
-    static let encodings: [StaticString] = ["utf-8", "utf8", "us-ascii", "ascii"]
 
     /// The predefined entities, the only references taken (in text).
     static let entities: [(StaticString, UInt8)] = [("&amp;", 0x26), ("&apos;", 0x27), ("&lt;", 0x3C), ("&gt;", 0x3E), ("&quot;", 0x22)]
@@ -102,6 +97,9 @@ enum PlainXMLScanner {
         /// Index of the colon in `name`, or nil.
         var colon: Int?
         var value: Range<Int>
+        /// For a namespace declaration, the prefix it binds (empty for `xmlns` itself); nil
+        /// for any other attribute.
+        var declares: Range<Int>?
     }
 
     /// What each byte can be, as bits (see ``ByteClass``): read once per byte of markup.
@@ -210,7 +208,7 @@ private struct Cursor {
             guard spaced else { return false }
             if !seenEncoding && !seenStandalone && starts(with: "encoding") {
                 guard let value = pseudoAttributeValue(length: 8),
-                      PlainXMLScanner.encodings.contains(where: { equalBytes(value, $0, ignoringCase: true) }) else { return false }
+                      SafeXMLReader.encodings.contains(where: { equalBytes(value, $0, ignoringCase: true) }) else { return false }
                 seenEncoding = true
             } else if !seenStandalone && starts(with: "standalone") {
                 guard let value = pseudoAttributeValue(length: 10), equalBytes(value, "yes") || equalBytes(value, "no") else { return false }
@@ -264,10 +262,11 @@ private struct Cursor {
         guard declareNamespaces(attributeCount), let attributes = regularAttributes(attributeCount) else { return false }
         let uri: UnsafePointer<xmlChar>?
         if let colon {
-            guard let bound = lookup(name.lowerBound..<colon) else { return false }
-            uri = bound
+            guard let bound = binding(of: name.lowerBound..<colon) else { return false }
+            uri = bound.uri
         } else {
-            uri = defaultNamespace()
+            // The default namespace, or none.
+            uri = binding(of: name.lowerBound..<name.lowerBound)?.uri
         }
         // The tag is read whole: its markup can now end the names handed over.
         terminateNames(attributeCount)
@@ -339,7 +338,13 @@ private struct Cursor {
         }
         let value = start..<index
         index += 1
-        return PlainXMLScanner.RawAttribute(name: name, colon: colon, value: value)
+        var declares: Range<Int>?
+        if let colon, equalBytes(name.lowerBound..<colon, "xmlns") {
+            declares = (colon + 1)..<name.upperBound
+        } else if colon == nil && equalBytes(name, "xmlns") {
+            declares = name.lowerBound..<name.lowerBound
+        }
+        return PlainXMLScanner.RawAttribute(name: name, colon: colon, value: value, declares: declares)
     }
 
     /// Pushes the element's `xmlns` declarations; false on one outside the subset or a
@@ -348,16 +353,11 @@ private struct Cursor {
         for position in 0..<attributeCount {
             let attribute = raw[position]
             for earlier in 0..<position where equalRanges(raw[earlier].name, attribute.name) { return false }
-            let prefix: Range<Int>
-            if attribute.colon == nil && equalBytes(attribute.name, "xmlns") {
-                prefix = attribute.name.lowerBound..<attribute.name.lowerBound
-            } else if let colon = attribute.colon, equalBytes(attribute.name.lowerBound..<colon, "xmlns") {
-                prefix = (colon + 1)..<attribute.name.upperBound
-                // `xml` and `xmlns` cannot be declared (or only to their fixed URIs); an empty
-                // URI cannot be bound to a prefix.
+            guard let prefix = attribute.declares else { continue }
+            // `xml` and `xmlns` cannot be declared (or only to their fixed URIs); an empty URI
+            // cannot be bound to a prefix.
+            if !prefix.isEmpty {
                 guard !equalBytes(prefix, "xml"), !equalBytes(prefix, "xmlns"), !attribute.value.isEmpty else { return false }
-            } else {
-                continue
             }
             var uri: UnsafePointer<xmlChar>?
             if !attribute.value.isEmpty {
@@ -375,28 +375,23 @@ private struct Cursor {
     /// start, value end); their count, or nil when one is outside the subset.
     mutating func regularAttributes(_ attributeCount: Int) -> Int? {
         var kept = 0
-        for position in 0..<attributeCount {
+        for position in 0..<attributeCount where raw[position].declares == nil {
             let attribute = raw[position]
-            let local: Int
+            var local = attribute.name.lowerBound
             var prefix: UnsafePointer<xmlChar>?
             var uri: UnsafePointer<xmlChar>?
             if let colon = attribute.colon {
                 let prefixRange = attribute.name.lowerBound..<colon
-                if equalBytes(prefixRange, "xmlns") { continue }
                 // `xml:` attributes (bound without a declaration) are libxml2's.
-                guard !equalBytes(prefixRange, "xml"), let bound = lookup(prefixRange) else { return nil }
+                guard !equalBytes(prefixRange, "xml"), let bound = binding(of: prefixRange) else { return nil }
                 // Two prefixes may name one namespace: `a:x` and `b:x` can be the same attribute.
                 let localRange = (colon + 1)..<attribute.name.upperBound
-                for other in 0..<attributeCount where other != position {
-                    if let otherColon = raw[other].colon, !equalBytes(raw[other].name.lowerBound..<otherColon, "xmlns"),
-                       equalRanges((otherColon + 1)..<raw[other].name.upperBound, localRange) { return nil }
+                for other in 0..<attributeCount where other != position && raw[other].declares == nil {
+                    if let otherColon = raw[other].colon, equalRanges((otherColon + 1)..<raw[other].name.upperBound, localRange) { return nil }
                 }
                 local = colon + 1
                 prefix = UnsafePointer(bytes + prefixRange.lowerBound)
-                uri = bound
-            } else {
-                if equalBytes(attribute.name, "xmlns") { continue }
-                local = attribute.name.lowerBound
+                uri = bound.uri
             }
             let base = kept * 5
             pointers[base] = UnsafePointer(bytes + local)
@@ -417,33 +412,21 @@ private struct Cursor {
         for position in 0..<attributeCount {
             let attribute = raw[position]
             bytes[attribute.name.upperBound] = 0
-            if let colon = attribute.colon {
-                if equalBytes(attribute.name.lowerBound..<colon, "xmlns") {
-                    bytes[attribute.value.upperBound] = 0
-                } else {
-                    bytes[colon] = 0
-                }
-            } else if equalBytes(attribute.name, "xmlns") {
+            if attribute.declares != nil {
                 bytes[attribute.value.upperBound] = 0
+            } else if let colon = attribute.colon {
+                bytes[colon] = 0
             }
         }
     }
 
-    /// The URI bound to `prefix` (nonempty), innermost first; nil when it is unbound.
-    func lookup(_ prefix: Range<Int>) -> UnsafePointer<xmlChar>? {
+    /// The innermost binding of `prefix`, nil when it is unbound: an empty `prefix` finds the
+    /// default namespace's.
+    func binding(of prefix: Range<Int>) -> PlainXMLScanner.Binding? {
         var position = bindingCount
         while position > 0 {
             position -= 1
-            if !bindings[position].prefix.isEmpty && equalRanges(bindings[position].prefix, prefix) { return bindings[position].uri }
-        }
-        return nil
-    }
-
-    func defaultNamespace() -> UnsafePointer<xmlChar>? {
-        var position = bindingCount
-        while position > 0 {
-            position -= 1
-            if bindings[position].prefix.isEmpty { return bindings[position].uri }
+            if equalRanges(bindings[position].prefix, prefix) { return bindings[position] }
         }
         return nil
     }
@@ -589,15 +572,21 @@ private struct Cursor {
         return index + length <= count && equal(bytes + index, literal.utf8Start, length)
     }
 
-    func equalBytes(_ range: Range<Int>, _ literal: StaticString, ignoringCase: Bool = false) -> Bool {
-        guard range.count == literal.utf8CodeUnitCount else { return false }
-        guard ignoringCase else { return equal(bytes + range.lowerBound, literal.utf8Start, range.count) }
-        for offset in 0..<range.count {
-            let byte = bytes[range.lowerBound + offset]
-            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-            guard lowered == literal.utf8Start[offset] else { return false }
-        }
-        return true
+    func equalBytes(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+        range.count == literal.utf8CodeUnitCount && equal(bytes + range.lowerBound, literal.utf8Start, range.count)
+    }
+
+    /// Against a constant string: its UTF-8 is read in place (a literal's always is), as
+    /// iterating `String.UTF8View` byte by byte cost more than the rest of the parse.
+    func equalBytes(_ range: Range<Int>, _ string: String, ignoringCase: Bool = false) -> Bool {
+        // The length first: most candidates differ in it.
+        guard range.count == string.utf8.count else { return false }
+        return string.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard range.count == utf8.count, let base = utf8.baseAddress else { return range.isEmpty && utf8.isEmpty }
+            guard ignoringCase else { return equal(bytes + range.lowerBound, base, range.count) }
+            for offset in 0..<range.count where bytes[range.lowerBound + offset].asciiLowercased != base[offset] { return false }
+            return true
+        } ?? false
     }
 
     func equalRanges(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
@@ -614,4 +603,8 @@ private struct Cursor {
         }
         return true
     }
+}
+
+private extension UInt8 {
+    var asciiLowercased: UInt8 { self >= 0x41 && self <= 0x5A ? self + 0x20 : self }
 }

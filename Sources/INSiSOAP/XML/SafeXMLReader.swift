@@ -39,6 +39,9 @@ public enum SafeXMLReader {
         return equals > maxAttributes ? .tooManyAttributes(limit: maxAttributes) : nil
     }
 
+    /// The encodings a document may declare, lowercased: UTF-8 and its ASCII subset.
+    static let encodings = ["utf-8", "utf8", "us-ascii", "ascii"]
+
     /// Byte-level checks made before parsing.
     static func screen(_ bytes: [UInt8]) -> XMLReadError? {
         var start = 0
@@ -57,7 +60,7 @@ public enum SafeXMLReader {
         }
         if let encoding = declaredEncoding(bytes[start...]) {
             let lower = encoding.lowercased()
-            guard lower == "utf-8" || lower == "utf8" || lower == "us-ascii" || lower == "ascii" else {
+            guard encodings.contains(lower) else {
                 return .unsupportedEncoding(encoding)
             }
         }
