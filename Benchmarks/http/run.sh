@@ -155,12 +155,15 @@ run_load() {
     local before=0 after=0 pid
     for pid in "$@"; do before=$(( before + $(cpu_ticks "$pid") )); done
     local output
-    output=$(REQUESTS=$REQUEST_FILE timeout $(( DURATION + 60 )) wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 5s \
+    # wrk's own CPU too: it shares the machine's cores with the server, so it bounds the rate.
+    output=$(REQUESTS=$REQUEST_FILE timeout $(( DURATION + 60 )) python3 "$HERE/child-cpu.py" "$WORK/wrk-cpu" \
+        wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 5s \
         -s "$HERE/requests.lua" "http://127.0.0.1:$port/lps" 2>&1) || { log "wrk failed: $output"; exit 1; }
     for pid in "$@"; do after=$(( after + $(cpu_ticks "$pid") )); done
     local result peak
     result=$(grep '^RESULT' <<<"$output" | head -1)
     [ -n "$result" ] || { log "no result from wrk: $output"; exit 1; }
+    result="$result wrk_cpu_us=$(cat "$WORK/wrk-cpu")"
     peak=0
     for pid in "$@"; do peak=$(( peak + $(status_kb "$pid" VmHWM) )); done
     # target base connections cpu_seconds peak_kb RESULT-fields...

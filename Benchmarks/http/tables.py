@@ -4,7 +4,8 @@ the connection/base sweep, the start-ups, and the targets checked.
 
 Usage: tables.py COMPARISON.tsv RESULTS.tsv STARTUPS.tsv DURATION ROUNDS CONNECTIONS BASE WRK_THREADS
 Each line of the .tsv files: target, base (or round), connections, server CPU seconds, peak RSS
-(kB), then the RESULT fields printed by requests.lua.
+(kB), then the RESULT fields printed by requests.lua and wrk's own CPU (wrk_cpu_us, by
+child-cpu.py; absent from older files).
 """
 import datetime
 import os
@@ -34,7 +35,8 @@ def read(path):
         rps = values["requests"] / (values["duration_us"] / 1e6)
         errors = values["connect"] + values["read"] + values["write"] + values["status"] + values["timeout"]
         cpu_us = float(cpu) / values["requests"] * 1e6 if values["requests"] else 0
-        rows.append(dict(target=target, base=base, c=int(connections), cpu=float(cpu), cpu_us=cpu_us, peak=int(peak),
+        wrk_us = values.get("wrk_cpu_us", 0) / values["requests"] if values["requests"] else 0
+        rows.append(dict(target=target, base=base, c=int(connections), cpu=float(cpu), cpu_us=cpu_us, wrk_us=wrk_us, peak=int(peak),
                          rps=rps, errors=errors, **values))
     return rows
 
@@ -59,6 +61,7 @@ if comparison:
         ratios = [rnd[target]["rps"] / rnd["nginx"]["rps"] for rnd in by_round.values() if target in rnd and "nginx" in rnd]
         medians[target] = dict(
             rps=statistics.median(r["rps"] for r in runs), cpu_us=statistics.median(r["cpu_us"] for r in runs),
+            wrk_us=statistics.median(r["wrk_us"] for r in runs),
             p50=statistics.median(r["p50_us"] for r in runs) / 1000, p99=statistics.median(r["p99_us"] for r in runs) / 1000,
             errors=sum(r["errors"] for r in runs), low=min(r["rps"] for r in runs), high=max(r["rps"] for r in runs),
             ratio=statistics.median(ratios) if ratios else None, peak=max(r["peak"] for r in runs), runs=len(runs))
@@ -66,15 +69,27 @@ if comparison:
                       if "insi-sim" in rnd and "insi-sim-warning" in rnd]
     print("### Comparison: %s connections, %s identities, %s interleaved rounds (median)\n"
           % (compare_connections, "{:,}".format(int(compare_base)), rounds))
-    print("| server | started with | requests/s | × nginx | p50 (ms) | p99 (ms) | errors | server CPU/request (µs) | rounds (req/s) | peak RSS (MB) |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|")
+    print("| server | started with | requests/s | × nginx | p50 (ms) | p99 (ms) | errors | server CPU/request (µs) | wrk CPU/request (µs) | rounds (req/s) | peak RSS (MB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for target in targets:
         m = medians[target]
         name, started = LABELS.get(target, (target, ""))
-        print("| %s | %s | %s | %s | %.2f | %.2f | %d | %.1f | %s–%s | %d |" % (
+        print("| %s | %s | %s | %s | %.2f | %.2f | %d | %.1f | %s | %s–%s | %d |" % (
             name, started, number(m["rps"]), "%.2f" % m["ratio"] if m["ratio"] is not None else "-",
-            m["p50"], m["p99"], m["errors"], m["cpu_us"], number(m["low"]), number(m["high"]), m["peak"] // 1024))
+            m["p50"], m["p99"], m["errors"], m["cpu_us"], "%.1f" % m["wrk_us"] if m["wrk_us"] else "-",
+            number(m["low"]), number(m["high"]), m["peak"] // 1024))
     print()
+    cores = os.cpu_count() or 0
+    if "insi-sim" in medians and "nginx" in medians and medians["insi-sim"]["wrk_us"] and cores:
+        d, n = medians["insi-sim"], medians["nginx"]
+        # Server and wrk share the cores: when both keep them busy, the rate is at most the
+        # cores' time over the CPU one request costs the two together.
+        busy = d["rps"] * (d["cpu_us"] + d["wrk_us"]) / 1e6
+        budget = cores * 1e6 / (0.5 * n["rps"]) - d["wrk_us"]
+        print("The server and wrk share the %d cores: a call with defaults cost %.1f µs of server CPU and %.1f µs of "
+              "wrk's, and the two kept %.2f cores busy. At half of nginx's rate (%s requests/s) the cores have %.1f µs "
+              "of CPU per request; with wrk's share as measured, the server would have to need at most %.1f µs per call.\n"
+              % (cores, d["cpu_us"], d["wrk_us"], busy, number(0.5 * n["rps"]), cores * 1e6 / (0.5 * n["rps"]), budget))
     if "insi-sim" in medians and "nginx" in medians:
         print("Targets (issue 14), on the medians:\n")
         d = medians["insi-sim"]

@@ -6,7 +6,7 @@ import FuzzSupport
 /// `XMLParser` (the reference engine) on the same bytes.
 ///
 /// API used: `SafeXMLReader.read(_:limits:engine:)`, `PlainXMLScanner.scan(_:into:)`,
-/// `INSiRequestReader.parts(of:limits:engine:plainScanner:)` (internal) and
+/// `INSiRequestReader.parts(of:limits:engine:plainScanner:pool:)` (internal) and
 /// `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
 /// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`.
 ///
@@ -19,9 +19,13 @@ import FuzzSupport
 ///    (what a client's parser sees, whatever bytes the request held), texts trimmed as the
 ///    reader trims them and characters XML cannot carry replaced by U+FFFD;
 /// 5. whatever `PlainXMLScanner` takes (the request path's first reader), libxml2 alone accepts
-///    too and reads to the same envelope parts: the scanner declines, never differs.
+///    too and reads to the same envelope parts: the scanner declines, never differs;
+/// 6. an event reader reused from the pool (after whatever document came before) reads as a new
+///    one does.
 enum SOAPRequestHarness {
     static let limits = XMLSafetyLimits()
+    /// Keeps no reader: every read through it starts with a new one.
+    static let newReaders = INSiRequestEventReader.Pool(capacity: 0)
     static let contentTypes: [String?] = [
         nil,
         INSiRequestWriter.contentType(for: .traitsSearch),
@@ -43,6 +47,8 @@ enum SOAPRequestHarness {
             fuzzCheck(tree == reference, "trees differ: libxml2 \(tree), FoundationXML \(reference), for \(fuzzDescribe(bytes))")
         }
         let parts = INSiRequestReader.parts(of: bytes, limits: limits, engine: .libxml2)
+        let fresh = INSiRequestReader.parts(of: bytes, limits: limits, engine: .libxml2, pool: newReaders)
+        fuzzCheck(parts == fresh, "a reused reader read \(parts), a new one \(fresh), for \(fuzzDescribe(bytes))")
         guard case .success = parts else {
             checkFault(INSiRequestReader.read(bytes, contentType: nil), bytes)
             return

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reading parameters of a `Content-Type` header value (RFC 9110 §8.3.1), on bytes: it runs
 /// for every call.
 public enum ContentType {
@@ -11,43 +13,75 @@ public enum ContentType {
     /// A parameter's value, unquoted (backslash escapes honoured); names are case-insensitive.
     public static func parameter(_ name: String, in header: String) -> String? {
         var header = header
-        return header.withUTF8 { parameter(name, in: $0) }
+        return header.withUTF8 { bytes in
+            guard let found = locate(name, in: bytes) else { return nil }
+            return found.escaped ? unescaped(found.value) : String(decoding: found.value, as: UTF8.self)
+        }
     }
 
-    private static func parameter(_ name: String, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let wanted = name.utf8
-        guard var index = bytes.firstIndex(of: UInt8(ascii: ";")) else { return nil }
-        while index < bytes.count {
-            index += 1  // past ';'
-            while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
-            let nameStart = index
-            while index < bytes.count && bytes[index] != UInt8(ascii: "=") && bytes[index] != UInt8(ascii: ";") { index += 1 }
-            let key = trim(bytes[nameStart..<index])
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
-            index += 1
-            while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
-            let matches = key.count == wanted.count && zip(key, wanted).allSatisfy({ lowered($0) == lowered($1) })
-            if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
-                index += 1
-                let start = index
-                var escaped = false
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
-                        escaped = true
-                        index += 1
-                    }
-                    index += 1
+    /// Whether the parameter `name` is there with `value`, byte for byte, without making a string
+    /// of it (the `action` of every call). False does not mean that the strings differ: `String`
+    /// equality is canonical equivalence (a KELVIN SIGN equals a `K`).
+    public static func parameter(_ name: String, in header: String, hasBytesOf value: String) -> Bool {
+        var header = header
+        var value = value
+        return header.withUTF8 { bytes in
+            guard let found = locate(name, in: bytes) else { return false }
+            return value.withUTF8 { wanted in
+                if found.escaped { return unescaped(found.value).utf8.elementsEqual(wanted) }
+                guard wanted.count == found.value.count, let left = wanted.baseAddress, let right = found.value.baseAddress else {
+                    return wanted.isEmpty && found.value.isEmpty
                 }
-                let quoted = UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)])
-                while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
-                if matches { return escaped ? unescaped(quoted) : String(decoding: quoted, as: UTF8.self) }
-            } else {
-                let start = index
-                while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
-                if matches { return String(decoding: trim(UnsafeBufferPointer(rebasing: bytes[start..<index])), as: UTF8.self) }
+                return memcmp(left, right, wanted.count) == 0
             }
         }
-        return nil
+    }
+
+    /// The value of the first parameter `name`: its bytes between the quotes, if quoted (still
+    /// escaped when `escaped`), else trimmed.
+    private static func locate(_ name: String, in bytes: UnsafeBufferPointer<UInt8>)
+        -> (value: UnsafeBufferPointer<UInt8>, escaped: Bool)? {
+        var name = name
+        return name.withUTF8 { wanted in
+            guard var index = bytes.firstIndex(of: UInt8(ascii: ";")) else { return nil }
+            while index < bytes.count {
+                index += 1  // past ';'
+                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+                let nameStart = index
+                while index < bytes.count && bytes[index] != UInt8(ascii: "=") && bytes[index] != UInt8(ascii: ";") { index += 1 }
+                let key = trim(bytes[nameStart..<index])
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "=") else { continue }
+                index += 1
+                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { index += 1 }
+                var matches = key.count == wanted.count
+                if matches {
+                    for (offset, byte) in key.enumerated() where lowered(byte) != lowered(wanted[offset]) {
+                        matches = false
+                        break
+                    }
+                }
+                if index < bytes.count && bytes[index] == UInt8(ascii: "\"") {
+                    index += 1
+                    let start = index
+                    var escaped = false
+                    while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                        if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
+                            escaped = true
+                            index += 1
+                        }
+                        index += 1
+                    }
+                    let quoted = UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)])
+                    while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
+                    if matches { return (quoted, escaped) }
+                } else {
+                    let start = index
+                    while index < bytes.count && bytes[index] != UInt8(ascii: ";") { index += 1 }
+                    if matches { return (UnsafeBufferPointer(rebasing: trim(UnsafeBufferPointer(rebasing: bytes[start..<index]))), false) }
+                }
+            }
+            return nil
+        }
     }
 
     /// A quoted-string's content with its backslash escapes removed (RFC 9110 §5.6.4).

@@ -18,6 +18,13 @@ struct EnvelopeParts: Equatable {
 
     init() {}
 
+    /// The headers, moved out (left empty).
+    mutating func takeHeaders() -> SOAPHeaders {
+        var taken = SOAPHeaders()
+        swap(&taken, &headers)
+        return taken
+    }
+
     init(tree root: XMLTreeElement) {
         rootName = root.name
         rootNamespace = root.namespace

@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import Synchronization
 
 /// Reads an INSi request straight from libxml2's SAX events, keeping only the fields the
 /// request reader uses: no tree, no string for an element nobody asks for.
@@ -13,14 +14,30 @@ final class INSiRequestEventReader: SAXHandler {
     @exclusivity(unchecked) private var open: [Node] = []
     /// The nodes met once already: only the first of a name counts, as with `child(_:_:)`.
     @exclusivity(unchecked) private var seen: UInt64 = 0
-    /// Text of the leaf being read.
-    @exclusivity(unchecked) private var leafText: [UInt8] = []
+    /// Text of the leaf being read: the first `leafCount` bytes of `leafText`, whose whole
+    /// length is room. Appending a run is a copy and emptying it a store, where the array's own
+    /// `append(contentsOf:)` and `removeAll(keepingCapacity:)` were a tenth of the reader's time.
+    @exclusivity(unchecked) private var leafText = [UInt8](repeating: 0, count: 128)
+    @exclusivity(unchecked) private var leafCount = 0
     @exclusivity(unchecked) private var namespaces = NamespaceCache()
+    /// True while `parts` holds nothing read (new, reset or taken).
+    @exclusivity(unchecked) private var partsFresh = true
 
     override init(limits: XMLSafetyLimits) {
         super.init(limits: limits)
         open.reserveCapacity(8)
-        leafText.reserveCapacity(128)
+    }
+
+    override func reset(limits: XMLSafetyLimits) {
+        super.reset(limits: limits)
+        // After a whole parse most of this is already empty, and emptying an empty array or
+        // resetting fresh parts is not free: only what holds something is emptied.
+        if !partsFresh { parts = EnvelopeParts() }
+        partsFresh = true
+        if !open.isEmpty { open.removeAll(keepingCapacity: true) }
+        seen = 0
+        leafCount = 0
+        namespaces.removeAll()
     }
 
     /// The parts read, moved out once the parse is over: reading `parts` would copy each of
@@ -28,12 +45,14 @@ final class INSiRequestEventReader: SAXHandler {
     func takeParts() -> EnvelopeParts {
         var taken = EnvelopeParts()
         swap(&taken, &parts)
+        partsFresh = true
         return taken
     }
 
     override func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
                                   attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
         guard let parent = open.last else {
+            partsFresh = false
             parts.rootName = String(cString: localName)
             parts.rootNamespace = namespaces.string(at: uri)
             open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
@@ -120,8 +139,15 @@ final class INSiRequestEventReader: SAXHandler {
 
     override func didEndElement() {
         guard let node = open.popLast(), node.isLeaf else { return }
-        let value = String(decoding: leafText, as: UTF8.self).trimmingXMLSpace()
-        leafText.removeAll(keepingCapacity: true)
+        // Trimmed on the bytes: one string made, of the value itself.
+        let value = leafText.withUnsafeBufferPointer { text in
+            var start = 0
+            var end = leafCount
+            while start < end && text[start].isXMLSpace { start += 1 }
+            while end > start && text[end - 1].isXMLSpace { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+        }
+        leafCount = 0
         switch node {
         case .messageID: parts.headers.messageID = value
         case .action: parts.headers.action = value
@@ -159,11 +185,75 @@ final class INSiRequestEventReader: SAXHandler {
 
     override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let node = open.last, node.isLeaf else { return }
-        leafText.append(contentsOf: bytes)
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if leafCount + bytes.count > leafText.count {
+            // Bounded by the handler's text limit, checked before this is called.
+            leafText.append(contentsOf: repeatElement(0, count: max(leafText.count, leafCount + bytes.count - leafText.count)))
+        }
+        let count = leafCount
+        leafText.withUnsafeMutableBytes { room in
+            guard let base = room.baseAddress else { return }
+            (base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        leafCount += bytes.count
     }
 }
 
 extension INSiRequestEventReader {
+    /// Readers kept between requests: a new one costs five allocations (the object and its
+    /// four stacks and buffers) and as many frees, about as much as reading the document's
+    /// elements. A reader comes back after its parse and is reset then, emptied of what the
+    /// document left in it.
+    ///
+    /// Only a reader whose storage stayed small is kept: a document with a megabyte of text in
+    /// a value, or nested deep, must not leave that much memory pinned in the pool.
+    final class Pool: Sendable {
+        static let shared = Pool(capacity: 16)
+
+        /// A reader owned by the pool while in it, and by exactly one parse once taken.
+        private struct Kept: @unchecked Sendable {
+            let reader: INSiRequestEventReader
+        }
+
+        private let capacity: Int
+        private let readers: Mutex<[Kept]>
+        /// Largest value buffer and deepest nesting a kept reader may have grown to.
+        static let maxKeptTextBytes = 4_096
+        static let maxKeptDepth = 64
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            var readers: [Kept] = []
+            readers.reserveCapacity(capacity)
+            self.readers = Mutex(readers)
+        }
+
+        /// A kept reader, as new, for `limits`; or a new one.
+        func take(limits: XMLSafetyLimits) -> INSiRequestEventReader {
+            guard let kept = readers.withLock({ $0.popLast() }) else { return INSiRequestEventReader(limits: limits) }
+            kept.reader.use(limits)
+            return kept.reader
+        }
+
+        /// Hands a reader back once its parse is over. It is reset here, so that the pool never
+        /// holds what a document left in it (a refused document's values).
+        func give(_ reader: INSiRequestEventReader) {
+            guard reader.isSmall else { return }
+            reader.reset(limits: reader.limits)
+            readers.withLock { readers in
+                if readers.count < capacity { readers.append(Kept(reader: reader)) }
+            }
+        }
+
+        /// Readers in the pool (tests).
+        var count: Int { readers.withLock { $0.count } }
+    }
+
+    /// Whether this reader's storage stayed small enough to keep (see ``Pool``).
+    var isSmall: Bool {
+        leafText.count <= Pool.maxKeptTextBytes && open.capacity <= Pool.maxKeptDepth && openRoom <= Pool.maxKeptDepth
+    }
+
     /// Where an element sits in the request; the leaves carry a value.
     enum Node: UInt8 {
         case ignored, envelope, header, body
@@ -261,6 +351,11 @@ extension INSiRequestEventReader {
 
         init() {
             entries.reserveCapacity(8)
+        }
+
+        /// Forgets every address: another parse interns its URIs elsewhere.
+        mutating func removeAll() {
+            if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
         }
 
         mutating func namespace(at pointer: UnsafePointer<xmlChar>?) -> KnownNamespace {

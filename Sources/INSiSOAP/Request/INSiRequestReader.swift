@@ -16,16 +16,19 @@ public enum INSiRequestReader {
     ///
     /// With libxml2, ``PlainXMLScanner`` reads the document first and libxml2 reads what it
     /// declines (`plainScanner` false: libxml2 alone, for the tests that hold the two together).
+    /// `pool` lends the event reader (injectable: the tests compare reused readers with new ones).
     static func parts(of bytes: [UInt8], limits: XMLSafetyLimits, engine: XMLReadEngine,
-                      plainScanner: Bool = true) -> Result<EnvelopeParts, XMLReadError> {
+                      plainScanner: Bool = true, pool: INSiRequestEventReader.Pool = .shared) -> Result<EnvelopeParts, XMLReadError> {
         switch engine {
         case .libxml2:
+            let reader = pool.take(limits: limits)
+            defer { pool.give(reader) }
             if plainScanner {
-                let reader = INSiRequestEventReader(limits: limits)
                 if bytes.withUnsafeBufferPointer({ PlainXMLScanner.scan($0, into: reader) }) { return .success(reader.takeParts()) }
+                // Declined: the reader is spent, and starts again for libxml2.
+                reader.reset(limits: limits)
             }
             if let problem = SafeXMLReader.check(bytes, limits: limits) { return .failure(problem) }
-            let reader = INSiRequestEventReader(limits: limits)
             if let error = SAXParser.parse(bytes, into: reader) { return .failure(error) }
             return .success(reader.takeParts())
         case .foundationXML:
@@ -33,15 +36,17 @@ public enum INSiRequestReader {
         }
     }
 
-    static func interpret(_ parts: EnvelopeParts, contentType: String?) -> Result<INSiRequest, INSiFault> {
+    /// The request the parts hold, or the fault they deserve. The parts are consumed: their
+    /// headers and body move into the request instead of being copied (a retain and a release
+    /// of each string).
+    static func interpret(_ parts: consuming EnvelopeParts, contentType: String?) -> Result<INSiRequest, INSiFault> {
         guard parts.rootName == "Envelope" else {
             return .failure(.notSOAP("the root element is {\(parts.rootNamespace)}\(parts.rootName), not a SOAP Envelope"))
         }
         guard parts.rootNamespace == INSiNamespace.soap12 else {
             return .failure(.versionMismatch(found: parts.rootNamespace.isEmpty ? "(none)" : parts.rootNamespace))
         }
-        let headers = parts.headers
-        let messageID = headers.messageID
+        let messageID = parts.headers.messageID
         guard parts.hasBody else {
             return .failure(.notSOAP("the envelope has no soap:Body", messageID: messageID))
         }
@@ -51,19 +56,24 @@ public enum INSiRequestReader {
         guard let operation = INSiOperation(bodyNamespace: parts.payloadNamespace, name: parts.payloadName) else {
             return .failure(.unknownBodyElement(parts.payloadName, namespace: parts.payloadNamespace, messageID: messageID))
         }
-        let httpAction = contentType.flatMap { ContentType.parameter("action", in: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+        // The usual Content-Type names the body's own operation, byte for byte: nothing to check,
+        // and no string made of it.
+        let httpAction = contentType.flatMap { contentType in
+            ContentType.parameter("action", in: contentType, hasBytesOf: operation.action)
+                ? nil : ContentType.parameter("action", in: contentType).flatMap { $0.isEmpty ? nil : $0 }
+        }
         // Two checks written out rather than a loop over an array of pairs: this runs for every call.
         if let problem = mismatch(httpAction, "the Content-Type action parameter", operation, parts, messageID)
-            ?? mismatch(headers.action, "wsa:Action", operation, parts, messageID) {
+            ?? mismatch(parts.headers.action, "wsa:Action", operation, parts, messageID) {
             return .failure(problem)
         }
         switch operation {
         case .traitsSearch:
-            guard let traits = parts.traits else { return .failure(.internalError("the traits body was not read", messageID: messageID)) }
-            return .success(INSiRequest(headers: headers, body: .traits(traits)))
+            guard let traits = parts.traits.take() else { return .failure(.internalError("the traits body was not read", messageID: messageID)) }
+            return .success(INSiRequest(headers: parts.takeHeaders(), body: .traits(traits)))
         case .vitaleSearch:
-            guard let vitale = parts.vitale else { return .failure(.internalError("the Vitale body was not read", messageID: messageID)) }
-            return .success(INSiRequest(headers: headers, body: .vitale(vitale)))
+            guard let vitale = parts.vitale.take() else { return .failure(.internalError("the Vitale body was not read", messageID: messageID)) }
+            return .success(INSiRequest(headers: parts.takeHeaders(), body: .vitale(vitale)))
         }
     }
 

@@ -1,4 +1,5 @@
 import CLibXML2
+import Glibc
 
 /// Reads the plain XML that SOAP stacks write, ahead of libxml2 on the request path, and
 /// declines everything else.
@@ -58,15 +59,17 @@ enum PlainXMLScanner {
         // Names and URIs go to the handler NUL-terminated, as libxml2 hands them over: the
         // scanner reads a copy of the document and, once a start tag is read whole, writes a
         // NUL on the byte of markup that ends each of them (a space, `=`, `>`, `:` or a quote).
-        // The copy and the open elements are on the heap: a temporary allocation past 1 KB
+        // The open elements and the copy are on the heap: a temporary allocation past 1 KB
         // first asks the system for the thread's stack bounds, which cost more than the parse.
-        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        // One `malloc` for both: `allocate(capacity:)` goes through `posix_memalign` here.
+        let openBytes = MemoryLayout<OpenElement>.stride * maxOpenElements
+        guard let memory = malloc(openBytes + bytes.count) else { return false }
+        defer { free(memory) }
+        // Trivial values, each written before it is read.
+        let open = UnsafeMutableBufferPointer(start: memory.bindMemory(to: OpenElement.self, capacity: maxOpenElements),
+                                              count: maxOpenElements)
+        let copy = (memory + openBytes).bindMemory(to: UInt8.self, capacity: bytes.count)
         copy.initialize(from: base, count: bytes.count)
-        let open = UnsafeMutableBufferPointer<OpenElement>.allocate(capacity: maxOpenElements)
-        defer {
-            copy.deallocate()
-            open.deallocate()
-        }
         return withUnsafeTemporaryAllocation(of: Binding.self, capacity: maxBindings) { bindings in
             withUnsafeTemporaryAllocation(of: RawAttribute.self, capacity: maxAttributes) { raw in
                 withUnsafeTemporaryAllocation(of: UnsafePointer<xmlChar>?.self, capacity: 5 * maxAttributes) { pointers in
@@ -316,28 +319,33 @@ private struct Cursor {
     mutating func attribute() -> PlainXMLScanner.RawAttribute? {
         guard let (name, colon) = qualifiedName(), let quote = openingQuote() else { return nil }
         let start = index
+        // Locals, as in `text()`.
+        let bytes = self.bytes
+        let classes = self.classes
+        let count = self.count
+        var position = index
         while true {
-            guard index < count else { return nil }
-            let byte = bytes[index]
+            guard position < count else { return nil }
+            let byte = bytes[position]
             if classes[Int(byte)] & ByteClass.valueSpecial == 0 {
-                index += 1
+                position += 1
                 continue
             }
             if byte == quote { break }
             if byte >= 0x80 {
-                let length = utf8Length(at: index)
+                let length = utf8Length(at: position)
                 guard length > 0 else { return nil }
-                index += length
+                position += length
                 continue
             }
             // The other quote is plain; white space other than the space is normalised by
             // libxml2; `&` starts a reference.
             guard byte >= 0x20, byte != UInt8(ascii: "<"), byte != UInt8(ascii: "&") else { return nil }
             if byte == UInt8(ascii: "=") { equals += 1 }
-            index += 1
+            position += 1
         }
-        let value = start..<index
-        index += 1
+        let value = start..<position
+        index = position + 1
         var declares: Range<Int>?
         if let colon, equalBytes(name.lowerBound..<colon, "xmlns") {
             declares = (colon + 1)..<name.upperBound
@@ -433,22 +441,29 @@ private struct Cursor {
 
     /// `NCName` or `NCName:NCName`, ASCII only; the name's range and its colon.
     mutating func qualifiedName() -> (Range<Int>, Int?)? {
+        // Locals, as in `text()`: names are most of a tag's bytes.
+        let bytes = self.bytes
+        let classes = self.classes
+        let count = self.count
+        @inline(__always) func isClass(_ at: Int, _ bits: UInt8) -> Bool { at < count && classes[Int(bytes[at])] & bits != 0 }
         let start = index
-        guard isClass(index, ByteClass.nameStart) else { return nil }
-        index += 1
-        while isClass(index, ByteClass.nameCharacter) { index += 1 }
+        var position = index
+        guard isClass(position, ByteClass.nameStart) else { return nil }
+        position += 1
+        while isClass(position, ByteClass.nameCharacter) { position += 1 }
         var colon: Int?
-        if byte(index) == UInt8(ascii: ":") {
-            guard isClass(index + 1, ByteClass.nameStart) else { return nil }
-            colon = index
-            index += 2
-            while isClass(index, ByteClass.nameCharacter) { index += 1 }
+        if position < count && bytes[position] == UInt8(ascii: ":") {
+            guard isClass(position + 1, ByteClass.nameStart) else { return nil }
+            colon = position
+            position += 2
+            while isClass(position, ByteClass.nameCharacter) { position += 1 }
         }
         // A name running into a byte outside the subset (a second colon, a non-ASCII letter),
         // or a very long one, is libxml2's to judge.
-        if let next = byte(index), next >= 0x80 || next == UInt8(ascii: ":") { return nil }
-        guard index - start <= PlainXMLScanner.maxNameBytes else { return nil }
-        return (start..<index, colon)
+        if position < count && (bytes[position] >= 0x80 || bytes[position] == UInt8(ascii: ":")) { return nil }
+        guard position - start <= PlainXMLScanner.maxNameBytes else { return nil }
+        index = position
+        return (start..<position, colon)
     }
 
     // MARK: Text
@@ -458,36 +473,23 @@ private struct Cursor {
         let start = index
         // CR and references are rewritten once the run is known to be plain.
         var rewrite = false
-        while index < count {
-            let byte = bytes[index]
-            if classes[Int(byte)] & ByteClass.textSpecial == 0 {
-                index += 1
+        // The plain bytes in a loop of locals, the others out of line: with them inlined, the
+        // loop reloaded the entity table and stored the index at every byte.
+        let bytes = self.bytes
+        let classes = self.classes
+        let count = self.count
+        var scanned = index
+        while scanned < count {
+            if classes[Int(bytes[scanned])] & ByteClass.textSpecial == 0 {
+                scanned += 1
                 continue
             }
-            if byte == UInt8(ascii: "<") { break }
-            if byte >= 0x80 {
-                let length = utf8Length(at: index)
-                guard length > 0 else { return false }
-                index += length
-                continue
-            }
-            if byte < 0x20 {
-                guard byte == 0x0A || byte == 0x09 || byte == 0x0D else { return false }
-                if byte == 0x0D { rewrite = true }
-            } else if byte == UInt8(ascii: "&") {
-                // The five predefined entities (`D&apos;ARC`); character references are libxml2's.
-                guard let reference = predefinedEntity(at: index) else { return false }
-                rewrite = true
-                index += reference.length
-                continue
-            } else if byte == UInt8(ascii: "=") {
-                equals += 1
-            } else if byte == UInt8(ascii: ">") && index >= 2 && bytes[index - 1] == UInt8(ascii: "]") && bytes[index - 2] == UInt8(ascii: "]") {
-                // `]]>` may not appear in text (the byte before a text run is a tag's `>`).
-                return false
-            }
-            index += 1
+            if bytes[scanned] == UInt8(ascii: "<") { break }
+            index = scanned
+            guard textSpecialByte(rewrite: &rewrite) else { return false }
+            scanned = index
         }
+        index = scanned
         let run = UnsafeBufferPointer(start: bytes + start, count: index - start)
         guard depth > 0 else { return run.allSatisfy(\.isXMLSpace) }
         guard rewrite else {
@@ -519,6 +521,36 @@ private struct Cursor {
             written += 1
         }
         handler.text(UnsafeBufferPointer(start: bytes + start, count: written - start))
+        return true
+    }
+
+    /// The byte at `index` in text, one that ends a plain run (but `<`): checked and passed
+    /// (`index` moves past it); false when it is outside the subset.
+    @inline(never)
+    mutating func textSpecialByte(rewrite: inout Bool) -> Bool {
+        let byte = bytes[index]
+        if byte >= 0x80 {
+            let length = utf8Length(at: index)
+            guard length > 0 else { return false }
+            index += length
+            return true
+        }
+        if byte < 0x20 {
+            guard byte == 0x0A || byte == 0x09 || byte == 0x0D else { return false }
+            if byte == 0x0D { rewrite = true }
+        } else if byte == UInt8(ascii: "&") {
+            // The five predefined entities (`D&apos;ARC`); character references are libxml2's.
+            guard let reference = predefinedEntity(at: index) else { return false }
+            rewrite = true
+            index += reference.length
+            return true
+        } else if byte == UInt8(ascii: "=") {
+            equals += 1
+        } else if byte == UInt8(ascii: ">") && index >= 2 && bytes[index - 1] == UInt8(ascii: "]") && bytes[index - 2] == UInt8(ascii: "]") {
+            // `]]>` may not appear in text (the byte before a text run is a tag's `>`).
+            return false
+        }
+        index += 1
         return true
     }
 

@@ -9,7 +9,7 @@ import CLibXML2
 /// callback at a time; that is why the run-time exclusivity checks are switched off on its
 /// state (they were a third of the tree builder's cost).
 class SAXHandler {
-    let limits: XMLSafetyLimits
+    @exclusivity(unchecked) private(set) var limits: XMLSafetyLimits
     /// The parser driving this handler, to stop it at the first excess; set by ``SAXParser``.
     var context: xmlParserCtxtPtr?
     @exclusivity(unchecked) private(set) var failure: XMLReadError?
@@ -24,6 +24,25 @@ class SAXHandler {
 
     /// Nesting depth of the element being read (1 for the root).
     var depth: Int { textBytes.count }
+
+    /// Readies a used handler for another document, as a new one with `limits` would be; the
+    /// storage it grew is kept (see ``INSiRequestEventReader/Pool``). A subclass resets its own
+    /// state too, and calls this.
+    func reset(limits: XMLSafetyLimits) {
+        self.limits = limits
+        context = nil
+        failure = nil
+        elements = 0
+        if !textBytes.isEmpty { textBytes.removeAll(keepingCapacity: true) }
+    }
+
+    /// Sets the limits of a handler already reset (``reset(limits:)``) for its next document.
+    func use(_ limits: XMLSafetyLimits) {
+        self.limits = limits
+    }
+
+    /// Elements the open-element storage has room for without growing.
+    var openRoom: Int { textBytes.capacity }
 
     /// Records the first failure and stops the parser.
     func fail(_ error: XMLReadError) {

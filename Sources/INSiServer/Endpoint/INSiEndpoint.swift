@@ -256,9 +256,27 @@ public struct INSiEndpoint: Sendable {
         guard scaled.isFinite, scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else {
             return String(format: "%.2f", value)
         }
-        let hundredths = Int(scaled.rounded())
-        let fraction = hundredths % 100
-        return (value.sign == .minus ? "-" : "") + String(hundredths / 100) + (fraction < 10 ? ".0" : ".") + String(fraction)
+        // Digits written from the end of a small buffer, one string made of them: building it
+        // from three strings cost as much as the rest of the log line.
+        var rest = Int(scaled.rounded())
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var start = buffer.count
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            for _ in 0..<2 {
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            put(UInt8(ascii: "."))
+            repeat {
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            } while rest > 0
+            if value.sign == .minus { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
     }
 
     /// The call's line at info (`handler`: the logger's own handler, when it is a
