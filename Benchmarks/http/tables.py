@@ -61,7 +61,8 @@ if comparison:
         ratios = [rnd[target]["rps"] / rnd["nginx"]["rps"] for rnd in by_round.values() if target in rnd and "nginx" in rnd]
         medians[target] = dict(
             rps=statistics.median(r["rps"] for r in runs), cpu_us=statistics.median(r["cpu_us"] for r in runs),
-            wrk_us=statistics.median(r["wrk_us"] for r in runs),
+            # Rows written before wrk's CPU was measured have none: left out, not counted as 0.
+            wrk_us=statistics.median([r["wrk_us"] for r in runs if r["wrk_us"]] or [0]),
             p50=statistics.median(r["p50_us"] for r in runs) / 1000, p99=statistics.median(r["p99_us"] for r in runs) / 1000,
             errors=sum(r["errors"] for r in runs), low=min(r["rps"] for r in runs), high=max(r["rps"] for r in runs),
             ratio=statistics.median(ratios) if ratios else None, peak=max(r["peak"] for r in runs), runs=len(runs))

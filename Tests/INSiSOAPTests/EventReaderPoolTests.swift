@@ -22,15 +22,37 @@ struct EventReaderPoolTests {
     func reusedReadsAsNew() throws {
         let kept = INSiRequestEventReader.Pool(capacity: 1)
         let none = INSiRequestEventReader.Pool(capacity: 0)
-        for (name, bytes) in try Self.documents() {
-            for scanner in [true, false] {
-                let reused = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2, plainScanner: scanner, pool: kept)
-                let new = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2, plainScanner: scanner, pool: none)
-                #expect(reused == new, "\(name), scanner \(scanner)")
+        // Each path in turn over the whole list, then the two alternating.
+        for scanner in [true, false, nil] as [Bool?] {
+            for (index, (name, bytes)) in try Self.documents().enumerated() {
+                let path = scanner ?? index.isMultiple(of: 2)
+                let reused = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2, plainScanner: path, pool: kept)
+                let new = INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2, plainScanner: path, pool: none)
+                #expect(reused == new, "\(name), scanner \(path)")
             }
         }
         #expect(kept.count == 1)
         #expect(none.count == 0)
+    }
+
+    @Test("a namespace is the document's own, where the one before bound another at the same place")
+    func namespacesAreForgotten() throws {
+        // Same length, same offsets, two URIs of the contract as long as each other: the
+        // scanner's copy of the second document is likely where the first one's was, and a
+        // namespace remembered by address would be the first document's.
+        func document(_ uri: String) -> [UInt8] {
+            Array(("<e:Envelope xmlns:e=\"\(INSiNamespace.soap12)\" xmlns:x=\"\(uri)\"><e:Header>"
+                + "<x:ContexteBAM><x:Id>1</x:Id></x:ContexteBAM></e:Header><e:Body/></e:Envelope>").utf8)
+        }
+        #expect(INSiNamespace.ctxbam.utf8.count == INSiNamespace.ctxlps.utf8.count)
+        let bam = document(INSiNamespace.ctxbam)
+        let lps = document(INSiNamespace.ctxlps)
+        let kept = INSiRequestEventReader.Pool(capacity: 1)
+        for bytes in [bam, lps, bam, lps] {
+            let reused = try INSiRequestReader.parts(of: bytes, limits: XMLSafetyLimits(), engine: .libxml2, pool: kept).get()
+            #expect(reused.headers.bam == (bytes == bam ? ContexteBAM(id: "1") : nil))
+            #expect(PlainXMLScannerTests.taken(bytes))
+        }
     }
 
     @Test("a reader comes back empty: no value of the document it read stays in the pool")
@@ -41,9 +63,12 @@ struct EventReaderPoolTests {
         #expect(refused == .failure(.tooManyElements(limit: 20)))
         #expect(pool.count == 1)
         let reader = pool.take(limits: XMLSafetyLimits())
-        #expect(reader.parts == EnvelopeParts())
-        #expect(reader.failure == nil && reader.depth == 0 && reader.context == nil)
+        #expect(reader.holdsNothing)
         #expect(reader.limits == XMLSafetyLimits())
+        // And after a document read whole, its values taken.
+        pool.give(reader)
+        #expect((try? INSiRequestReader.parts(of: request, limits: XMLSafetyLimits(), engine: .libxml2, pool: pool).get()) != nil)
+        #expect(pool.take(limits: XMLSafetyLimits()).holdsNothing)
     }
 
     @Test("the limits are the current read's, not those the reader had before")

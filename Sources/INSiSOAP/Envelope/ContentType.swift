@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reading parameters of a `Content-Type` header value (RFC 9110 §8.3.1), on bytes: it runs
 /// for every call.

@@ -19,6 +19,9 @@ final class INSiRequestEventReader: SAXHandler {
     /// `append(contentsOf:)` and `removeAll(keepingCapacity:)` were a tenth of the reader's time.
     @exclusivity(unchecked) private var leafText = [UInt8](repeating: 0, count: 128)
     @exclusivity(unchecked) private var leafCount = 0
+    /// The most bytes of `leafText` written since the last reset: zeroed then, so that a reader
+    /// waiting in the pool keeps no value of the document it read.
+    @exclusivity(unchecked) private var leafWritten = 0
     @exclusivity(unchecked) private var namespaces = NamespaceCache()
     /// True while `parts` holds nothing read (new, reset or taken).
     @exclusivity(unchecked) private var partsFresh = true
@@ -37,6 +40,13 @@ final class INSiRequestEventReader: SAXHandler {
         if !open.isEmpty { open.removeAll(keepingCapacity: true) }
         seen = 0
         leafCount = 0
+        if leafWritten > 0 {
+            leafText.withUnsafeMutableBytes { room in
+                guard let base = room.baseAddress else { return }
+                base.initializeMemory(as: UInt8.self, repeating: 0, count: min(leafWritten, room.count))
+            }
+            leafWritten = 0
+        }
         namespaces.removeAll()
     }
 
@@ -196,6 +206,7 @@ final class INSiRequestEventReader: SAXHandler {
             (base + count).copyMemory(from: source, byteCount: bytes.count)
         }
         leafCount += bytes.count
+        leafWritten = max(leafWritten, leafCount)
     }
 }
 
@@ -247,6 +258,12 @@ extension INSiRequestEventReader {
 
         /// Readers in the pool (tests).
         var count: Int { readers.withLock { $0.count } }
+    }
+
+    /// True when the reader holds nothing of a document: what ``Pool`` keeps (tests).
+    var holdsNothing: Bool {
+        partsFresh && parts == EnvelopeParts() && open.isEmpty && seen == 0 && leafCount == 0
+            && leafText.allSatisfy { $0 == 0 } && depth == 0 && failure == nil && context == nil
     }
 
     /// Whether this reader's storage stayed small enough to keep (see ``Pool``).

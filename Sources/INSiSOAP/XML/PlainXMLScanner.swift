@@ -1,5 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads the plain XML that SOAP stacks write, ahead of libxml2 on the request path, and
 /// declines everything else.

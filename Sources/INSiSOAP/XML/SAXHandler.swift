@@ -5,9 +5,10 @@ import CLibXML2
 /// (``INSiRequestEventReader``).
 ///
 /// The safety limits are enforced here, before a subclass sees an event, so that every reader
-/// refuses exactly the same documents. One instance serves one parse, on one thread, one
-/// callback at a time; that is why the run-time exclusivity checks are switched off on its
-/// state (they were a third of the tree builder's cost).
+/// refuses exactly the same documents. One instance serves one parse at a time, on one thread,
+/// one callback at a time (a pooled reader goes from parse to parse through the pool's lock);
+/// that is why the run-time exclusivity checks are switched off on its state (they were a third
+/// of the tree builder's cost).
 class SAXHandler {
     @exclusivity(unchecked) private(set) var limits: XMLSafetyLimits
     /// The parser driving this handler, to stop it at the first excess; set by ``SAXParser``.
@@ -26,8 +27,9 @@ class SAXHandler {
     var depth: Int { textBytes.count }
 
     /// Readies a used handler for another document, as a new one with `limits` would be; the
-    /// storage it grew is kept (see ``INSiRequestEventReader/Pool``). A subclass resets its own
-    /// state too, and calls this.
+    /// storage it grew is kept (see ``INSiRequestEventReader/Pool``). Only a subclass that
+    /// resets its own state too, and calls this, may be reused: ``INSiRequestEventReader`` is;
+    /// the tree builder of ``SAXTreeReader`` is made anew for each document.
     func reset(limits: XMLSafetyLimits) {
         self.limits = limits
         context = nil
