@@ -323,10 +323,7 @@ private struct Cursor {
     mutating func attribute() -> PlainXMLScanner.RawAttribute? {
         guard let (name, colon) = qualifiedName(), let quote = openingQuote() else { return nil }
         let start = index
-        // Locals, as in `text()`.
-        let bytes = self.bytes
-        let classes = self.classes
-        let count = self.count
+        // A local position, as in `text()`.
         var position = index
         while true {
             guard position < count else { return nil }
@@ -445,11 +442,7 @@ private struct Cursor {
 
     /// `NCName` or `NCName:NCName`, ASCII only; the name's range and its colon.
     mutating func qualifiedName() -> (Range<Int>, Int?)? {
-        // Locals, as in `text()`: names are most of a tag's bytes.
-        let bytes = self.bytes
-        let classes = self.classes
-        let count = self.count
-        @inline(__always) func isClass(_ at: Int, _ bits: UInt8) -> Bool { at < count && classes[Int(bytes[at])] & bits != 0 }
+        // A local position, as in `text()`: names are most of a tag's bytes.
         let start = index
         var position = index
         guard isClass(position, ByteClass.nameStart) else { return nil }
@@ -477,11 +470,8 @@ private struct Cursor {
         let start = index
         // CR and references are rewritten once the run is known to be plain.
         var rewrite = false
-        // The plain bytes in a loop of locals, the others out of line: with them inlined, the
-        // loop reloaded the entity table and stored the index at every byte.
-        let bytes = self.bytes
-        let classes = self.classes
-        let count = self.count
+        // The plain bytes in a loop on a local position, the others out of line: with them
+        // inlined, the loop reloaded the entity table and stored the index at every byte.
         var scanned = index
         while scanned < count {
             if classes[Int(bytes[scanned])] & ByteClass.textSpecial == 0 {
