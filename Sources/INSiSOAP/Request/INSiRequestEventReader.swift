@@ -1,6 +1,5 @@
 import CLibXML2
 import Foundation
-import Synchronization
 
 /// Reads an INSi request straight from libxml2's SAX events, keeping only the fields the
 /// request reader uses: no tree, no string for an element nobody asks for.
@@ -226,38 +225,33 @@ extension INSiRequestEventReader {
             let reader: INSiRequestEventReader
         }
 
-        private let capacity: Int
-        private let readers: Mutex<[Kept]>
+        private let readers: ReusePool<Kept>
         /// Largest value buffer and deepest nesting a kept reader may have grown to.
         static let maxKeptTextBytes = 4_096
         static let maxKeptDepth = 64
 
         init(capacity: Int) {
-            self.capacity = capacity
-            var readers: [Kept] = []
-            readers.reserveCapacity(capacity)
-            self.readers = Mutex(readers)
+            readers = ReusePool(capacity: capacity)
         }
 
         /// A kept reader, as new, for `limits`; or a new one.
         func take(limits: XMLSafetyLimits) -> INSiRequestEventReader {
-            guard let kept = readers.withLock({ $0.popLast() }) else { return INSiRequestEventReader(limits: limits) }
+            guard let kept = readers.take() else { return INSiRequestEventReader(limits: limits) }
             kept.reader.use(limits)
             return kept.reader
         }
 
         /// Hands a reader back once its parse is over. It is reset here, so that the pool never
-        /// holds what a document left in it (a refused document's values).
+        /// holds what a document left in it (a refused document's values); a reader the pool
+        /// has no room for is freed.
         func give(_ reader: INSiRequestEventReader) {
             guard reader.isSmall else { return }
             reader.reset(limits: reader.limits)
-            readers.withLock { readers in
-                if readers.count < capacity { readers.append(Kept(reader: reader)) }
-            }
+            _ = readers.give(Kept(reader: reader))
         }
 
         /// Readers in the pool (tests).
-        var count: Int { readers.withLock { $0.count } }
+        var count: Int { readers.count }
     }
 
     /// True when the reader holds nothing of a document: what ``Pool`` keeps (tests).

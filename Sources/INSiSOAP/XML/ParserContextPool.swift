@@ -1,5 +1,4 @@
 import CLibXML2
-import Synchronization
 
 /// libxml2 parser contexts kept between parses: creating one allocates its dictionary and
 /// buffers, about 4 µs of the 1.5 KB request's parse, and a context can be reset and reused.
@@ -16,20 +15,19 @@ final class ParserContextPool: Sendable {
         let pointer: xmlParserCtxtPtr
     }
 
-    private let capacity: Int
-    private let contexts = Mutex<[Context]>([])
+    private let contexts: ReusePool<Context>
     /// Most distinct names a kept context may have interned (a request uses about 60), and
     /// most bytes they may take.
     private let maxDictionaryEntries = 512
     private let maxDictionaryBytes = 64 * 1024
 
     init(capacity: Int) {
-        self.capacity = capacity
+        contexts = ReusePool(capacity: capacity)
     }
 
     /// A kept context reset for a new document, or `create()`'s when none is left.
     func take(orCreate create: () -> xmlParserCtxtPtr?) -> xmlParserCtxtPtr? {
-        if let reused = contexts.withLock({ $0.popLast() }) {
+        if let reused = contexts.take() {
             if xmlCtxtResetPush(reused.pointer, nil, 0, nil, nil) == 0 { return reused.pointer }
             xmlFreeParserCtxt(reused.pointer)
         }
@@ -41,12 +39,7 @@ final class ParserContextPool: Sendable {
         context.pointee.userData = nil
         if succeeded && xmlDictSize(context.pointee.dict) <= maxDictionaryEntries
             && xmlDictGetUsage(context.pointee.dict) <= maxDictionaryBytes {
-            let kept = contexts.withLock { pool -> Bool in
-                guard pool.count < capacity else { return false }
-                pool.append(Context(pointer: context))
-                return true
-            }
-            if kept { return }
+            if contexts.give(Context(pointer: context)) { return }
         }
         xmlFreeParserCtxt(context)
     }
