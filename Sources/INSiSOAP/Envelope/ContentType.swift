@@ -23,21 +23,33 @@ public enum ContentType {
         }
     }
 
-    /// Whether the parameter `name` is there with `value`, byte for byte, without making a string
-    /// of it (the `action` of every call). False does not mean that the strings differ: `String`
-    /// equality is canonical equivalence (a KELVIN SIGN equals a `K`).
-    public static func parameter(_ name: String, in header: String, hasBytesOf value: String) -> Bool {
+    /// A parameter looked for once and compared with the value expected (``parameter(_:in:comparedWith:)``).
+    public enum Comparison: Equatable, Sendable {
+        /// No parameter of that name.
+        case absent
+        /// The parameter holds the expected value, byte for byte: no string is made of it.
+        case sameBytes
+        /// Another value, as ``parameter(_:in:)`` reads it. It may still equal the expected one
+        /// as a `String`, whose equality is canonical equivalence (a KELVIN SIGN equals a `K`).
+        case other(String)
+    }
+
+    /// The parameter `name` compared with `value` in one pass (the `action` of every call): the
+    /// usual match costs no string.
+    public static func parameter(_ name: String, in header: String, comparedWith value: String) -> Comparison {
         var header = header
         var value = value
         return header.withUTF8 { bytes in
-            guard let found = locate(name, in: bytes) else { return false }
-            return value.withUTF8 { wanted in
-                if found.escaped { return unescaped(found.value).utf8.elementsEqual(wanted) }
+            guard let found = locate(name, in: bytes) else { return .absent }
+            let text = found.escaped ? unescaped(found.value) : nil
+            let same = value.withUTF8 { wanted in
+                if let text { return text.utf8.elementsEqual(wanted) }
                 guard wanted.count == found.value.count, let left = wanted.baseAddress, let right = found.value.baseAddress else {
                     return wanted.isEmpty && found.value.isEmpty
                 }
                 return memcmp(left, right, wanted.count) == 0
             }
+            return same ? .sameBytes : .other(text ?? String(decoding: found.value, as: UTF8.self))
         }
     }
 

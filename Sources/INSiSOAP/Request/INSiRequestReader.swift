@@ -58,9 +58,10 @@ public enum INSiRequestReader {
         }
         // The usual Content-Type names the body's own operation, byte for byte: nothing to check,
         // and no string made of it.
-        let httpAction = contentType.flatMap { contentType in
-            ContentType.parameter("action", in: contentType, hasBytesOf: operation.action)
-                ? nil : ContentType.parameter("action", in: contentType).flatMap { $0.isEmpty ? nil : $0 }
+        let httpAction: String?
+        switch contentType.map({ ContentType.parameter("action", in: $0, comparedWith: operation.action) }) ?? .absent {
+        case .absent, .sameBytes: httpAction = nil
+        case .other(let action): httpAction = action.isEmpty ? nil : action
         }
         // Two checks written out rather than a loop over an array of pairs: this runs for every call.
         if let problem = mismatch(httpAction, "the Content-Type action parameter", operation, parts, messageID)
