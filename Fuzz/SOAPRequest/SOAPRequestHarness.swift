@@ -8,7 +8,8 @@ import FuzzSupport
 /// API used: `SafeXMLReader.read(_:limits:engine:)`, `PlainXMLScanner.scan(_:into:)`,
 /// `INSiRequestReader.parts(of:limits:engine:plainScanner:pool:)` (internal) and
 /// `.read(_:contentType:limits:engine:)`, `INSiRequestWriter.write(_:)`,
-/// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`.
+/// `INSiResponseWriter.fault(_:)`, `INSiResponseReader.read(_:httpStatus:)`,
+/// `ContentType.parameter(_:in:)` and `.parameter(_:in:comparedWith:)`.
 ///
 /// Invariants:
 /// 1. whatever libxml2 accepts, FoundationXML accepts too, with the same tree and the same
@@ -21,7 +22,10 @@ import FuzzSupport
 /// 5. whatever `PlainXMLScanner` takes (the request path's first reader), libxml2 alone accepts
 ///    too and reads to the same envelope parts: the scanner declines, never differs;
 /// 6. an event reader reused from the pool (after whatever document came before) reads as a new
-///    one does.
+///    one does;
+/// 7. the input read as a Content-Type header: `ContentType.parameter(_:in:comparedWith:)`
+///    answers what `parameter(_:in:)` reads (absent when it is nil, the same bytes exactly when
+///    its bytes are the expected ones, else its value).
 enum SOAPRequestHarness {
     static let limits = XMLSafetyLimits()
     /// Keeps no reader: every read through it starts with a new one.
@@ -35,6 +39,7 @@ enum SOAPRequestHarness {
 
     static func run(_ input: UnsafeRawBufferPointer) {
         let bytes = Array(input)
+        checkContentType(bytes)
         let scanned = INSiRequestEventReader(limits: limits)
         if bytes.withUnsafeBufferPointer({ PlainXMLScanner.scan($0, into: scanned) }) {
             let alone = INSiRequestReader.parts(of: bytes, limits: limits, engine: .libxml2, plainScanner: false)
@@ -71,6 +76,23 @@ enum SOAPRequestHarness {
             fuzzCheck(reread.body == read.body, "the body changes when written and read again: \(read.body) became \(reread.body)")
         case .failure:
             checkFault(request, bytes)
+        }
+    }
+
+    /// Invariant 7, against the operation's action and against the value read itself.
+    static func checkContentType(_ bytes: [UInt8]) {
+        let header = String(decoding: bytes.prefix(1_024), as: UTF8.self)
+        let read = ContentType.parameter("action", in: header)
+        for expected in [INSiOperation.traitsSearch.action, read ?? ""] {
+            let compared = ContentType.parameter("action", in: header, comparedWith: expected)
+            let same = read.map { Array($0.utf8) == Array(expected.utf8) }
+            switch compared {
+            case .absent: fuzzCheck(read == nil, "action absent, but parameter(_:in:) read \(String(describing: read)) in \(header.debugDescription)")
+            case .sameBytes: fuzzCheck(same == true, "same bytes as \(expected.debugDescription), but read \(String(describing: read)) in \(header.debugDescription)")
+            case .other(let value):
+                fuzzCheck(same == false && read.map { Array($0.utf8) == Array(value.utf8) } == true,
+                          "other \(value.debugDescription) against \(expected.debugDescription), read \(String(describing: read)) in \(header.debugDescription)")
+            }
         }
     }
 
