@@ -162,4 +162,39 @@ struct SearchInputTests {
         #expect(one.firstNames == two.firstNames)
         #expect(one.firstNames == ["CATARINA", "BELLA"])
     }
+
+    @Test("Prenom values split or kept as sent, in their order, an empty one included")
+    func firstNamesMixed() throws {
+        func names(_ values: [String]) throws -> [String] {
+            try TraitsQuery.validate(birthName: "A", firstNames: values, sex: "F", birthDate: "1936-06-21", birthPlace: nil).firstNames
+        }
+        #expect(try names(["ANNE", "MARIE\tCLAIRE", "LOU"]) == ["ANNE", "MARIE", "CLAIRE", "LOU"])
+        #expect(try names(["ANNE", "", "MARIE  CLAIRE"]) == ["ANNE", "", "MARIE", "CLAIRE"])
+        #expect(try names(["MARIE CLAIRE", "", "anne"]) == ["MARIE", "CLAIRE", "", "anne"])
+        #expect(try names(["ANNE", "", "lou"]) == ["ANNE", "", "lou"])
+        // Every value is checked, before and after the first one split.
+        #expect(throws: SearchInputError.self) { try names(["MARIE CLAIRE", "LOU\u{7}"]) }
+        #expect(throws: SearchInputError.self) { try names(["LOU\u{7}", "MARIE CLAIRE"]) }
+    }
+
+    @Test("a strict search upper-cases first names sent in lower case, alone or beside canonical ones")
+    func firstNamesCase() {
+        let rule = FirstNameRule(["catarina", "BELLA"], nameMatching: .strict)
+        #expect(rule.matches(["CATARINA", "BELLA"]))
+        #expect(!rule.matches(["CATARINA"]))
+        #expect(FirstNameRule(["CATARINA", "BELLA"], nameMatching: .strict).matches(["CATARINA", "BELLA"]))
+        #expect(FirstNameRule(["Catarina"], nameMatching: .strict).matches(["CATARINA", "BELLA"]))
+        #expect(!FirstNameRule(["BELLA"], nameMatching: .strict).matches(["CATARINA", "BELLA"]))
+    }
+
+    @Test("birth places: five characters, digits or 2A/2B then digits, lower case accepted")
+    func birthPlaces() {
+        #expect(COG("63220")?.code == "63220")
+        #expect(COG("2A004")?.code == "2A004")
+        #expect(COG("2b033")?.code == "2B033")
+        #expect(COG("99100")?.isAbroad == true)
+        for invalid in ["", "6322", "632200", "A3220", "2C004", "63A20", "6322A", "2A0O4", "\u{E9}3220", "6\u{300}3220"] {
+            #expect(COG(invalid) == nil, "\(invalid)")
+        }
+    }
 }

@@ -61,6 +61,23 @@ struct RequestReaderTests {
         #expect(mismatch.detailCode == "insisim_912")
     }
 
+    @Test("wsa:Action is read as sent, trimmed: the contract's own, a near miss, another spelling")
+    func actionValues() throws {
+        func action(_ text: String, contentType: String? = nil) -> Result<INSiRequest, INSiFault> {
+            let header = #"<a:Action xmlns:a="http://www.w3.org/2005/08/addressing">"# + text + "</a:Action>"
+            return INSiRequestReader.read(Self.envelope(header: header, body: Self.traitsBody), contentType: contentType)
+        }
+        let traits = INSiOperation.traitsSearch.action
+        #expect(try action(traits).get().headers.action == traits)
+        #expect(try action(" \n\(traits)\t").get().headers.action == traits)
+        #expect(try action("urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraits&#73;dentite").get().headers.action == traits)
+        for nearMiss in [String(traits.dropLast()), traits + "e", traits.uppercased(), "urn:ServiceIdentiteCertifiee:1.0.0:rechercherInsAvecTraitsIdentitE"] {
+            guard case .failure(let fault) = action(nearMiss) else { Issue.record("accepted \(nearMiss)"); continue }
+            #expect(fault.detailCode == "insisim_911", "\(nearMiss)")
+            #expect(fault.detailText?.contains("'\(nearMiss)'") == true, "\(fault.detailText ?? "")")
+        }
+    }
+
     @Test("SOAP 1.1 envelope is a VersionMismatch fault")
     func soap11() {
         guard case .failure(let fault) = INSiRequestReader.read(Self.envelope(body: Self.traitsBody, soap: INSiNamespace.soap11), contentType: "text/xml") else {

@@ -6,12 +6,15 @@ public struct COG: Hashable, Sendable, CustomStringConvertible {
     /// Parses a COG (upper-cased); nil when it is not 5 digits or `2A`/`2B` followed by 3 digits.
     public init?(_ text: String) {
         let upper = text.utf8.contains(where: { $0 >= UInt8(ascii: "a") }) ? text.uppercased() : text
-        let bytes = Array(upper.utf8)
+        // Read on the string's own bytes: a copy into an array was an allocation per search.
+        let bytes = upper.utf8
         guard bytes.count == 5 else { return nil }
         let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        let corsica = bytes[0] == UInt8(ascii: "2") && (bytes[1] == UInt8(ascii: "A") || bytes[1] == UInt8(ascii: "B"))
-        guard (isDigit(bytes[0]) && isDigit(bytes[1])) || corsica else { return nil }
-        guard bytes[2...].allSatisfy(isDigit) else { return nil }
+        let first = bytes[bytes.startIndex]
+        let second = bytes[bytes.index(after: bytes.startIndex)]
+        let corsica = first == UInt8(ascii: "2") && (second == UInt8(ascii: "A") || second == UInt8(ascii: "B"))
+        guard (isDigit(first) && isDigit(second)) || corsica else { return nil }
+        guard bytes.dropFirst(2).allSatisfy(isDigit) else { return nil }
         code = upper
     }
 

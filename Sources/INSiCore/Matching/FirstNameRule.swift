@@ -13,7 +13,9 @@ struct FirstNameRule {
         self.nameMatching = nameMatching
         switch nameMatching {
         case .strict:
-            strictNames = names.map { NameMatching.isCanonicalASCII($0) ? $0 : $0.uppercased() }
+            // Names already canonical (the usual request) keep their array: no copy per search.
+            strictNames = names.allSatisfy(NameMatching.isCanonicalASCII)
+                ? names : names.map { NameMatching.isCanonicalASCII($0) ? $0 : $0.uppercased() }
             relaxedKey = ""
         case .relaxed:
             strictNames = []

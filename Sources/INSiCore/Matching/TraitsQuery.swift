@@ -28,8 +28,7 @@ public struct TraitsQuery: Sendable, Hashable {
         birthName: String?, firstNames: [String], sex: String?, birthDate: String?, birthPlace: String?
     ) throws(SearchInputError) -> TraitsQuery {
         let name = try validName(birthName, field: .birthName)
-        var names: [String] = []
-        names.reserveCapacity(firstNames.count)
+        var needsSplit = false
         for value in firstNames {
             guard value.utf8.count <= maxNameLength || (value.utf8.count <= 4 * maxNameLength && value.count <= maxNameLength) else {
                 throw .invalid(.firstName, String(value.prefix(40)), "longer than \(maxNameLength) characters")
@@ -37,13 +36,15 @@ public struct TraitsQuery: Sendable, Hashable {
             if let bad = controlCharacter(in: value, allowingLineBreaks: true) {
                 throw .invalid(.firstName, value, "holds the control character U+\(String(bad.value, radix: 16, uppercase: true))")
             }
-            // Most requests send one name per element: no split, no copy.
-            if !value.utf8.contains(where: isSpaceByte) {
-                names.append(value)
-            } else {
-                names.append(contentsOf: value.utf8.split(whereSeparator: isSpaceByte).map { String(decoding: $0, as: UTF8.self) })
-            }
+            if !needsSplit && value.utf8.contains(where: isSpaceByte) { needsSplit = true }
         }
+        // Most requests send one name per element: the array they came in is kept, not copied.
+        let names = needsSplit
+            ? firstNames.flatMap { value in
+                value.utf8.contains(where: isSpaceByte)
+                    ? value.utf8.split(whereSeparator: isSpaceByte).map { String(decoding: $0, as: UTF8.self) } : [value]
+            }
+            : firstNames
         guard !names.isEmpty else { throw .missing(.firstName) }
         guard let sexText = nonEmpty(sex) else { throw .missing(.sex) }
         guard let parsedSex = Sex(wire: sexText) else { throw .invalid(.sex, sexText, "expected M, F or I") }

@@ -148,13 +148,16 @@ final class INSiRequestEventReader: SAXHandler {
 
     override func didEndElement() {
         guard let node = open.popLast(), node.isLeaf else { return }
-        // Trimmed on the bytes: one string made, of the value itself.
+        // Trimmed on the bytes: one string made, of the value itself; none for an action of the
+        // contract, which is the constant's own string.
         let value = leafText.withUnsafeBufferPointer { text in
             var start = 0
             var end = leafCount
             while start < end && text[start].isXMLSpace { start += 1 }
             while end > start && text[end - 1].isXMLSpace { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
+            if node == .action, let known = Self.knownAction(bytes) { return known }
+            return String(decoding: bytes, as: UTF8.self)
         }
         leafCount = 0
         switch node {
@@ -190,6 +193,15 @@ final class INSiRequestEventReader: SAXHandler {
         case .assertionIssuer: parts.headers.samlAssertion?.issuer = value
         default: break
         }
+    }
+
+    /// The contract's action spelled by `bytes`, as its constant.
+    private static func knownAction(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        for operation in INSiOperation.allCases {
+            let action = operation.action
+            if action.utf8.count == bytes.count && action.utf8.elementsEqual(bytes) { return action }
+        }
+        return nil
     }
 
     override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -51,19 +51,22 @@ public struct INSiEndpoint: Sendable {
         if let id = outcome.countedScenario {
             state.saveScenarioCount(id: id) { [self] in send(outcome, started: started, reply: reply, body: body) }
         } else {
-            send(outcome, started: started, reply: reply, body: body)
+            // Moved, not copied: `finish` writes the record's time, and a record whose box is
+            // shared copies all its fields on that write.
+            send(consume outcome, started: started, reply: reply, body: body)
         }
     }
 
-    private func send(_ outcome: Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
+    private func send(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
             let token = outcome.record.client == nil ? nil : state.judge?.started(outcome.record)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(outcome.delayMs)) { [self] in
-                finish(outcome, started: started, reply: reply, body: body, token: token)
+            let delayed = copy outcome
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayed.delayMs)) { [self] in
+                finish(delayed, started: started, reply: reply, body: body, token: token)
             }
         } else {
             // Called directly: no closure context to allocate on the common path.
-            finish(outcome, started: started, reply: reply, body: body, token: nil)
+            finish(consume outcome, started: started, reply: reply, body: body, token: nil)
         }
     }
 
@@ -128,7 +131,14 @@ public struct INSiEndpoint: Sendable {
     /// LPS/Nom and LPS/Version, as one text for the journal.
     static func software(_ lps: ContexteLPS) -> String {
         switch (lps.name, lps.version) {
-        case let (name?, version?): return name + " " + version
+        case let (name?, version?):
+            // Made at its full length at once: `name + " " + version` allocated twice per call.
+            var text = ""
+            text.reserveCapacity(name.utf8.count + 1 + version.utf8.count)
+            text += name
+            text += " "
+            text += version
+            return text
         case let (name?, nil): return name
         case let (nil, version?): return version
         case (nil, nil): return ""
@@ -235,10 +245,12 @@ public struct INSiEndpoint: Sendable {
     }
 
     static func soap(_ status: Int, _ body: [UInt8], contentType: String = INSiResponseWriter.contentType) -> HTTPResponse {
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", contentType)
+        // The usual headers are shared, not built: a list of one field was an allocation per call.
+        let headers = contentType == INSiResponseWriter.contentType ? soapHeaders : ["Content-Type": contentType]
         return HTTPResponse(status: status, headers: headers, body: body)
     }
+
+    private static let soapHeaders: HTTPHeaders = ["Content-Type": INSiResponseWriter.contentType]
 
     static func fault(_ fault: INSiFault, record: consuming CallRecord) -> Outcome {
         record.code = "fault"
