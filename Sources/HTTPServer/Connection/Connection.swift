@@ -254,7 +254,9 @@ final class Connection {
             var consumed = 0
             let event = buffer.withReadableBytes { parser.parse($0, consumed: &consumed) }
             buffer.consume(consumed)
-            switch event {
+            // Consumed: the head and body bound below are moved out, not copied (a head's copy
+            // retains each of its strings).
+            switch consume event {
             case .needMoreData:
                 if peerClosed {
                     close(reason: holdsNoRequest ? "closed by peer" : "peer closed mid-request")
@@ -281,10 +283,10 @@ final class Connection {
         }
     }
 
-    private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
+    private func dispatch(_ head: consuming HTTPRequestHead, body: consuming [UInt8]) {
         lifecycle.requestReceived(head)
         sequence &+= 1
-        currentHead = head
+        currentHead = copy head
         let request = HTTPRequest(head: head, body: body, connection: info)
         let reply = HTTPReply(context: ReplyContext(loop: loop.handle, fd: socket.fd, connectionID: id, sequence: sequence))
         let slot = loop.handle.inlineReply

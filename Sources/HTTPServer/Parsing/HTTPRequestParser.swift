@@ -104,10 +104,10 @@ struct HTTPRequestParser {
     }
 
     private mutating func finishRequest() -> HTTPParseEvent {
-        let head = currentHead ?? HTTPRequestHead(method: "", target: "")
-        let completed = body
-        body = []
-        currentHead = nil
+        // Taken, not copied: the parser keeps no head between requests.
+        let head = currentHead.take() ?? HTTPRequestHead(method: "", target: "")
+        var completed: [UInt8] = []
+        swap(&completed, &body)
         state = .head(scanned: 0, lineEnd: nil)
         emptyLinesSkipped = 0
         return .request(head, body: completed)

@@ -91,7 +91,9 @@ final class INSiRequestEventReader: SAXHandler {
                 openedAssertion(namespace: namespaces.string(at: uri), attributes: attributes, attributeCount: attributeCount)
             }
         default:
-            for candidate in Node.children[Int(parent.rawValue)] where candidate.namespace == namespace && localName.isNamed(candidate.name) {
+            for index in Node.childRanges[Int(parent.rawValue)] {
+                let candidate = Node.children[index]
+                guard candidate.namespace == namespace && localName.isNamed(candidate.name) else { continue }
                 let bit: UInt64 = 1 << candidate.node.rawValue
                 if candidate.node != .traitsFirstName {
                     guard seen & bit == 0 else { break }
@@ -117,7 +119,8 @@ final class INSiRequestEventReader: SAXHandler {
         case .ouvrantDroitMatricule: parts.vitale?.ouvrantDroit = WireMatricule(number: nil)
         case .idam:
             // The unprefixed `R` attribute, as the tree's `attributes["R"]`.
-            parts.headers.lps?.idamR = unprefixedAttribute("R", attributes, attributeCount) ?? parts.headers.lps?.idamR
+            // Written only when given: reading the old value copied the whole ContexteLPS.
+            if let r = unprefixedAttribute("R", attributes, attributeCount) { parts.headers.lps?.idamR = r }
         case .assertionSubject: parts.headers.samlAssertion?.hasSubject = true
         case .assertionSignature: parts.headers.samlAssertion?.hasSignature = true
         default: break
@@ -310,9 +313,13 @@ extension INSiRequestEventReader {
             let node: Node
         }
 
-        /// The elements read under each node, by the node's raw value (the body and the
-        /// security header are handled apart).
-        static let children: [[Child]] = {
+        /// The elements read under each node: those of node `n` are `children[childRanges[n]]`
+        /// (the body and the security header are handled apart). One flat table of plain values:
+        /// with an array per node, every element opened retained and released its node's array.
+        static let children: [Child] = childTable.children
+        static let childRanges: [Range<Int>] = childTable.ranges
+
+        private static var childTable: (children: [Child], ranges: [Range<Int>]) {
             var table = [[Child]](repeating: [], count: Int(Node.assertionSignature.rawValue) + 1)
             func add(_ parent: Node, _ namespace: KnownNamespace, _ list: [(StaticString, Node)]) {
                 table[Int(parent.rawValue)] = list.map { Child(namespace: namespace, name: $0.0, node: $0.1) }
@@ -340,8 +347,14 @@ extension INSiRequestEventReader {
                 Child(namespace: .saml2, name: "Issuer", node: .assertionIssuer), Child(namespace: .saml2, name: "Subject", node: .assertionSubject),
                 Child(namespace: .xmldsig, name: "Signature", node: .assertionSignature),
             ]
-            return table
-        }()
+            var children: [Child] = []
+            var ranges: [Range<Int>] = []
+            for list in table {
+                ranges.append(children.count..<children.count + list.count)
+                children.append(contentsOf: list)
+            }
+            return (children, ranges)
+        }
     }
 
     /// The namespaces of the contract, told apart once per distinct URI address.
