@@ -25,12 +25,7 @@
 #              against nginx over TLS with the same certificate and settings
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
-HERE=$ROOT/Benchmarks/http
-SCRATCH=$ROOT/.build-bench
-WORK=$SCRATCH/http-bench
-# The release build's scratch path (another one, e.g. a worktree's own release build, saves a rebuild).
-BUILD_SCRATCH=${BUILD_SCRATCH:-$SCRATCH}
+. Benchmarks/http/paths.sh
 SIZES=${SIZES:-"1000 1000000"}
 CONNECTIONS=${CONNECTIONS:-"1 16 64 256"}
 DURATION=${DURATION:-10}
@@ -95,17 +90,7 @@ if [ "$PEERS" = 1 ]; then
 fi
 
 for size in $SIZES; do
-    base=$WORK/base-$size.json
-    if [ ! -s "$base" ] || [ ! -s "$base.seconds" ]; then
-        log "generating a base of $size identities"
-        start=$(date +%s.%N)
-        "$BIN" seed generate --count "$size" --out "$base" >&2
-        awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a }' > "$base.seconds"
-    fi
-    if [ ! -s "$WORK/requests-$size.txt" ] || [ "$base" -nt "$WORK/requests-$size.txt" ]; then
-        log "drawing $REQUESTS_PER_BASE requests from the base of $size"
-        python3 "$HERE/make-requests.py" "$base" "$WORK/requests-$size.txt" --count "$REQUESTS_PER_BASE" >&2
-    fi
+    prepare_base "$BIN" "$size" "$REQUESTS_PER_BASE"
 done
 
 # --- helpers -------------------------------------------------------------------------------
