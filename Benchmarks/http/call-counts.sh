@@ -20,8 +20,12 @@
 # Needs perf (Debian's linux-perf) and the right to add uprobes (root). The probes it adds are
 # removed at the end.
 set -euo pipefail
+# Binaries named relative to where the script was called from.
+BINARIES=()
+for bin in "$@"; do BINARIES+=("$(realpath "$bin")"); done
 cd "$(dirname "$0")/../.."
 . Benchmarks/http/paths.sh
+if [ ${#BINARIES[@]} -gt 0 ]; then set -- "${BINARIES[@]}"; fi
 SIZE=${SIZE:-1000}
 DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-16}
@@ -55,9 +59,17 @@ PROBES=(
     "probe_libswiftCore:swift_release $SWIFT_CORE swift_release"
     "probe_libswiftCore:swift_bridgeObjectRetain $SWIFT_CORE swift_bridgeObjectRetain"
 )
+for bin in "$@"; do
+    # The probes count calls into these two libraries: a binary linked with others would count 0.
+    [ "$(library "$bin" libc.so)" = "$LIBC" ] && [ "$(library "$bin" libswiftCore.so)" = "$SWIFT_CORE" ] \
+        || { log "$bin is not linked with $LIBC and $SWIFT_CORE as $1 is: count it in a run of its own"; exit 1; }
+done
 ADDED=()
 SERVER_PID=
+STAT_PID=
 cleanup() {
+    # perf first: a probe still in use by a running perf cannot be deleted.
+    [ -n "$STAT_PID" ] && { kill -INT "$STAT_PID" 2>/dev/null || true; wait "$STAT_PID" 2>/dev/null || true; }
     [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
     for event in "${ADDED[@]:-}"; do
         [ -n "$event" ] && perf probe -q -d "$event" 2>/dev/null || true
@@ -81,20 +93,27 @@ for bin in "$@"; do
     # shellcheck disable=SC2086 # SERVE_OPTIONS is a list of options
     "$bin" serve --port "$PORT" --seed "$base" $SERVE_OPTIONS >"$WORK/counts-server.log" 2>&1 &
     SERVER_PID=$!
+    healthy=0
     for _ in $(seq 1 600); do
-        curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/health" && break
+        curl -sf -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/health" && { healthy=1; break; }
         kill -0 "$SERVER_PID" 2>/dev/null || { log "the server exited:"; cat "$WORK/counts-server.log" >&2; exit 1; }
         sleep 0.1
     done
+    [ "$healthy" = 1 ] || { log "$bin did not answer /health on port $PORT within a minute"; exit 1; }
     # Warmed first: the first calls fill the pools and caches that later calls reuse.
     REQUESTS=$requests wrk -t1 -c"$CONNECTIONS" -d2s -s "$HERE/requests.lua" "http://127.0.0.1:$PORT/lps" >/dev/null
+    rm -f "$WORK/counts.stat"
     perf stat -x, -e "$EVENT_LIST" -p "$SERVER_PID" -o "$WORK/counts.stat" &
     STAT_PID=$!
     sleep 0.2
     calls=$(REQUESTS=$requests wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$HERE/requests.lua" "http://127.0.0.1:$PORT/lps" \
         | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "requests") print kv[2] } }')
-    kill -INT "$STAT_PID"
-    wait "$STAT_PID" 2>/dev/null || true
+    kill -INT "$STAT_PID" 2>/dev/null || true
+    stat_status=0
+    wait "$STAT_PID" || stat_status=$?
+    STAT_PID=
+    [ -s "$WORK/counts.stat" ] || { log "perf stat wrote no counts (exit status $stat_status)"; exit 1; }
+    [ -n "$calls" ] && [ "$calls" -gt 0 ] || { log "wrk completed no call against $bin"; exit 1; }
     kill "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=

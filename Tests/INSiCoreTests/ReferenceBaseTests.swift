@@ -172,9 +172,16 @@ struct SearchInputTests {
         #expect(try names(["ANNE", "", "MARIE  CLAIRE"]) == ["ANNE", "", "MARIE", "CLAIRE"])
         #expect(try names(["MARIE CLAIRE", "", "anne"]) == ["MARIE", "CLAIRE", "", "anne"])
         #expect(try names(["ANNE", "", "lou"]) == ["ANNE", "", "lou"])
-        // Every value is checked, before and after the first one split.
-        #expect(throws: SearchInputError.self) { try names(["MARIE CLAIRE", "LOU\u{7}"]) }
-        #expect(throws: SearchInputError.self) { try names(["LOU\u{7}", "MARIE CLAIRE"]) }
+        #expect(try names(["ANNE", "  "]) == ["ANNE"])
+        #expect(throws: SearchInputError.missing(.firstName)) { try names([" \t "]) }
+        // Every value is checked, before and after the first one split, in order.
+        let control = SearchInputError.invalid(.firstName, "LOU\u{7}", "holds the control character U+7")
+        #expect(throws: control) { try names(["MARIE CLAIRE", "LOU\u{7}"]) }
+        #expect(throws: control) { try names(["LOU\u{7}", "MARIE CLAIRE"]) }
+        let long = String(repeating: "A", count: TraitsQuery.maxNameLength + 1)
+        #expect(throws: SearchInputError.invalid(.firstName, String(long.prefix(40)), "longer than \(TraitsQuery.maxNameLength) characters")) {
+            try names(["MARIE CLAIRE", long, "LOU\u{7}"])
+        }
     }
 
     @Test("a strict search upper-cases first names sent in lower case, alone or beside canonical ones")

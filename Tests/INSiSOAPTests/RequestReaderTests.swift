@@ -63,9 +63,9 @@ struct RequestReaderTests {
 
     @Test("wsa:Action is read as sent, trimmed: the contract's own, a near miss, another spelling")
     func actionValues() throws {
-        func action(_ text: String, contentType: String? = nil) -> Result<INSiRequest, INSiFault> {
+        func action(_ text: String) -> Result<INSiRequest, INSiFault> {
             let header = #"<a:Action xmlns:a="http://www.w3.org/2005/08/addressing">"# + text + "</a:Action>"
-            return INSiRequestReader.read(Self.envelope(header: header, body: Self.traitsBody), contentType: contentType)
+            return INSiRequestReader.read(Self.envelope(header: header, body: Self.traitsBody), contentType: nil)
         }
         let traits = INSiOperation.traitsSearch.action
         #expect(try action(traits).get().headers.action == traits)

@@ -319,7 +319,7 @@ extension INSiRequestEventReader {
         static let children: [Child] = childTable.children
         static let childRanges: [Range<Int>] = childTable.ranges
 
-        private static var childTable: (children: [Child], ranges: [Range<Int>]) {
+        private static let childTable: (children: [Child], ranges: [Range<Int>]) = {
             var table = [[Child]](repeating: [], count: Int(Node.assertionSignature.rawValue) + 1)
             func add(_ parent: Node, _ namespace: KnownNamespace, _ list: [(StaticString, Node)]) {
                 table[Int(parent.rawValue)] = list.map { Child(namespace: namespace, name: $0.0, node: $0.1) }
@@ -354,7 +354,7 @@ extension INSiRequestEventReader {
                 children.append(contentsOf: list)
             }
             return (children, ranges)
-        }
+        }()
     }
 
     /// The namespaces of the contract, told apart once per distinct URI address.

@@ -60,7 +60,7 @@ public struct INSiEndpoint: Sendable {
     private func send(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
             let token = outcome.record.client == nil ? nil : state.judge?.started(outcome.record)
-            let delayed = copy outcome
+            let delayed = consume outcome
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayed.delayMs)) { [self] in
                 finish(delayed, started: started, reply: reply, body: body, token: token)
             }
