@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPServer
 import Testing
 import TestSupport
@@ -79,6 +80,50 @@ struct HTTPServerProtocolTests {
             try client.send(get("/1") + post("/2", "body-two") + get("/3"))
             let paths = (0..<3).map { _ in client.readResponse()?.header("X-Path") }
             #expect(paths == ["/1", "/2", "/3"])
+        }
+    }
+
+    @Test("answers made in one batch of events are written after it, each on its own connection")
+    func answersOfOneBatch() async throws {
+        // The loop is held inside a handler while the other clients send: their requests are
+        // then all waiting when it looks again, and it answers them in one batch.
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let handler: HTTPHandler = { request, reply in
+            if request.path == "/hold" {
+                entered.signal()
+                _ = release.wait(timeout: .now() + 10)
+            }
+            TestServer.echo(request, reply)
+        }
+        try await withServer(TestServer.configuration { $0.eventLoopCount = 1 }, handler: handler) { _, port in
+            let clients = try (0..<24).map { _ in try RawHTTPClient(port: port) }
+            let holder = try RawHTTPClient(port: port)
+            try holder.send(get("/hold"))
+            #expect(entered.wait(timeout: .now() + 10) == .success)
+            for (index, client) in clients.enumerated() {
+                switch index % 3 {
+                case 0: try client.send(post("/one/\(index)", "body-\(index)"))
+                case 1: try client.send(get("/first/\(index)") + post("/second/\(index)", "second-\(index)"))
+                default: try client.send(get("/last/\(index)", "Connection: close\r\n"))
+                }
+            }
+            release.signal()
+            #expect(holder.readResponse()?.header("X-Path") == "/hold")
+            for (index, client) in clients.enumerated() {
+                switch index % 3 {
+                case 0:
+                    #expect(client.readResponse()?.text == "body-\(index)")
+                case 1:
+                    #expect(client.readResponse()?.header("X-Path") == "/first/\(index)")
+                    #expect(client.readResponse()?.text == "second-\(index)")
+                default:
+                    let answer = client.readResponse()
+                    #expect(answer?.header("X-Path") == "/last/\(index)")
+                    #expect(answer?.header("Connection") == "close")
+                    #expect(client.waitForClose())
+                }
+            }
         }
     }
 

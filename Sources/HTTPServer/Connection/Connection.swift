@@ -329,6 +329,16 @@ final class Connection {
             close(reason: "closed by the handler")
             return
         }
+        if loop.deferringFlushes {
+            loop.deferFlush(self)
+        } else {
+            flush()
+        }
+    }
+
+    /// Writes an answer whose writing waited for the end of the loop's batch of events.
+    func flushDeferred() {
+        guard !isClosed, case .writing = lifecycle.state else { return }
         flush()
     }
 

@@ -42,6 +42,12 @@ final class EventLoop {
     /// Scratch space for TLS reads: ciphertext on its way from the kernel into OpenSSL.
     let cipherScratch: UnsafeMutableRawBufferPointer
     private var pendingMessages: [LoopMessage] = []
+    /// True while the events of one `epoll_wait` are handled: answers made then are written
+    /// together once all of them are handled (`deferFlush`).
+    private(set) var deferringFlushes = false
+    /// Connections whose answer waits for the end of the events being handled, by id (a
+    /// connection closed meanwhile, or its descriptor reused, is passed over).
+    private var deferredFlushes: [(fd: Int32, id: UInt64)] = []
     /// A descriptor kept open so it can be given up when accept fails with EMFILE, to accept
     /// and drop the pending connection instead of spinning on it.
     private var reserveFD: Int32
@@ -97,6 +103,7 @@ final class EventLoop {
                 break
             }
             readClocks()
+            deferringFlushes = true
             for index in 0..<count {
                 let descriptor = events.descriptor(at: index)
                 if let listener = listener(for: descriptor) {
@@ -107,6 +114,8 @@ final class EventLoop {
                     connection.handle(events: events.events(at: index))
                 }
             }
+            deferringFlushes = false
+            flushDeferred()
             drainInbox()
             if monotonicNow >= nextSweep {
                 sweep()
@@ -120,6 +129,25 @@ final class EventLoop {
         stopWatchingListener()
         handle.close()
         logger.debug("event loop stopped")
+    }
+
+    /// Writes `connection`'s answer once the events being handled are all handled.
+    ///
+    /// Answers written one by one as they are made reach the client one by one, and a client
+    /// driving many connections (a load test, a pool) wakes for each; written together they
+    /// arrive together. The answers wait at most the time it takes to handle one batch of
+    /// events.
+    func deferFlush(_ connection: Connection) {
+        deferredFlushes.append((connection.socket.fd, connection.id))
+    }
+
+    private func flushDeferred() {
+        guard !deferredFlushes.isEmpty else { return }
+        for (fd, id) in deferredFlushes {
+            guard let connection = connection(for: fd), connection.id == id else { continue }
+            connection.flushDeferred()
+        }
+        deferredFlushes.removeAll(keepingCapacity: true)
     }
 
     /// The listening socket of `descriptor`, if it is one (a server has one to a few).
