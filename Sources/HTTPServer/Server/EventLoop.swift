@@ -133,15 +133,30 @@ final class EventLoop {
 
     /// Writes `connection`'s answer once the events being handled are all handled.
     ///
-    /// Answers written one by one as they are made reach the client one by one, and a client
-    /// driving many connections (a load test, a pool) wakes for each; written together they
-    /// arrive together. The answers wait at most the time it takes to handle one batch of
-    /// events.
+    /// Answers written one by one as they are made reach the client one by one; written
+    /// together they arrive together, and a client driving many connections (a load test, a
+    /// pool) spends less per answer (wrk: 9.5 to 10.9 µs a call against 10.2 to 15.9). An answer
+    /// waits at most for the handlers of `maxDeferredFlushes` - 1 other events.
     func deferFlush(_ connection: Connection) {
         deferredFlushes.append((connection.socket.fd, connection.id))
+        // The first answer of a batch waits for the handlers of every event after it: past this
+        // many answers they are written at once, so that no answer waits for a whole batch of
+        // 256 events.
+        if deferredFlushes.count >= Self.maxDeferredFlushes {
+            deferringFlushes = false
+            flushDeferred()
+            deferringFlushes = true
+        }
     }
 
+    /// Most answers kept waiting for the end of a batch (a load of 64 connections on two loops
+    /// makes batches of about 30 events).
+    static let maxDeferredFlushes = 32
+
     private func flushDeferred() {
+        // Not while deferring: a flush goes on to a pipelined request, whose answer would be
+        // appended to the list being walked.
+        assert(!deferringFlushes)
         guard !deferredFlushes.isEmpty else { return }
         for (fd, id) in deferredFlushes {
             guard let connection = connection(for: fd), connection.id == id else { continue }
