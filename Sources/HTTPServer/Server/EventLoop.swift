@@ -159,7 +159,7 @@ final class EventLoop {
         assert(!deferringFlushes)
         guard !deferredFlushes.isEmpty else { return }
         for (fd, id) in deferredFlushes {
-            guard let connection = connection(for: fd), connection.id == id else { continue }
+            guard let connection = connection(for: fd, id: id) else { continue }
             connection.flushDeferred()
         }
         deferredFlushes.removeAll(keepingCapacity: true)
@@ -174,6 +174,13 @@ final class EventLoop {
     private func connection(for descriptor: Int32) -> Connection? {
         let index = Int(descriptor)
         return index >= 0 && index < connections.count ? connections[index] : nil
+    }
+
+    /// The connection `id` if it is still open on `descriptor`: one closed since, or whose
+    /// descriptor a newer connection reuses, is not it.
+    private func connection(for descriptor: Int32, id: UInt64) -> Connection? {
+        guard let connection = connection(for: descriptor), connection.id == id else { return nil }
+        return connection
     }
 
     /// Delivers posted messages. Replies given inline by handlers arrive here too, and may lead
@@ -192,13 +199,13 @@ final class EventLoop {
     private func process(_ message: LoopMessage) {
         switch message {
         case .reply(let fd, let connectionID, let sequence, let action):
-            guard let connection = connection(for: fd), connection.id == connectionID else {
+            guard let connection = connection(for: fd, id: connectionID) else {
                 logger.debug("reply for a closed connection dropped", metadata: ["connection": "\(connectionID)"])
                 return
             }
             connection.deliver(action, sequence: sequence)
         case .abandoned(let fd, let connectionID, let sequence):
-            guard let connection = connection(for: fd), connection.id == connectionID else { return }
+            guard let connection = connection(for: fd, id: connectionID) else { return }
             connection.replyAbandoned(sequence: sequence)
         case .shutdown(let grace):
             beginShutdown(grace: grace)
