@@ -54,6 +54,8 @@ let package = Package(
         .executableTarget(name: "insi-sim-core-bench", dependencies: ["INSiCore"], path: "Benchmarks/CoreSearch"),
         .executableTarget(name: "insi-sim-xml-bench", dependencies: ["INSiSOAP"], path: "Benchmarks/XMLRead"),
         .executableTarget(name: "insi-sim-seed-bench", dependencies: ["INSiCore"], path: "Benchmarks/SeedLoad"),
+        .executableTarget(name: "insi-sim-call-bench", dependencies: ["INSiServer", "HTTPServer", .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/Call"),
         // Fuzz harnesses (Fuzz/, see scripts/fuzz.sh): built with `-sanitize=fuzzer,address -DFUZZING`
         // they are libFuzzer targets; built plainly they replay the corpus files given as arguments.
         .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),

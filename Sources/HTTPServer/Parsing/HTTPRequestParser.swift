@@ -1,14 +1,14 @@
 import Glibc
 
 /// How the length of a request body is determined (RFC 9112 §6.3).
-enum BodyFraming: Equatable, Sendable {
+package enum BodyFraming: Equatable, Sendable {
     case noBody
     case contentLength(Int)
     case chunked
 }
 
 /// What the parser found in the bytes it was given.
-enum HTTPParseEvent: Sendable {
+package enum HTTPParseEvent: Sendable {
     /// Nothing more can be done until more bytes arrive.
     case needMoreData
     /// The head is complete and a body follows (used for `Expect: 100-continue`).
@@ -29,7 +29,7 @@ enum HTTPParseEvent: Sendable {
 /// Line endings: only CRLF is accepted. RFC 9112 §2.2 lets a recipient accept a bare LF, but
 /// accepting it where other parties on the path do not is a known request-smuggling vector, and
 /// every client we simulate for sends CRLF, so a bare LF is answered with 400.
-struct HTTPRequestParser {
+package struct HTTPRequestParser {
     private enum State {
         /// Reading a head; `scanned` bytes of it were already searched for the end of the head,
         /// `lineEnd` is the offset of the CR ending the request line once seen. `scanned` is 0
@@ -49,7 +49,7 @@ struct HTTPRequestParser {
     /// Empty lines skipped before the request line being waited for.
     private var emptyLinesSkipped = 0
 
-    init(limits: HTTPServerConfiguration.Limits, requireHost: Bool = true) {
+    package init(limits: HTTPServerConfiguration.Limits, requireHost: Bool = true) {
         self.limits = limits
         self.requireHost = requireHost
     }
@@ -71,7 +71,7 @@ struct HTTPRequestParser {
 
     /// Parses as much of `input` as possible and reports the first event found.
     /// `consumed` is set to the number of bytes of `input` the caller must drop.
-    mutating func parse(_ input: UnsafeBufferPointer<UInt8>, consumed: inout Int) -> HTTPParseEvent {
+    package mutating func parse(_ input: UnsafeBufferPointer<UInt8>, consumed: inout Int) -> HTTPParseEvent {
         consumed = 0
         switch state {
         case .head(let scanned, let lineEnd):

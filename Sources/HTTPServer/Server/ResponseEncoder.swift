@@ -1,12 +1,12 @@
 /// Serialises responses into a connection's output buffer, adding the framing headers the
 /// application left out. Each event loop owns one (it holds the loop's date cache).
-struct ResponseEncoder {
+package struct ResponseEncoder {
     private let serverLine: [UInt8]
     private var dateCache = DateCache()
 
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    init(serverName: String) {
+    package init(serverName: String) {
         serverLine = Array("Server: \(serverName)\r\n".utf8)
     }
 
@@ -17,7 +17,7 @@ struct ResponseEncoder {
     ///     (RFC 9110 §9.3.2).
     ///   - keepAlive: the server is willing to keep the connection; the response can still
     ///     ask for close with its own `Connection: close`.
-    mutating func encode(_ response: HTTPResponse, isHEAD: Bool, keepAlive: Bool, into output: inout [UInt8]) -> Bool {
+    package mutating func encode(_ response: HTTPResponse, isHEAD: Bool, keepAlive: Bool, into output: inout [UInt8]) -> Bool {
         let status = response.status
         let sendsBody = !isHEAD && !HTTPStatus.forbidsBody(status)
         output.reserveCapacity(output.count + 256 + (sendsBody ? response.body.count : 0))

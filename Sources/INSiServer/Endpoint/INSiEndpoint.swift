@@ -71,11 +71,24 @@ public struct INSiEndpoint: Sendable {
     }
 
     private func finish(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8], token: UInt64?) {
+        reply(completed(outcome, started: started, body: body, token: token))
+    }
+
+    /// Logs and records the call, and gives what to send.
+    private func completed(_ outcome: consuming Outcome, started: ContinuousClock.Instant, body: [UInt8], token: UInt64?) -> HTTPReplyAction {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger, handler: serverLogHandler)
         state.recordCall(outcome.record, body: body, token: token)
-        reply(outcome.action)
+        return outcome.action
+    }
+
+    /// The whole of a call on the calling thread, its answer returned rather than sent: for
+    /// `Benchmarks/Call`, which measures a call's work without sockets. A scenario's delay is
+    /// not waited for, and a scenario's count not saved.
+    package func answerNow(_ request: HTTPRequest) -> HTTPReplyAction {
+        let started = ContinuousClock.now
+        return completed(answer(request), started: started, body: request.body, token: nil)
     }
 
     func answer(_ http: HTTPRequest) -> Outcome {
