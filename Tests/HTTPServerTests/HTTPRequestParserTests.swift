@@ -256,4 +256,25 @@ struct HTTPRequestParserTests {
         #expect(!headers.contains("Accept"))
         #expect(headers.map(\.name) == ["X-Multi"])
     }
+
+    @Test("header names compare without regard to ASCII case, as bytes or through a string's view")
+    func headerNamesIgnoringCase() {
+        #expect(HTTPHeaders.namesEqual("content-length", "Content-Length"))
+        #expect(HTTPHeaders.namesEqual("HOST", "host"))
+        #expect(!HTTPHeaders.namesEqual("Host", "Hosts"))
+        #expect(!HTTPHeaders.namesEqual("Content-Type", "Content-Typf"))
+        // Only ASCII letters fold: `[` is not `{`, `É` is not `é`.
+        #expect(!HTTPHeaders.namesEqual("A[", "a{"))
+        #expect(!HTTPHeaders.namesEqual("É", "é"))
+        let host: [UInt8] = Array("hOsT".utf8)
+        host.withUnsafeBufferPointer { bytes in
+            #expect(ASCII.equalsIgnoringCase(bytes, "host"))
+            #expect(!ASCII.equalsIgnoringCase(bytes, "hose"))
+            #expect(!ASCII.equalsIgnoringCase(bytes, "hosts"))
+        }
+        var headers = HTTPHeaders()
+        headers.add("content-TYPE", "text/xml")
+        #expect(headers["Content-Type"] == "text/xml")
+        #expect(headers["Content-Typ"] == nil)
+    }
 }

@@ -43,4 +43,26 @@ struct NameMatchingTests {
         #expect(FirstNameRule(["PIERRE", "ALAIN"], nameMatching: .relaxed).matches(hyphenated))
         #expect(!FirstNameRule(["PIERRE-ALAIN", "MURIEL"], nameMatching: .relaxed).matches(hyphenated))
     }
+
+    @Test("canonical ASCII names and control characters, read on the strings' bytes")
+    func byteChecksOfStrings() {
+        // Literals, and strings made at run time (stored on the heap).
+        for make in [{ (text: String) in text }, { (text: String) in String(decoding: Array(text.utf8) + Array("-X".utf8), as: UTF8.self).dropLast(2).description }] {
+            #expect(NameMatching.isCanonicalASCII(make("DE LA FONTAINE-MARTIN")))
+            #expect(NameMatching.isCanonicalASCII(make("D'ARC")))
+            #expect(!NameMatching.isCanonicalASCII(make(" MARTIN")))
+            #expect(!NameMatching.isCanonicalASCII(make("MARTIN ")))
+            #expect(!NameMatching.isCanonicalASCII(make("Martin")))
+            #expect(!NameMatching.isCanonicalASCII(make("HÉLÈNE")))
+            #expect(!NameMatching.isCanonicalASCII(make("")))
+            #expect(TraitsQuery.controlCharacter(in: make("MARTIN"), allowingLineBreaks: false) == nil)
+            #expect(TraitsQuery.controlCharacter(in: make("MAR\u{7F}TIN"), allowingLineBreaks: false) == "\u{7F}")
+            #expect(TraitsQuery.controlCharacter(in: make("MAR\tTIN"), allowingLineBreaks: false) == "\t")
+            #expect(TraitsQuery.controlCharacter(in: make("MAR\tTIN"), allowingLineBreaks: true) == nil)
+            // Past the first non-ASCII byte the scalars decide: U+0085 is a C1 control.
+            #expect(TraitsQuery.controlCharacter(in: make("HÉLÈNE"), allowingLineBreaks: false) == nil)
+            #expect(TraitsQuery.controlCharacter(in: make("HÉ\u{85}LÈNE"), allowingLineBreaks: false) == "\u{85}")
+            #expect(TraitsQuery.controlCharacter(in: make("É\u{1}"), allowingLineBreaks: false) == "\u{1}")
+        }
+    }
 }

@@ -148,5 +148,18 @@ struct RequestReaderTests {
         #expect(ContentType.parameter("action", in: kelvin) == "urn:K")
         #expect(ContentType.parameter("action", in: kelvin, comparedWith: "urn:K") == .other("urn:\u{212A}"))
     }
-}
 
+    @Test("element names compare whole: a name that begins or ends another is not it")
+    func elementNamesCompareWhole() {
+        func named(_ name: String, _ expected: StaticString) -> Bool {
+            Array(name.utf8 + [0]).withUnsafeBufferPointer { bytes in bytes.baseAddress.map { $0.isNamed(expected) } ?? false }
+        }
+        #expect(named("Nom", "Nom"))
+        #expect(!named("NomNaissance", "Nom"))
+        #expect(!named("No", "Nom"))
+        #expect(!named("", "Nom"))
+        #expect(!named("nom", "Nom"))
+        #expect(named("NomNaissance", "NomNaissance"))
+        #expect(!named("Prenoms", "Prenom"))
+    }
+}

@@ -10,6 +10,18 @@ enum ASCII {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
+    static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for index in 0..<lhs.count where lowercased(lhs[index]) != lowercased(rhs[index]) {
+            return false
+        }
+        return true
+    }
+
+    static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: StaticString) -> Bool {
+        equalsIgnoringCase(lhs, UnsafeBufferPointer(start: rhs.utf8Start, count: rhs.utf8CodeUnitCount))
+    }
+
     static func equalsIgnoringCase<L: Collection, R: Collection>(_ lhs: L, _ rhs: R) -> Bool
     where L.Element == UInt8, R.Element == UInt8 {
         guard lhs.count == rhs.count else { return false }

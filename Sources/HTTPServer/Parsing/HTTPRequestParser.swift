@@ -296,7 +296,7 @@ package struct HTTPRequestParser {
             if headers.count >= limits.maxHeaderCount {
                 return .failure(.headersTooLarge)
             }
-            if field.name.count == 4 && ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "host".utf8) {
+            if field.name.count == 4 && ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "host") {
                 hosts += 1
             }
             headers.add(Self.string(bytes, field.name.lowerBound, field.name.upperBound),

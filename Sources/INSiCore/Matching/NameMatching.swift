@@ -24,9 +24,15 @@ public enum NameMatching: String, Sendable, CaseIterable, Codable {
     }
 
     static func isCanonicalASCII(_ name: String) -> Bool {
+        // A native string's bytes read as a buffer: its view, iterated, checks at every byte how
+        // the string is stored.
+        name.utf8.withContiguousStorageIfAvailable(isCanonicalASCII) ?? isCanonicalASCII(name.utf8)
+    }
+
+    private static func isCanonicalASCII<Bytes: Collection<UInt8>>(_ name: Bytes) -> Bool {
         var result = true
         var last: UInt8 = 0
-        for (index, byte) in name.utf8.enumerated() {
+        for (index, byte) in name.enumerated() {
             let allowed = (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "-")
                 || byte == UInt8(ascii: "'") || (byte == UInt8(ascii: " ") && index > 0)
             if !allowed { result = false; break }

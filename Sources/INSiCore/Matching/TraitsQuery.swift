@@ -76,18 +76,27 @@ public struct TraitsQuery: Sendable, Hashable {
 
     /// The first control character, looked for byte by byte while the text is ASCII.
     static func controlCharacter(in text: String, allowingLineBreaks: Bool) -> Unicode.Scalar? {
-        var ascii = true
-        for byte in text.utf8 {
-            if byte >= 0x80 { ascii = false; break }
-            if byte < 0x20 || byte == 0x7F {
-                if allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D) { continue }
-                return Unicode.Scalar(byte)
-            }
-        }
-        if ascii { return nil }
+        // A native string's bytes read as a buffer (its view, iterated, checks at every byte how
+        // the string is stored): the ASCII answer, or nil to look at the scalars.
+        let asciiAnswer = text.utf8.withContiguousStorageIfAvailable { asciiControl(in: $0, allowingLineBreaks: allowingLineBreaks) }
+            ?? asciiControl(in: text.utf8, allowingLineBreaks: allowingLineBreaks)
+        if let asciiAnswer { return asciiAnswer }
         return text.unicodeScalars.first {
             $0.properties.generalCategory == .control && !(allowingLineBreaks && ($0 == "\t" || $0 == "\n" || $0 == "\r"))
         }
+    }
+
+    /// For ASCII text: `.some(control)` or `.some(nil)` when there is none; nil when the text
+    /// is not all ASCII.
+    private static func asciiControl<Bytes: Collection<UInt8>>(in bytes: Bytes, allowingLineBreaks: Bool) -> Unicode.Scalar?? {
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte < 0x20 || byte == 0x7F {
+                if allowingLineBreaks && (byte == 0x09 || byte == 0x0A || byte == 0x0D) { continue }
+                return .some(Unicode.Scalar(byte))
+            }
+        }
+        return .some(nil)
     }
 
     static func validName(_ raw: String?, field: SearchInputError.Field) throws(SearchInputError) -> String {

@@ -15,7 +15,11 @@ public enum XMLEscaping {
     /// Escapes `text` for `context`. Characters XML 1.0 cannot carry at all (most C0 controls,
     /// U+FFFE, U+FFFF) are replaced by U+FFFD rather than producing a document the client cannot parse.
     public static func escape(_ text: String, for context: Context = .text) -> String {
-        guard text.utf8.contains(where: { needsWork($0, context) }) else { return text }
+        // A native string's bytes read as a buffer: its view, iterated, checks at every byte how
+        // the string is stored (an answer escapes every value it writes).
+        let plain = text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: { needsWork($0, context) }) }
+            ?? !text.utf8.contains(where: { needsWork($0, context) })
+        guard !plain else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {
