@@ -102,15 +102,22 @@ struct CallLoop {
         // A head with a body to come is reported first (for `Expect: 100-continue`), then the
         // request, on the bytes left.
         var offset = 0
-        var event = HTTPParseEvent.needMoreData
-        repeat {
+        while true {
             var consumed = 0
-            event = bytes.withUnsafeBufferPointer { parser.parse(UnsafeBufferPointer(rebasing: $0[offset...]), consumed: &consumed) }
+            let event = bytes.withUnsafeBufferPointer { parser.parse(UnsafeBufferPointer(rebasing: $0[offset...]), consumed: &consumed) }
             offset += consumed
-        } while offset < bytes.count && { if case .head = event { true } else { false } }()
-        guard case .request(let head, let body) = consume event, offset == bytes.count else { return 0 }
-        let action = endpoint.answerNow(HTTPRequest(head: head, body: body, connection: connection))
-        guard case .response(let response) = consume action else { return 0 }
+            switch consume event {
+            case .head where offset < bytes.count: continue
+            case .request(let head, let body) where offset == bytes.count:
+                return answer(HTTPRequest(head: head, body: body, connection: connection))
+            default: return 0
+            }
+        }
+    }
+
+    /// The endpoint's answer to `request`, encoded as the loop encodes it; its status.
+    private mutating func answer(_ request: HTTPRequest) -> Int {
+        guard case .response(let response) = endpoint.answerNow(request) else { return 0 }
         _ = encoder.encode(response, isHEAD: false, keepAlive: true, into: &output)
         output.removeAll(keepingCapacity: true)
         return response.status

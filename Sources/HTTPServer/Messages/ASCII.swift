@@ -10,14 +10,7 @@ enum ASCII {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
-    static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        for index in 0..<lhs.count where lowercased(lhs[index]) != lowercased(rhs[index]) {
-            return false
-        }
-        return true
-    }
-
+    /// Against a literal: its bytes read in place, where a `String`'s view is iterated step by step.
     static func equalsIgnoringCase(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: StaticString) -> Bool {
         equalsIgnoringCase(lhs, UnsafeBufferPointer(start: rhs.utf8Start, count: rhs.utf8CodeUnitCount))
     }
