@@ -1,4 +1,6 @@
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "CSystemLinux.h"
 
@@ -12,4 +14,11 @@ int csystem_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 
 int csystem_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int csystem_name_current_thread(const char *name) {
+    char cut[16];
+    strncpy(cut, name, sizeof cut - 1);
+    cut[sizeof cut - 1] = '\0';
+    return pthread_setname_np(pthread_self(), cut);
 }

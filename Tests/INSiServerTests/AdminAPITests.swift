@@ -188,6 +188,12 @@ struct AdminAPITests {
             #expect(text.contains("insi_call_duration_seconds_count 4"))
             #expect(text.contains("insi_identities \(server.simulator.state.store.count)"))
             #expect(text.contains("insi_open_connections "))
+            // The test simulator runs two loops; the scrape's own connection is on one of them.
+            let byLoop = text.split(separator: "\n").filter { $0.hasPrefix("insi_event_loop_connections{") }
+            #expect(byLoop.map { $0.prefix { $0 != " " } } == [
+                "insi_event_loop_connections{loop=\"0\"}", "insi_event_loop_connections{loop=\"1\"}",
+            ])
+            #expect(byLoop.compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +) >= 1)
         }
     }
 

@@ -18,3 +18,7 @@ int csystem_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
 /// posix_spawn_file_actions_addchdir_np (glibc 2.29), declared only under _GNU_SOURCE.
 int csystem_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+
+/// pthread_setname_np for the calling thread (declared only under _GNU_SOURCE): names it in
+/// /proc/PID/task/*/comm, top -H and perf. The name is cut to 15 bytes.
+int csystem_name_current_thread(const char *name);

@@ -1,3 +1,4 @@
+import CSystemLinux
 import Glibc
 import Logging
 import Synchronization
@@ -8,6 +9,9 @@ enum LoopMessage: Sendable {
     /// The handler dropped its reply without calling it.
     case abandoned(fd: Int32, connectionID: UInt64, sequence: UInt64)
     case shutdown(grace: Duration)
+    /// A connection another loop accepted and hands over, this loop holding fewer connections
+    /// (``EventLoopHandle/load`` already counts it).
+    case adopt(socket: Socket, remoteAddress: String, listenerIndex: Int)
 }
 
 /// The part of an event loop other threads may touch: its inbox and the eventfd that wakes it.
@@ -34,6 +38,11 @@ final class EventLoopHandle: Sendable {
     /// A reply given while its request is being dispatched, on the loop thread: handed to the
     /// connection as `respond` returns, without a trip through the inbox.
     let inlineReply = InlineReplySlot()
+    /// Connections this loop holds, with those handed to it and not yet taken from its inbox:
+    /// what a loop that accepts compares to choose the loop that gets the connection. Written
+    /// by the loop (accept, close) and by loops handing it a connection; relaxed, because no
+    /// other memory is published through it.
+    let load = Atomic<Int>(0)
 
     init(index: Int, epoll: Epoll, wakeup: WakeupFD, logger: Logger) {
         self.index = index
@@ -42,25 +51,45 @@ final class EventLoopHandle: Sendable {
         self.logger = logger
     }
 
+    /// Called by the loop's thread as it starts. Also names the thread for `top -H`, `perf` and
+    /// `/proc/PID/task/*/comm` (Foundation's `Thread.name` does not reach the system on Linux).
     func markCurrentThread() {
         thread.store(UInt(pthread_self()), ordering: .releasing)
+        _ = csystem_name_current_thread("http-loop-\(index)")
     }
 
     var isCurrentThread: Bool {
         thread.load(ordering: .acquiring) == UInt(pthread_self())
     }
 
-    /// Queues `message`. A post from the loop thread itself (a handler answering inline) does not
-    /// wake it: the loop drains its inbox after every batch of events anyway.
-    func submit(_ message: LoopMessage) {
+    /// Queues `message`; false when the loop has exited and the message was dropped. A post
+    /// from the loop thread itself (a handler answering inline) does not wake it: the loop
+    /// drains its inbox after every batch of events anyway.
+    @discardableResult
+    func submit(_ message: LoopMessage) -> Bool {
         let onLoop = isCurrentThread
-        inbox.withLock { inbox in
-            guard !inbox.closed else { return }
+        return inbox.withLock { inbox in
+            guard !inbox.closed else { return false }
             inbox.messages.append(message)
             if !onLoop && !inbox.wakePending {
                 inbox.wakePending = true
                 wakeup.signal()
             }
+            return true
+        }
+    }
+
+    /// Closes the inbox if no message waits in it: true when the loop may exit. Checked and
+    /// closed under the lock, so that a connection handed over meanwhile is either in the inbox
+    /// (and the loop stays to take it) or refused to its sender (which keeps it).
+    func closeInboxIfEmpty() -> Bool {
+        inbox.withLock { inbox in
+            guard inbox.messages.isEmpty else { return false }
+            if !inbox.closed {
+                inbox.closed = true
+                wakeup.close()
+            }
+            return true
         }
     }
 
@@ -73,14 +102,20 @@ final class EventLoopHandle: Sendable {
         }
     }
 
-    /// Called by the loop as it exits: later posts are dropped and the descriptors closed.
-    func close() {
-        inbox.withLock { inbox in
-            inbox.closed = true
-            inbox.messages.removeAll()
-            wakeup.close()
+    /// Called by the loop as it exits: later posts are refused and the descriptors closed.
+    /// Returns the messages left in the inbox (only when the loop stops on an epoll failure).
+    @discardableResult
+    func close() -> [LoopMessage] {
+        let left = inbox.withLock { inbox in
+            if !inbox.closed {
+                inbox.closed = true
+                wakeup.close()
+            }
+            defer { inbox.messages.removeAll() }
+            return inbox.messages
         }
         epoll.close()
+        return left
     }
 }
 

@@ -6,9 +6,11 @@ import Synchronization
 /// A small HTTP/1.1 server on POSIX sockets and epoll.
 ///
 /// `eventLoopCount` threads each run an epoll loop; every loop watches the shared listening
-/// sockets (EPOLLEXCLUSIVE, so a new connection wakes one loop) and owns the connections it
-/// accepts for their whole life. Listeners may be plain HTTP or TLS (OpenSSL), side by side. The handler runs inline on the loop thread and answers through
-/// ``HTTPReply``, at once or later from any thread.
+/// sockets (EPOLLEXCLUSIVE, so a new connection wakes one loop), gives each connection it
+/// accepts to the loop holding the fewest (itself on a tie), and owns the connections it gets
+/// for their whole life. Listeners may be plain HTTP or TLS (OpenSSL), side by side. The
+/// handler runs inline on the loop thread and answers through ``HTTPReply``, at once or later
+/// from any thread.
 public final class HTTPServer: Sendable {
     private enum Lifecycle {
         case idle
@@ -66,10 +68,20 @@ public final class HTTPServer: Sendable {
     /// TLS handshakes refused (a certificate, plain HTTP, a protocol version...) or timed out since start.
     public var refusedHandshakes: Int { core.refusedHandshakes.load(ordering: .relaxed) }
 
+    /// Connections each event loop holds now, by loop (empty unless running): a new connection
+    /// goes to the loop holding the fewest, so these stay within one of each other unless
+    /// connections close unevenly.
+    public var connectionsByLoop: [Int] {
+        state.withLock { state in
+            guard case .running(let loops, _) = state.lifecycle else { return [] }
+            return loops.map { $0.load.load(ordering: .relaxed) }
+        }
+    }
+
     /// The counters above, read together (for metrics).
     public var counters: HTTPCounters {
         HTTPCounters(openConnections: openConnections, acceptedConnections: acceptedConnections, errorAnswers: errorAnswers,
-                     refusedHandshakes: refusedHandshakes)
+                     refusedHandshakes: refusedHandshakes, connectionsByLoop: connectionsByLoop)
     }
 
     /// Binds, listens and starts the event loops; returns the bound port (useful with port 0).
@@ -131,9 +143,10 @@ public final class HTTPServer: Sendable {
             return state.pendingShutdown
         }
         let core = self.core
+        let loops = handles
         for handle in handles {
             let thread = Thread { [self] in
-                EventLoop(handle: handle, core: core, listeners: listeners).run()
+                EventLoop(handle: handle, loops: loops, core: core, listeners: listeners).run()
                 self.loopDidStop()
             }
             thread.name = "http-loop-\(handle.index)"
@@ -254,12 +267,15 @@ public struct HTTPCounters: Sendable, Equatable {
     public var acceptedConnections = 0
     public var errorAnswers = 0
     public var refusedHandshakes = 0
+    public var connectionsByLoop: [Int] = []
 
-    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0, refusedHandshakes: Int = 0) {
+    public init(openConnections: Int = 0, acceptedConnections: Int = 0, errorAnswers: Int = 0, refusedHandshakes: Int = 0,
+                connectionsByLoop: [Int] = []) {
         self.openConnections = openConnections
         self.acceptedConnections = acceptedConnections
         self.errorAnswers = errorAnswers
         self.refusedHandshakes = refusedHandshakes
+        self.connectionsByLoop = connectionsByLoop
     }
 }
 

@@ -41,6 +41,8 @@ public final class SimulatorMetrics: Sendable {
     /// What other parts of the server count, read at scrape time.
     public struct Readings: Sendable {
         public var openConnections = 0
+        /// Connections each event loop holds, by loop.
+        public var connectionsByLoop: [Int] = []
         public var acceptedConnections = 0
         /// Error answers written by the HTTP layer itself (400, 408, 413...).
         public var httpErrorAnswers = 0
@@ -85,6 +87,10 @@ public final class SimulatorMetrics: Sendable {
         out += "insi_call_duration_seconds_sum \(snapshot.latencySum)\n"
         out += "insi_call_duration_seconds_count \(snapshot.latencyCount)\n"
         out += "# HELP insi_open_connections HTTP connections open now.\n# TYPE insi_open_connections gauge\ninsi_open_connections \(readings.openConnections)\n"
+        out += "# HELP insi_event_loop_connections HTTP connections each event loop holds now (new ones go to the loop holding the fewest).\n# TYPE insi_event_loop_connections gauge\n"
+        for (loop, count) in readings.connectionsByLoop.enumerated() {
+            out += "insi_event_loop_connections{loop=\"\(loop)\"} \(count)\n"
+        }
         out += "# HELP insi_accepted_connections_total HTTP connections accepted since start.\n# TYPE insi_accepted_connections_total counter\ninsi_accepted_connections_total \(readings.acceptedConnections)\n"
         out += "# HELP insi_http_error_answers_total Error answers the HTTP layer wrote itself (400, 408, 413, 414, 431, 501, 503, 505).\n# TYPE insi_http_error_answers_total counter\ninsi_http_error_answers_total \(readings.httpErrorAnswers)\n"
         out += "# HELP insi_tls_handshakes_refused_total TLS handshakes refused (certificate, plain HTTP, protocol) or timed out.\n# TYPE insi_tls_handshakes_refused_total counter\ninsi_tls_handshakes_refused_total \(readings.refusedHandshakes)\n"

@@ -77,6 +77,7 @@ public struct SimulatorApplication: HTTPResponder {
             let http = httpCounters()
             var readings = SimulatorMetrics.Readings()
             readings.openConnections = http.openConnections
+            readings.connectionsByLoop = http.connectionsByLoop
             readings.acceptedConnections = http.acceptedConnections
             readings.httpErrorAnswers = http.errorAnswers
             readings.refusedHandshakes = http.refusedHandshakes
