@@ -96,6 +96,16 @@ done
 # --- helpers -------------------------------------------------------------------------------
 now() { date +%s.%N; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks of each of insi-sim's event loops (threads named http-loop-N), as "loopN_ticks=T"
+# fields in loop order: how the connections' work fell on the loops. Nothing for other servers.
+loop_ticks() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        local name
+        name=$(cat "$task/comm" 2>/dev/null) || continue
+        [[ $name == http-loop-* ]] && echo "${name#http-loop-} $(awk '{ print $14 + $15 }' "$task/stat")"
+    done | sort -n
+}
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
 wait_for_health() {  # pid url [curl options]
@@ -139,6 +149,8 @@ run_load() {
     [ "$connections" -lt "$threads" ] && threads=$connections
     local before=0 after=0 pid
     for pid in "$@"; do before=$(( before + $(cpu_ticks "$pid") )); done
+    local loops_before
+    loops_before=$(loop_ticks "$1")
     local output
     # wrk's own CPU too: it shares the machine's cores with the server, so it bounds the rate.
     output=$(REQUESTS=$REQUEST_FILE timeout $(( DURATION + 60 )) python3 "$HERE/child-cpu.py" "$WORK/wrk-cpu" \
@@ -149,6 +161,7 @@ run_load() {
     result=$(grep '^RESULT' <<<"$output" | head -1)
     [ -n "$result" ] || { log "no result from wrk: $output"; exit 1; }
     result="$result wrk_cpu_us=$(cat "$WORK/wrk-cpu")"
+    result="$result$(join <(echo "$loops_before") <(loop_ticks "$1") | awk '{ printf " loop%s_ticks=%d", $1, $3 - $2 }')"
     peak=0
     for pid in "$@"; do peak=$(( peak + $(status_kb "$pid" VmHWM) )); done
     # target base connections cpu_seconds peak_kb RESULT-fields...

@@ -4,8 +4,9 @@ the connection/base sweep, the start-ups, and the targets checked.
 
 Usage: tables.py COMPARISON.tsv RESULTS.tsv STARTUPS.tsv DURATION ROUNDS CONNECTIONS BASE WRK_THREADS
 Each line of the .tsv files: target, base (or round), connections, server CPU seconds, peak RSS
-(kB), then the RESULT fields printed by requests.lua and wrk's own CPU (wrk_cpu_us, by
-child-cpu.py; absent from older files).
+(kB), then the RESULT fields printed by requests.lua, wrk's own CPU (wrk_cpu_us, by
+child-cpu.py; absent from older files) and, for insi-sim, each event loop's CPU ticks
+(loop0_ticks, loop1_ticks...; absent from older files).
 """
 import datetime
 import os
@@ -91,6 +92,19 @@ if comparison:
               "wrk's, and the two kept %.2f cores busy. At half of nginx's rate (%s requests/s) the cores have %.1f µs "
               "of CPU per request; with wrk's share as measured, the server would have to need at most %.1f µs per call.\n"
               % (cores, d["cpu_us"], d["wrk_us"], busy, number(0.5 * n["rps"]), cores * 1e6 / (0.5 * n["rps"]), budget))
+
+    def loop_shares(row):
+        ticks = [row[key] for key in sorted((k for k in row if k.startswith("loop") and k.endswith("_ticks")),
+                                            key=lambda k: int(k[4:-6]))]
+        total = sum(ticks)
+        return "/".join("%d" % round(100 * t / total) for t in ticks) if total and len(ticks) > 1 else None
+    # How the connections' work fell on the event loops: one loop doing it all caps the rate
+    # at one core.
+    shares = [(target, [loop_shares(r) for r in comparison if r["target"] == target]) for target in ("insi-sim", "insi-sim-warning")]
+    shares = [(target, [s for s in split if s]) for target, split in shares]
+    if any(split for _, split in shares):
+        print("Each event loop's share of the loops' CPU, round by round (%): "
+              + "; ".join("%s %s" % (LABELS[target][1].split(" (")[0], ", ".join(split)) for target, split in shares if split) + ".\n")
     if "insi-sim" in medians and "nginx" in medians:
         print("Targets (issue 14), on the medians:\n")
         d = medians["insi-sim"]
