@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -62,7 +63,7 @@ class Browser:
             [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
              "--disable-extensions", "--disable-background-networking", "--window-size=1400,900",
              "--remote-debugging-port=0", "--user-data-dir=" + self.profile, "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         port_file = os.path.join(self.profile, "DevToolsActivePort")
         deadline = time.time() + 60
         while not (os.path.exists(port_file) and open(port_file).read().count("\n") >= 1):
@@ -126,12 +127,24 @@ class Browser:
         try:
             self.socket.close()
         finally:
-            self.process.terminate()
+            # The whole group: chromium's helper processes outlive the browser's own for a
+            # moment and may still write into the profile.
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-            shutil.rmtree(self.profile, ignore_errors=True)
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+            # A helper finishing its last write can recreate a file just removed: try again
+            # until the profile is gone (seen as a few leftover profiles in /tmp otherwise).
+            for _ in range(50):
+                shutil.rmtree(self.profile, ignore_errors=True)
+                if not os.path.exists(self.profile):
+                    break
+                time.sleep(0.1)
 
 
 def fill(browser, selector, value):
