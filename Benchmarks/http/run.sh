@@ -96,15 +96,16 @@ done
 # --- helpers -------------------------------------------------------------------------------
 now() { date +%s.%N; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# CPU ticks of each of insi-sim's event loops (threads named http-loop-N), as "loopN_ticks=T"
-# fields in loop order: how the connections' work fell on the loops. Nothing for other servers.
+# CPU ticks of each of insi-sim's event loops (threads named http-loop-N): lines "N TICKS",
+# sorted for join, so that run_load can tell how the connections' work fell on the loops.
+# Nothing for other servers (and a success all the same: the script runs under set -e).
 loop_ticks() {
-    local task
+    local task name
     for task in /proc/"$1"/task/*; do
-        local name
         name=$(cat "$task/comm" 2>/dev/null) || continue
-        [[ $name == http-loop-* ]] && echo "${name#http-loop-} $(awk '{ print $14 + $15 }' "$task/stat")"
-    done | sort -n
+        [[ $name == http-loop-* ]] || continue
+        echo "${name#http-loop-} $(awk '{ print $14 + $15 }' "$task/stat")"
+    done | sort
 }
 status_kb() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 

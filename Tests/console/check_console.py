@@ -136,8 +136,13 @@ class Browser:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
+                pass
+            # Whatever of the group is left (the browser past its 10 s, or a helper).
+            try:
                 os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+            self.process.wait()
             # A helper finishing its last write can recreate a file just removed: try again
             # until the profile is gone (seen as a few leftover profiles in /tmp otherwise).
             for _ in range(50):

@@ -109,8 +109,8 @@ final class EventLoop {
             deferringFlushes = true
             for index in 0..<count {
                 let descriptor = events.descriptor(at: index)
-                if let listener = listener(for: descriptor) {
-                    if watchingListener { acceptConnections(on: listener) }
+                if let listenerIndex = listenerIndex(for: descriptor) {
+                    if watchingListener { acceptConnections(on: listenerIndex) }
                 } else if descriptor == handle.wakeup.fd {
                     handle.wakeup.drain()
                 } else if let connection = connection(for: descriptor) {
@@ -130,8 +130,11 @@ final class EventLoop {
             connection.close(reason: "event loop stopped")
         }
         stopWatchingListener()
+        // Connections handed over and never taken (the loop stopped on an epoll failure):
+        // closed, and no longer counted as this loop's.
         for case .adopt(let socket, _, _) in handle.close() {
             socket.close()
+            handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
         }
         logger.debug("event loop stopped")
     }
@@ -170,10 +173,10 @@ final class EventLoop {
         deferredFlushes.removeAll(keepingCapacity: true)
     }
 
-    /// The listening socket of `descriptor`, if it is one (a server has one to a few).
-    private func listener(for descriptor: Int32) -> ListeningSocket? {
-        for listener in listeners where listener.socket.fd == descriptor { return listener }
-        return nil
+    /// The index in `listeners` of the listening socket `descriptor`, if it is one (a server
+    /// has one to a few).
+    private func listenerIndex(for descriptor: Int32) -> Int? {
+        listeners.firstIndex { $0.socket.fd == descriptor }
     }
 
     private func connection(for descriptor: Int32) -> Connection? {
@@ -224,7 +227,8 @@ final class EventLoop {
 
     // MARK: Accepting
 
-    private func acceptConnections(on listener: ListeningSocket, untilEmpty: Bool = false) {
+    private func acceptConnections(on listenerIndex: Int, untilEmpty: Bool = false) {
+        let listener = listeners[listenerIndex]
         // Bounded so that one loop cannot starve its connections during a connection storm;
         // the listener is level-triggered, so what is left is reported again.
         for _ in 0..<(untilEmpty ? core.configuration.backlog + 64 : 64) {
@@ -237,7 +241,7 @@ final class EventLoop {
             }
             guard let (socket, remoteAddress) = accepted else { return }
             // At a stop the backlog's connections stay here: the other loops may be gone.
-            if !untilEmpty, handOver(socket, remoteAddress: remoteAddress, listener: listener) { continue }
+            if !untilEmpty, handOver(socket, remoteAddress: remoteAddress, listenerIndex: listenerIndex) { continue }
             register(socket, remoteAddress: remoteAddress, listener: listener, counted: false)
         }
     }
@@ -250,23 +254,23 @@ final class EventLoop {
     /// other cores idle: on 2 cores, 44,400 calls/s with 64 connections on one loop against
     /// 56,000 to 59,500 split between two. Keep-alive connections stay where they are put, so
     /// this costs one inbox message per connection, not per request.
-    private func handOver(_ socket: Socket, remoteAddress: String, listener: ListeningSocket) -> Bool {
+    private func handOver(_ socket: Socket, remoteAddress: String, listenerIndex: Int) -> Bool {
         guard loops.count > 1 else { return false }
         var target: EventLoopHandle?
-        var lowest = handle.load.load(ordering: .relaxed)
-        for loop in loops where loop !== handle {
-            let load = loop.load.load(ordering: .relaxed)
-            if load < lowest {
-                lowest = load
+        var lowest = handle.heldConnections.load(ordering: .relaxed)
+        for loop in loops where loop !== handle && !loop.exited.load(ordering: .relaxed) {
+            let held = loop.heldConnections.load(ordering: .relaxed)
+            if held < lowest {
+                lowest = held
                 target = loop
             }
         }
-        guard let target, let listenerIndex = listeners.firstIndex(where: { $0.socket.fd == listener.socket.fd }) else { return false }
+        guard let target else { return false }
         // Counted before it is posted, so that the next connection already sees it there.
-        target.load.wrappingAdd(1, ordering: .relaxed)
+        target.heldConnections.wrappingAdd(1, ordering: .relaxed)
         if target.submit(.adopt(socket: socket, remoteAddress: remoteAddress, listenerIndex: listenerIndex)) { return true }
         // That loop has exited (the server is stopping): this one serves the connection.
-        target.load.wrappingSubtract(1, ordering: .relaxed)
+        target.heldConnections.wrappingSubtract(1, ordering: .relaxed)
         return false
     }
 
@@ -311,10 +315,10 @@ final class EventLoop {
         }
     }
 
-    /// Watches a new connection on this loop. `counted`: ``EventLoopHandle/load`` already counts
+    /// Watches a new connection on this loop. `counted`: ``EventLoopHandle/heldConnections`` already counts
     /// it (a connection handed over by another loop).
     private func register(_ socket: Socket, remoteAddress: String, listener: ListeningSocket, counted: Bool) {
-        if !counted { handle.load.wrappingAdd(1, ordering: .relaxed) }
+        if !counted { handle.heldConnections.wrappingAdd(1, ordering: .relaxed) }
         core.acceptedConnections.wrappingAdd(1, ordering: .relaxed)
         let id = core.nextConnectionID.wrappingAdd(1, ordering: .relaxed).newValue
         let open = core.openConnections.wrappingAdd(1, ordering: .relaxed).newValue
@@ -330,7 +334,7 @@ final class EventLoop {
             )
         } catch {
             logger.warning("cannot watch a new connection: \(error)")
-            handle.load.wrappingSubtract(1, ordering: .relaxed)
+            handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
             socket.close()
             if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
             return
@@ -341,7 +345,7 @@ final class EventLoop {
             if session == nil {
                 logger.warning("cannot start a TLS session (out of memory?): dropping a new connection")
                 handle.epoll.remove(socket.fd)
-                handle.load.wrappingSubtract(1, ordering: .relaxed)
+                handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
                 socket.close()
                 if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
                 return
@@ -371,7 +375,7 @@ final class EventLoop {
         guard index < connections.count, connections[index] === connection else { return }
         connections[index] = nil
         connectionCount -= 1
-        handle.load.wrappingSubtract(1, ordering: .relaxed)
+        handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
         if connection.countsTowardLimit {
             core.openConnections.wrappingSubtract(1, ordering: .relaxed)
         }
@@ -399,7 +403,7 @@ final class EventLoop {
         // Connections already in the backlog were made before the stop: take them, so that a
         // request they carry is answered like any other sent before the stop.
         if watchingListener && !listenerPaused {
-            for listener in listeners { acceptConnections(on: listener, untilEmpty: true) }
+            for index in listeners.indices { acceptConnections(on: index, untilEmpty: true) }
         }
         stopping = true
         shutdownDeadline = monotonicNow &+ ConnectionLifecycle.Timeouts.nanoseconds(grace)

@@ -10,7 +10,7 @@ enum LoopMessage: Sendable {
     case abandoned(fd: Int32, connectionID: UInt64, sequence: UInt64)
     case shutdown(grace: Duration)
     /// A connection another loop accepted and hands over, this loop holding fewer connections
-    /// (``EventLoopHandle/load`` already counts it).
+    /// (``EventLoopHandle/heldConnections`` already counts it).
     case adopt(socket: Socket, remoteAddress: String, listenerIndex: Int)
 }
 
@@ -26,7 +26,7 @@ final class EventLoopHandle: Sendable {
         var messages: [LoopMessage] = []
         /// An eventfd write is outstanding; further posts need not write again.
         var wakePending = false
-        /// The loop has exited and closed the eventfd: posts are dropped.
+        /// The loop is exiting and has closed the eventfd: posts are refused.
         var closed = false
     }
 
@@ -42,7 +42,9 @@ final class EventLoopHandle: Sendable {
     /// what a loop that accepts compares to choose the loop that gets the connection. Written
     /// by the loop (accept, close) and by loops handing it a connection; relaxed, because no
     /// other memory is published through it.
-    let load = Atomic<Int>(0)
+    let heldConnections = Atomic<Int>(0)
+    /// Set as the loop exits: it takes no more connections (the others skip it).
+    let exited = Atomic<Bool>(false)
 
     init(index: Int, epoll: Epoll, wakeup: WakeupFD, logger: Logger) {
         self.index = index
@@ -106,6 +108,7 @@ final class EventLoopHandle: Sendable {
     /// Returns the messages left in the inbox (only when the loop stops on an epoll failure).
     @discardableResult
     func close() -> [LoopMessage] {
+        exited.store(true, ordering: .relaxed)
         let left = inbox.withLock { inbox in
             if !inbox.closed {
                 inbox.closed = true

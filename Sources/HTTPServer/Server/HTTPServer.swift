@@ -69,12 +69,12 @@ public final class HTTPServer: Sendable {
     public var refusedHandshakes: Int { core.refusedHandshakes.load(ordering: .relaxed) }
 
     /// Connections each event loop holds now, by loop (empty unless running): a new connection
-    /// goes to the loop holding the fewest, so these stay within one of each other unless
-    /// connections close unevenly.
+    /// goes to the loop holding the fewest, so these stay within one or two of each other
+    /// (two loops accepting at the same moment) unless connections close unevenly.
     public var connectionsByLoop: [Int] {
         state.withLock { state in
             guard case .running(let loops, _) = state.lifecycle else { return [] }
-            return loops.map { $0.load.load(ordering: .relaxed) }
+            return loops.map { $0.heldConnections.load(ordering: .relaxed) }
         }
     }
 
