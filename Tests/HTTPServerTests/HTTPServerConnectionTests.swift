@@ -46,10 +46,7 @@ struct HTTPServerConnectionTests {
         try await withServer(TestServer.configuration { $0.limits.maxConnections = 5 }) { server, port in
             var clients: [RawHTTPClient] = []
             for index in 0..<5 {
-                let client = try RawHTTPClient(port: port)
-                try client.send(get("/\(index)"))
-                #expect(client.readResponse()?.status == 200)
-                clients.append(client)
+                clients.append(try answeredConnection(port: port, "/\(index)"))
             }
             let sixth = try RawHTTPClient(port: port)
             try sixth.send(get("/sixth"))
@@ -120,9 +117,7 @@ struct HTTPServerConnectionTests {
             }
         }
         let port = try server.start()
-        let idle = try RawHTTPClient(port: port)
-        try idle.send(get("/idle"))
-        #expect(idle.readResponse()?.status == 200)
+        let idle = try answeredConnection(port: port, "/idle")
 
         let inFlight = try RawHTTPClient(port: port)
         try inFlight.send(get("/gated"))

@@ -56,9 +56,7 @@ struct HTTPServerLimitTests {
 
     @Test func malformedRequestsGet400WhileOthersKeepWorking() async throws {
         try await withServer { _, port in
-            let bystander = try RawHTTPClient(port: port)
-            try bystander.send(get("/before"))
-            #expect(bystander.readResponse()?.status == 200)
+            let bystander = try answeredConnection(port: port, "/before")
 
             try expectRejected("THIS IS NOT HTTP\r\n\r\n", status: 400, port: port)
             try expectRejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n", status: 400, port: port)
@@ -96,9 +94,7 @@ struct HTTPServerLimitTests {
 
     @Test func idleKeepAliveConnectionIsClosedSilently() async throws {
         try await withClockedServer { clock, port in
-            let client = try RawHTTPClient(port: port)
-            try client.send(get("/once"))
-            #expect(client.readResponse()?.status == 200)
+            let client = try answeredConnection(port: port, "/once")
             let rest = client.moving(clock, by: .seconds(61)) { $0.readUntilClosed(timeout: .milliseconds(50)) }
             #expect(rest == [], "closed without any answer")
         }

@@ -11,10 +11,7 @@ struct HTTPServerLoopBalanceTests {
         try await withServer { server, port in
             var clients: [RawHTTPClient] = []
             for index in 0..<8 {
-                let client = try RawHTTPClient(port: port)
-                try client.send(get("/\(index)"))
-                #expect(client.readResponse()?.status == 200)
-                clients.append(client)
+                clients.append(try answeredConnection(port: port, "/\(index)"))
                 let held = server.connectionsByLoop
                 #expect(held.reduce(0, +) == index + 1)
                 let spread = try #require(held.max()) - (try #require(held.min()))
@@ -28,20 +25,14 @@ struct HTTPServerLoopBalanceTests {
         try await withServer { server, port in
             var clients: [RawHTTPClient] = []
             for index in 0..<8 {
-                let client = try RawHTTPClient(port: port)
-                try client.send(get("/\(index)"))
-                #expect(client.readResponse()?.status == 200)
-                clients.append(client)
+                clients.append(try answeredConnection(port: port, "/\(index)"))
             }
             // Every other one: the connections alternate between the loops, so these are likely
             // all on one of them. Whatever the split left, four new ones must even it out.
             for index in [6, 4, 2, 0] { clients.remove(at: index) }
             try await settle("closes seen (open: \(server.openConnections))") { server.openConnections == 4 }
             for index in 0..<4 {
-                let client = try RawHTTPClient(port: port)
-                try client.send(get("/new\(index)"))
-                #expect(client.readResponse()?.status == 200)
-                clients.append(client)
+                clients.append(try answeredConnection(port: port, "/new\(index)"))
             }
             #expect(server.connectionsByLoop == [4, 4])
             // The connections handed over serve like any other.
@@ -75,12 +66,8 @@ struct HTTPServerLoopBalanceTests {
 
     @Test func oneLoopKeepsEverything() async throws {
         try await withServer(TestServer.configuration { $0.eventLoopCount = 1 }) { server, port in
-            let first = try RawHTTPClient(port: port)
-            try first.send(get("/"))
-            #expect(first.readResponse()?.status == 200)
-            let second = try RawHTTPClient(port: port)
-            try second.send(get("/"))
-            #expect(second.readResponse()?.status == 200)
+            let first = try answeredConnection(port: port, "/")
+            let second = try answeredConnection(port: port, "/")
             #expect(server.connectionsByLoop == [2])
         }
     }

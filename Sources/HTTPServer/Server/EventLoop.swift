@@ -326,6 +326,13 @@ final class EventLoop {
         if overLimit {
             core.openConnections.wrappingSubtract(1, ordering: .relaxed)
         }
+        /// Gives up the connection before it is watched: closed, and counted nowhere.
+        func drop(_ warning: Logger.Message) {
+            logger.warning(warning)
+            handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
+            socket.close()
+            if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
+        }
         socket.setNoDelay()
         do {
             try handle.epoll.add(
@@ -333,22 +340,14 @@ final class EventLoop {
                 events: EpollEvents.input | EpollEvents.output | EpollEvents.readHangUp | EpollEvents.edgeTriggered
             )
         } catch {
-            logger.warning("cannot watch a new connection: \(error)")
-            handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
-            socket.close()
-            if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
-            return
+            return drop("cannot watch a new connection: \(error)")
         }
         var session: TLSSession?
         if let context = listener.tls {
             session = TLSSession(context: context)
             if session == nil {
-                logger.warning("cannot start a TLS session (out of memory?): dropping a new connection")
                 handle.epoll.remove(socket.fd)
-                handle.heldConnections.wrappingSubtract(1, ordering: .relaxed)
-                socket.close()
-                if !overLimit { core.openConnections.wrappingSubtract(1, ordering: .relaxed) }
-                return
+                return drop("cannot start a TLS session (out of memory?): dropping a new connection")
             }
         }
         let connection = Connection(

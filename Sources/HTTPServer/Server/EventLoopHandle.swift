@@ -87,12 +87,16 @@ final class EventLoopHandle: Sendable {
     func closeInboxIfEmpty() -> Bool {
         inbox.withLock { inbox in
             guard inbox.messages.isEmpty else { return false }
-            if !inbox.closed {
-                inbox.closed = true
-                wakeup.close()
-            }
+            shut(&inbox)
             return true
         }
+    }
+
+    /// Refuses later posts and closes the eventfd, once (whichever of the two closings comes first).
+    private func shut(_ inbox: inout Inbox) {
+        guard !inbox.closed else { return }
+        inbox.closed = true
+        wakeup.close()
     }
 
     /// Moves the queued messages into `messages` (which must be empty), swapping storage so
@@ -110,10 +114,7 @@ final class EventLoopHandle: Sendable {
     func close() -> [LoopMessage] {
         exited.store(true, ordering: .relaxed)
         let left = inbox.withLock { inbox in
-            if !inbox.closed {
-                inbox.closed = true
-                wakeup.close()
-            }
+            shut(&inbox)
             defer { inbox.messages.removeAll() }
             return inbox.messages
         }

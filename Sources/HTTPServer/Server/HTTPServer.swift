@@ -149,7 +149,6 @@ public final class HTTPServer: Sendable {
                 EventLoop(handle: handle, loops: loops, core: core, listeners: listeners).run()
                 self.loopDidStop()
             }
-            thread.name = "http-loop-\(handle.index)"
             thread.start()
         }
         if let pendingShutdown {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPServer
 import Logging
+import Testing
 import TestSupport
 
 /// Starting servers for tests: each test gets its own server on an ephemeral port.
@@ -74,6 +75,15 @@ func withServer(
 /// A GET request with the usual headers.
 func get(_ target: String, _ extraHeaders: String = "") -> String {
     "GET \(target) HTTP/1.1\r\nHost: localhost\r\n\(extraHeaders)\r\n"
+}
+
+/// A new connection whose first request, GET `target`, was answered 200: by then its loop has
+/// registered it, so the server's counts include it.
+func answeredConnection(port: Int, _ target: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> RawHTTPClient {
+    let client = try RawHTTPClient(port: port)
+    try client.send(get(target))
+    #expect(client.readResponse()?.status == 200, sourceLocation: sourceLocation)
+    return client
 }
 
 /// A POST request with a Content-Length body.
