@@ -95,10 +95,9 @@ struct HTTPRequestParserTests {
     @Test(arguments: [nil, 1, 7])
     func contentLengthBodyInPieces(step: Int?) {
         let text = "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world"
-        #expect(parse(text, step: step) == [
-            .head(method: "POST", target: "/x"),
-            .request(method: "POST", target: "/x", body: "hello world"),
-        ])
+        let request = Parsed.request(method: "POST", target: "/x", body: "hello world")
+        // `.head` only when the body is still to come: all at once, the request is complete.
+        #expect(parse(text, step: step) == (step == nil ? [request] : [.head(method: "POST", target: "/x"), request]))
     }
 
     @Test(arguments: [nil, 1, 5])
@@ -156,6 +155,8 @@ struct HTTPRequestParserTests {
     @Test func duplicateIdenticalContentLengthIsAccepted() {
         let text = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\ncontent-length: 2, 2\r\n\r\nok"
         #expect(parse(text).last == .request(method: "POST", target: "/", body: "ok"))
+        let spaced = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \t2 ,2\t\r\n\r\nok"
+        #expect(parse(spaced) == [.request(method: "POST", target: "/", body: "ok")])
     }
 
     @Test(arguments: [
@@ -170,6 +171,10 @@ struct HTTPRequestParserTests {
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 12a\r\n\r\n", "bad Content-Length"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", "negative Content-Length"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc", "conflicting CL"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 3\r\n\r\nabc", "conflicting list members"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2,\r\n\r\nab", "empty list member"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length:\r\n\r\n", "empty Content-Length"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: x\r\n\r\nab", "valid then invalid CL"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "CL + TE"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", "chunked not final"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"),

@@ -11,8 +11,8 @@ package enum BodyFraming: Equatable, Sendable {
 package enum HTTPParseEvent: Sendable {
     /// Nothing more can be done until more bytes arrive.
     case needMoreData
-    /// The head is complete and a body follows (used for `Expect: 100-continue`).
-    /// Requests without a body go straight to `.request`.
+    /// The head is complete and a body is still to come (used for `Expect: 100-continue`).
+    /// Requests without a body, or whose whole body came with the head, go straight to `.request`.
     case head(HTTPRequestHead, BodyFraming)
     /// A complete request.
     case request(HTTPRequestHead, body: [UInt8])
@@ -193,15 +193,22 @@ package struct HTTPRequestParser {
         consumed = start + headEnd
         state = .head(scanned: 0, lineEnd: nil)
         let head: HTTPRequestHead
-        switch parseHeadFields(UnsafeBufferPointer(start: base, count: headEnd), lineEnd: lineEnd) {
+        var framing = FramingFields()
+        switch parseHeadFields(UnsafeBufferPointer(start: base, count: headEnd), lineEnd: lineEnd, framing: &framing) {
         case .success(let parsed): head = parsed
         case .failure(let error): return fail(error, nil)
         }
-        switch bodyFraming(of: head) {
+        switch bodyFraming(of: head, framing) {
         case .failure(let error):
             return fail(error, head)
         case .success(.noBody):
             return .request(head, body: [])
+        case .success(.contentLength(let length)) where count - headEnd >= length:
+            // The whole body came with its head (a client's usual request): complete at once,
+            // without a `.head` event, a second pass or a body grown piece by piece.
+            consumed = start + headEnd + length
+            emptyLinesSkipped = 0
+            return .request(head, body: Array(UnsafeBufferPointer(start: base + headEnd, count: length)))
         case .success(.contentLength(let length)):
             currentHead = head
             body = []
@@ -229,10 +236,59 @@ package struct HTTPRequestParser {
         return .malformedRequest("request line too long and not HTTP")
     }
 
+    /// What the fields say of the body's length, gathered as they are read: the usual request
+    /// has one Content-Length and no Transfer-Encoding, and no later pass over the fields'
+    /// strings looks for them again.
+    struct FramingFields {
+        var contentLengthFields = 0
+        var transferEncodingFields = 0
+        /// The Content-Length members read so far: all the same number, or the first problem.
+        var contentLength: Result<Int, HTTPServerError>?
+
+        /// Reads the members of one Content-Length field's value (`bytes[value]`), in place.
+        mutating func addContentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) {
+            contentLengthFields += 1
+            // The first problem is the answer: the fields after it are not read.
+            if case .failure? = contentLength { return }
+            var memberStart = value.lowerBound
+            while true {
+                var memberEnd = memberStart
+                while memberEnd < value.upperBound && bytes[memberEnd] != UInt8(ascii: ",") { memberEnd += 1 }
+                var first = memberStart
+                var last = memberEnd
+                while first < last && ASCII.isWhitespace(bytes[first]) { first += 1 }
+                while last > first && ASCII.isWhitespace(bytes[last - 1]) { last -= 1 }
+                guard first < last else {
+                    contentLength = .failure(.malformedRequest("invalid Content-Length"))
+                    return
+                }
+                var parsed = 0
+                for position in first..<last {
+                    let byte = bytes[position]
+                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                        contentLength = .failure(.malformedRequest("invalid Content-Length"))
+                        return
+                    }
+                    // Saturate instead of overflowing: anything this big is over the limit anyway.
+                    parsed = parsed > Int.max / 20 ? Int.max / 2 : parsed * 10 + Int(byte - UInt8(ascii: "0"))
+                }
+                // §6.3 item 5: several values (fields or list members) only when all the same.
+                if case .success(let earlier)? = contentLength, earlier != parsed {
+                    contentLength = .failure(.malformedRequest("conflicting Content-Length values"))
+                    return
+                }
+                contentLength = .success(parsed)
+                guard memberEnd < value.upperBound else { return }
+                memberStart = memberEnd + 1
+            }
+        }
+    }
+
     /// Parses a complete head: `bytes` ends with the empty line, `lineEnd` is the CR of the request line.
     private func parseHeadFields(
         _ bytes: UnsafeBufferPointer<UInt8>,
-        lineEnd: Int
+        lineEnd: Int,
+        framing: inout FramingFields
     ) -> Result<HTTPRequestHead, HTTPServerError> {
         // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
         var index = 0
@@ -296,8 +352,15 @@ package struct HTTPRequestParser {
             if headers.count >= limits.maxHeaderCount {
                 return .failure(.headersTooLarge)
             }
-            if field.name.count == 4 && ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "host") {
+            switch field.name.count {
+            case 4 where ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "host"):
                 hosts += 1
+            case 14 where ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "content-length"):
+                framing.addContentLength(bytes, field.value)
+            case 17 where ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), "transfer-encoding"):
+                framing.transferEncodingFields += 1
+            default:
+                break
             }
             headers.add(Self.string(bytes, field.name.lowerBound, field.name.upperBound),
                         Self.string(bytes, field.value.lowerBound, field.value.upperBound))
@@ -342,24 +405,13 @@ package struct HTTPRequestParser {
         return .success(Int(bytes[index + 2] - UInt8(ascii: "0")))
     }
 
-    /// Decides how the body is delimited (RFC 9112 §6.1, §6.3).
-    private func bodyFraming(of head: HTTPRequestHead) -> Result<BodyFraming, HTTPServerError> {
-        // The usual request has one Content-Length and no Transfer-Encoding: found in one pass
-        // over the fields, without collecting their values.
-        var transferEncodingCount = 0
-        var contentLengthCount = 0
-        for field in head.headers.fields {
-            switch field.name.utf8.count {
-            case 14 where HTTPHeaders.namesEqual(field.name, "Content-Length"): contentLengthCount += 1
-            case 17 where HTTPHeaders.namesEqual(field.name, "Transfer-Encoding"): transferEncodingCount += 1
-            default: break
-            }
-        }
-        if transferEncodingCount == 0 && contentLengthCount == 0 { return .success(.noBody) }
-        if transferEncodingCount > 0 {
+    /// Decides how the body is delimited (RFC 9112 §6.1, §6.3), from what the fields said of it.
+    private func bodyFraming(of head: HTTPRequestHead, _ framing: FramingFields) -> Result<BodyFraming, HTTPServerError> {
+        if framing.transferEncodingFields == 0 && framing.contentLengthFields == 0 { return .success(.noBody) }
+        if framing.transferEncodingFields > 0 {
             let transferEncodings = head.headers.values("Transfer-Encoding")
             // §6.1: a message with both may be a smuggling attempt; we reject it outright.
-            guard contentLengthCount == 0 else {
+            guard framing.contentLengthFields == 0 else {
                 return .failure(.malformedRequest("both Content-Length and Transfer-Encoding"))
             }
             var codings: [Substring.UTF8View] = []
@@ -381,39 +433,15 @@ package struct HTTPRequestParser {
             // §6.1: a transfer coding the server does not understand gets 501.
             return others.isEmpty ? .success(.chunked) : .failure(.unsupportedTransferEncoding)
         }
-        // §6.3 item 5: several Content-Length values (fields or list members) are only accepted
-        // when they are all the same number.
-        var length: Int?
-        for field in head.headers.fields where field.name.utf8.count == 14 && HTTPHeaders.namesEqual(field.name, "Content-Length") {
-            // The list members, walked in place (no array of slices).
-            var rest = field.value.utf8[...]
-            while true {
-                let comma = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-                let digits = ASCII.trimmingWhitespace(rest[..<comma])
-                guard !digits.isEmpty else {
-                    return .failure(.malformedRequest("invalid Content-Length"))
-                }
-                var parsed = 0
-                for byte in digits {
-                    guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
-                        return .failure(.malformedRequest("invalid Content-Length"))
-                    }
-                    // Saturate instead of overflowing: anything this big is over the limit anyway.
-                    parsed = parsed > Int.max / 20 ? Int.max / 2 : parsed * 10 + Int(byte - UInt8(ascii: "0"))
-                }
-                if let length, length != parsed {
-                    return .failure(.malformedRequest("conflicting Content-Length values"))
-                }
-                length = parsed
-                guard comma < rest.endIndex else { break }
-                rest = rest[rest.index(after: comma)...]
+        switch framing.contentLength ?? .failure(.malformedRequest("invalid Content-Length")) {
+        case .failure(let error):
+            return .failure(error)
+        case .success(let length):
+            if length > limits.maxBodyBytes {
+                return .failure(.bodyTooLarge(limit: limits.maxBodyBytes))
             }
+            return .success(length == 0 ? .noBody : .contentLength(length))
         }
-        guard let length else { return .failure(.malformedRequest("invalid Content-Length")) }
-        if length > limits.maxBodyBytes {
-            return .failure(.bodyTooLarge(limit: limits.maxBodyBytes))
-        }
-        return .success(length == 0 ? .noBody : .contentLength(length))
     }
 
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> String {

@@ -248,6 +248,9 @@ extension INSiRequestEventReader {
         /// Largest value buffer and deepest nesting a kept reader may have grown to.
         static let maxKeptTextBytes = 4_096
         static let maxKeptDepth = 64
+        /// Largest scan room (``SAXHandler/scanRoom(byteCount:)``) a kept reader may hold: room
+        /// for documents of about 60 KB.
+        static let maxKeptScanBytes = 64 * 1_024
 
         init(capacity: Int) {
             readers = ReusePool(capacity: capacity)
@@ -282,6 +285,7 @@ extension INSiRequestEventReader {
     /// Whether this reader's storage stayed small enough to keep (see ``Pool``).
     var isSmall: Bool {
         leafText.count <= Pool.maxKeptTextBytes && open.capacity <= Pool.maxKeptDepth && openRoom <= Pool.maxKeptDepth
+            && scanRoomBytes <= Pool.maxKeptScanBytes
     }
 
     /// Where an element sits in the request; the leaves carry a value.

@@ -17,10 +17,39 @@ class SAXHandler {
     @exclusivity(unchecked) private var elements = 0
     /// Text bytes kept so far by each open element (leading white space is not counted).
     @exclusivity(unchecked) private var textBytes: [Int] = []
+    /// ``PlainXMLScanner``'s working memory (its tables and its copy of the document), kept
+    /// with the handler: a pooled reader scans in memory the last call left warm, and a scan
+    /// allocates nothing. Nil until a scan asks for it; never holds a document after its scan
+    /// (the scanner zeroes its copy).
+    @exclusivity(unchecked) private var scanRoomStart: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) private(set) var scanRoomBytes = 0
 
     init(limits: XMLSafetyLimits) {
         self.limits = limits
         textBytes.reserveCapacity(16)
+    }
+
+    deinit {
+        scanRoomStart?.deallocate()
+    }
+
+    /// The scanner's working memory, at least `byteCount` bytes: grown if needed, to no less
+    /// than 8 KiB (a request and the scanner's tables fit at once).
+    func scanRoom(byteCount: Int) -> UnsafeMutableRawPointer {
+        if let start = scanRoomStart, scanRoomBytes >= byteCount { return start }
+        scanRoomStart?.deallocate()
+        let capacity = max(byteCount, 8 * 1024)
+        let start = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        scanRoomStart = start
+        scanRoomBytes = capacity
+        return start
+    }
+
+    /// True when `needle` appears in the scan room (tests: no document stays in it).
+    func scanRoomContains(_ needle: [UInt8]) -> Bool {
+        guard let start = scanRoomStart, !needle.isEmpty else { return false }
+        let room = UnsafeRawBufferPointer(start: start, count: scanRoomBytes)
+        return room.indices.dropLast(needle.count - 1).contains { offset in needle.indices.allSatisfy { room[offset + $0] == needle[$0] } }
     }
 
     /// Nesting depth of the element being read (1 for the root).
