@@ -99,8 +99,8 @@ struct CallLoop {
 
     /// One call; the status of its answer (0 when there was none).
     mutating func call(_ bytes: [UInt8]) -> Int {
-        // A head with a body to come is reported first (for `Expect: 100-continue`), then the
-        // request, on the bytes left.
+        // The whole request is in `bytes`, so it comes as one `.request`; a `.head` (a body still
+        // to come) is passed over as the server's connection does, for a request that would split.
         var offset = 0
         while true {
             var consumed = 0

@@ -144,6 +144,32 @@ struct HTTPRequestParserTests {
         #expect(origin.authority == "h:1")
     }
 
+    @Test(arguments: [nil, 1, 9])
+    func pipelinedRequestAfterABodyThatCameWithItsHead(step: Int?) {
+        let text = "\r\nPOST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nokGET /b HTTP/1.1\r\nHost: h\r\n\r\n"
+        let requests: [Parsed] = [.request(method: "POST", target: "/a", body: "ok"), .request(method: "GET", target: "/b", body: "")]
+        // Read whole, the body is there with its head: no `.head`.
+        #expect(parse(text, step: step).filter { if case .head = $0 { false } else { true } } == requests)
+        if step == nil { #expect(parse(text) == requests) }
+    }
+
+    @Test func emptyLinesBeforeRequestLinesAreCountedPerRequest() {
+        // Two empty lines are allowed before each request line, however many requests came before.
+        let text = String(repeating: "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", count: 3)
+            + "\r\n\r\nPOST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx"
+            + String(repeating: "\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", count: 3)
+        let parsed = parse(text)
+        #expect(parsed.count == 7)
+        #expect(!parsed.contains { if case .failure = $0 { true } else { false } })
+    }
+
+    @Test func tokenCharactersAreThoseOfRFC9110() {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(ASCII.isTokenChar(byte) == tchar.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test func pipelinedRequestsAndLeadingEmptyLine() {
         let text = "\r\nGET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHost: h\r\n\r\n"
         #expect(parse(text) == [

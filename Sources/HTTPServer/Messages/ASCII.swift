@@ -36,19 +36,19 @@ enum ASCII {
         return slice
     }
 
-    /// tchar from RFC 9110 §5.6.2: the characters allowed in methods and field names.
-    static let tokenTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in "!#$%&'*+-.^_`|~".utf8 { table[Int(byte)] = true }
-        return table
-    }()
-
+    /// tchar from RFC 9110 §5.6.2: the characters allowed in methods and field names (digits,
+    /// letters and ``!#$%&'*+-.^_`|~``), one bit per byte value below 128. Constants rather than
+    /// a table built once: reading a `static let` table checked its one-time initialisation on
+    /// every header field.
     @inline(__always)
     static func isTokenChar(_ byte: UInt8) -> Bool {
-        tokenTable[Int(byte)]
+        let low: UInt64 = 0x03FF_6CFA_0000_0000
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        switch byte {
+        case 0..<64: return (low >> UInt64(byte)) & 1 == 1
+        case 64..<128: return (high >> UInt64(byte - 64)) & 1 == 1
+        default: return false
+        }
     }
 
     /// Appends the decimal digits of a non-negative integer without going through String.

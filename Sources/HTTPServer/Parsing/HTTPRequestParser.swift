@@ -202,6 +202,8 @@ package struct HTTPRequestParser {
         case .failure(let error):
             return fail(error, head)
         case .success(.noBody):
+            // The empty lines allowed before a request line are counted per request.
+            emptyLinesSkipped = 0
             return .request(head, body: [])
         case .success(.contentLength(let length)) where count - headEnd >= length:
             // The whole body came with its head (a client's usual request): complete at once,

@@ -10,7 +10,6 @@ import Foundation
 /// are passed over. The tests hold the two to identical results.
 final class INSiRequestEventReader: SAXHandler {
     @exclusivity(unchecked) private(set) var parts = EnvelopeParts()
-    @exclusivity(unchecked) private var open: [Node] = []
     /// The nodes met once already: only the first of a name counts, as with `child(_:_:)`.
     @exclusivity(unchecked) private var seen: UInt64 = 0
     /// Text of the leaf being read: the first `leafCount` bytes of `leafText`, whose whole
@@ -22,13 +21,12 @@ final class INSiRequestEventReader: SAXHandler {
     /// waiting in the pool keeps no value of the document it read.
     @exclusivity(unchecked) private var leafWritten = 0
     @exclusivity(unchecked) private var namespaces = NamespaceCache()
+    /// The elements read under each node, held by the reader: read through the statics, every
+    /// element opened checked their one-time initialisation twice (50 calls of `swift_once` a
+    /// request).
+    private let children = Node.fixedTable
     /// True while `parts` holds nothing read (new, reset or taken).
     @exclusivity(unchecked) private var partsFresh = true
-
-    override init(limits: XMLSafetyLimits) {
-        super.init(limits: limits)
-        open.reserveCapacity(8)
-    }
 
     override func reset(limits: XMLSafetyLimits) {
         super.reset(limits: limits)
@@ -36,7 +34,6 @@ final class INSiRequestEventReader: SAXHandler {
         // resetting fresh parts is not free: only what holds something is emptied.
         if !partsFresh { parts = EnvelopeParts() }
         partsFresh = true
-        if !open.isEmpty { open.removeAll(keepingCapacity: true) }
         seen = 0
         leafCount = 0
         if leafWritten > 0 {
@@ -59,13 +56,13 @@ final class INSiRequestEventReader: SAXHandler {
     }
 
     override func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
-                                  attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
-        guard let parent = open.last else {
+                                  attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int, parent: UInt8?) -> UInt8 {
+        // Each element's tag is its node.
+        guard let parent = parent.map({ Node(rawValue: $0) ?? .ignored }) else {
             partsFresh = false
             parts.rootName = String(cString: localName)
             parts.rootNamespace = namespaces.string(at: uri)
-            open.append(parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? .envelope : .ignored)
-            return
+            return (parts.rootName == "Envelope" && parts.rootNamespace == INSiNamespace.soap12 ? Node.envelope : .ignored).rawValue
         }
         let namespace = namespaces.namespace(at: uri)
         var node = Node.ignored
@@ -91,8 +88,8 @@ final class INSiRequestEventReader: SAXHandler {
                 openedAssertion(namespace: namespaces.string(at: uri), attributes: attributes, attributeCount: attributeCount)
             }
         default:
-            for index in Node.childRanges[Int(parent.rawValue)] {
-                let candidate = Node.children[index]
+            for index in children.ranges[Int(parent.rawValue)] {
+                let candidate = children.children[index]
                 guard candidate.namespace == namespace && localName.isNamed(candidate.name) else { continue }
                 let bit: UInt64 = 1 << candidate.node.rawValue
                 if candidate.node != .traitsFirstName {
@@ -104,7 +101,7 @@ final class INSiRequestEventReader: SAXHandler {
                 break
             }
         }
-        open.append(node)
+        return node.rawValue
     }
 
     /// Marks the presence of what was opened (an empty element still counts as given).
@@ -149,8 +146,8 @@ final class INSiRequestEventReader: SAXHandler {
         return value
     }
 
-    override func didEndElement() {
-        guard let node = open.popLast(), node.isLeaf else { return }
+    override func didEndElement(tag: UInt8) {
+        guard let node = Node(rawValue: tag), node.isLeaf else { return }
         // Trimmed on the bytes: one string made, of the value itself; none for an action of the
         // contract, which is the constant's own string.
         let value = leafText.withUnsafeBufferPointer { text in
@@ -211,8 +208,8 @@ final class INSiRequestEventReader: SAXHandler {
     /// Each operation's action, and its bytes.
     private static let actions: [(String, [UInt8])] = INSiOperation.allCases.map { ($0.action, Array($0.action.utf8)) }
 
-    override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let node = open.last, node.isLeaf else { return }
+    override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) {
+        guard let node = Node(rawValue: tag), node.isLeaf else { return }
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         if leafCount + bytes.count > leafText.count {
             // Bounded by the handler's text limit, checked before this is called.
@@ -229,9 +226,9 @@ final class INSiRequestEventReader: SAXHandler {
 }
 
 extension INSiRequestEventReader {
-    /// Readers kept between requests: a new one costs five allocations (the object and its
-    /// four stacks and buffers) and as many frees, about as much as reading the document's
-    /// elements. A reader comes back after its parse and is reset then, emptied of what the
+    /// Readers kept between requests: a new one costs several allocations (the object, its
+    /// stack of open elements, its buffers, the scanner's room) and as many frees, about as much
+    /// as reading the document's elements. A reader comes back after its parse and is reset then, emptied of what the
     /// document left in it.
     ///
     /// Only a reader whose storage stayed small is kept: a document with a megabyte of text in
@@ -278,13 +275,13 @@ extension INSiRequestEventReader {
 
     /// True when the reader holds nothing of a document: what ``Pool`` keeps (tests).
     var holdsNothing: Bool {
-        partsFresh && parts == EnvelopeParts() && open.isEmpty && seen == 0 && leafCount == 0
+        partsFresh && parts == EnvelopeParts() && seen == 0 && leafCount == 0
             && leafText.allSatisfy { $0 == 0 } && depth == 0 && failure == nil && context == nil
     }
 
     /// Whether this reader's storage stayed small enough to keep (see ``Pool``).
     var isSmall: Bool {
-        leafText.count <= Pool.maxKeptTextBytes && open.capacity <= Pool.maxKeptDepth && openRoom <= Pool.maxKeptDepth
+        leafText.count <= Pool.maxKeptTextBytes && openRoom <= Pool.maxKeptDepth
             && scanRoomBytes <= Pool.maxKeptScanBytes
     }
 
@@ -326,6 +323,25 @@ extension INSiRequestEventReader {
         /// with an array per node, every element opened retained and released its node's array.
         static let children: [Child] = childTable.children
         static let childRanges: [Range<Int>] = childTable.ranges
+
+        /// The same table in memory that is never freed, for ``INSiRequestEventReader/children``.
+        static let fixedTable = FixedTable(children: children, ranges: childRanges)
+
+        /// ``children`` and ``childRanges`` in memory allocated once and only read after, so no
+        /// thread can see it change.
+        struct FixedTable: @unchecked Sendable {
+            let children: UnsafePointer<Child>
+            let ranges: UnsafePointer<Range<Int>>
+
+            init(children: [Child], ranges: [Range<Int>]) {
+                let childMemory = UnsafeMutablePointer<Child>.allocate(capacity: max(children.count, 1))
+                childMemory.initialize(from: children, count: children.count)
+                let rangeMemory = UnsafeMutablePointer<Range<Int>>.allocate(capacity: ranges.count)
+                rangeMemory.initialize(from: ranges, count: ranges.count)
+                self.children = UnsafePointer(childMemory)
+                self.ranges = UnsafePointer(rangeMemory)
+            }
+        }
 
         private static let childTable: (children: [Child], ranges: [Range<Int>]) = {
             var table = [[Child]](repeating: [], count: Int(Node.assertionSignature.rawValue) + 1)
@@ -392,6 +408,8 @@ extension INSiRequestEventReader {
     /// them on dozens of elements.
     struct NamespaceCache {
         private var entries: [(address: UnsafePointer<xmlChar>, known: KnownNamespace)] = []
+        /// The entry found last: an element's namespace is mostly its previous sibling's.
+        private var last: (address: UnsafePointer<xmlChar>?, known: KnownNamespace) = (nil, .none)
 
         init() {
             entries.reserveCapacity(8)
@@ -400,15 +418,21 @@ extension INSiRequestEventReader {
         /// Forgets every address: another parse interns its URIs elsewhere.
         mutating func removeAll() {
             if !entries.isEmpty { entries.removeAll(keepingCapacity: true) }
+            last = (nil, .none)
         }
 
         mutating func namespace(at pointer: UnsafePointer<xmlChar>?) -> KnownNamespace {
             guard let pointer else { return .none }
-            for entry in entries where entry.address == pointer { return entry.known }
+            if pointer == last.address { return last.known }
+            for entry in entries where entry.address == pointer {
+                last = entry
+                return entry.known
+            }
             let namespace = KnownNamespace(uri: pointer)
             // Past 32 URIs (never in a real request) they are compared every time rather than
             // searched in an ever longer list.
             if entries.count < 32 { entries.append((pointer, namespace)) }
+            last = (pointer, namespace)
             return namespace
         }
 

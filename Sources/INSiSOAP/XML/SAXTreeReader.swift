@@ -22,7 +22,7 @@ private final class TreeBuilder: SAXHandler {
     }
 
     override func didStartElement(localName: UnsafePointer<xmlChar>, uri: UnsafePointer<xmlChar>?,
-                                  attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int) {
+                                  attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int, parent: UInt8?) -> UInt8 {
         var element = XMLTreeElement(name: names.string(at: localName), namespace: uri.map { names.string(at: $0) } ?? "")
         if attributeCount > 0, let attributes {
             for index in 0..<attributeCount {
@@ -34,9 +34,10 @@ private final class TreeBuilder: SAXHandler {
             }
         }
         stack.append(element)
+        return 0
     }
 
-    override func didEndElement() {
+    override func didEndElement(tag: UInt8) {
         guard let element = stack.popLast() else { return }
         if stack.isEmpty {
             root = element
@@ -45,7 +46,7 @@ private final class TreeBuilder: SAXHandler {
         }
     }
 
-    override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>) {
+    override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) {
         guard !stack.isEmpty else { return }
         stack[stack.count - 1].text += String(decoding: bytes, as: UTF8.self)
     }
