@@ -19,6 +19,10 @@ struct Options {
     var rounds = 15
     var logLevel = Logger.Level.info
     var findings = true
+    /// Threads calling at once, each with its own loop state, as the server's event loops do:
+    /// what they cost each other through the simulator's shared state (locks, counters, the
+    /// journal, the pools) shows as CPU per call above one thread's.
+    var threads = 1
 
     init(_ arguments: ArraySlice<String>) {
         var rest = arguments
@@ -30,6 +34,7 @@ struct Options {
             case "--rounds": rounds = rest.popFirst().flatMap(Int.init) ?? rounds
             case "--log-level": logLevel = rest.popFirst().flatMap(Logger.Level.init(rawValue:)) ?? logLevel
             case "--findings": findings = rest.popFirst() != "off"
+            case "--threads": threads = max(1, rest.popFirst().flatMap(Int.init) ?? threads)
             default: Self.usage("unknown argument \(argument)")
             }
         }
@@ -40,7 +45,7 @@ struct Options {
         FileHandle.standardError.write(Data("""
             \(problem)
             usage: insi-sim-call-bench --requests FILE [--seed BASE.json] [--calls N] [--rounds N]
-                                       [--log-level info|warning|...] [--findings on|off]
+                                       [--log-level info|warning|...] [--findings on|off] [--threads N]
             FILE: one request per line, "T|xml" or "V|xml" (Benchmarks/http/make-requests.py)
 
             """.utf8))
@@ -90,7 +95,7 @@ var loop = CallLoop(endpoint: simulator.application.endpoint,
                     parser: HTTPRequestParser(limits: configuration.limits))
 
 /// What a loop does for one call between its `recv` and its `send`.
-struct CallLoop {
+struct CallLoop: Sendable {
     let endpoint: INSiEndpoint
     let connection: HTTPConnectionInfo
     var parser: HTTPRequestParser
@@ -124,33 +129,69 @@ struct CallLoop {
     }
 }
 
-/// CPU time of this thread: the log writer's and the judge's threads are not counted.
-func threadCPUNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+enum Rounds {
+    /// CPU time of this thread: the log writer's and the judge's threads are not counted.
+    static func threadCPUNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    /// One thread's rounds: the CPU time per call of each round, and the statuses of its first.
+    static func run(_ loop: CallLoop, requests: [[UInt8]], firstRequest: Int, rounds: Int, calls: Int)
+        -> (times: [Double], statuses: [Int: Int]) {
+        var loop = loop
+        var statuses: [Int: Int] = [:]
+        var next = firstRequest % requests.count
+        var times: [Double] = []
+        for round in 0..<rounds {
+            let start = threadCPUNanoseconds()
+            var ok = 0
+            for _ in 0..<calls {
+                let status = loop.call(requests[next])
+                next = next + 1 == requests.count ? 0 : next + 1
+                if round == 0 { statuses[status, default: 0] += 1 }
+                if status == 200 { ok += 1 }
+            }
+            times.append(Double(threadCPUNanoseconds() - start) / Double(calls))
+            guard ok > 0 else {
+                print("no call was answered 200: \(statuses)")
+                exit(1)
+            }
+        }
+        return (times, statuses)
+    }
 }
 
-var statuses: [Int: Int] = [:]
-var next = 0
-var times: [Double] = []
-for round in 0..<options.rounds {
-    let start = threadCPUNanoseconds()
-    var ok = 0
-    for _ in 0..<options.calls {
-        let status = loop.call(requests[next])
-        next = next + 1 == requests.count ? 0 : next + 1
-        if round == 0 { statuses[status, default: 0] += 1 }
-        if status == 200 { ok += 1 }
-    }
-    times.append(Double(threadCPUNanoseconds() - start) / Double(options.calls))
-    guard ok > 0 else {
-        print("no call was answered 200: \(statuses)")
-        exit(1)
-    }
+/// Each thread's results, written once by that thread before the join.
+final class Results: @unchecked Sendable {
+    var byThread: [(times: [Double], statuses: [Int: Int])]
+    init(count: Int) { byThread = Array(repeating: ([], [:]), count: count) }
 }
-let sorted = times.sorted()
+
+let results = Results(count: options.threads)
+let (rounds, calls) = (options.rounds, options.calls)
+if options.threads == 1 {
+    results.byThread[0] = Rounds.run(loop, requests: requests, firstRequest: 0, rounds: rounds, calls: calls)
+} else {
+    let group = DispatchGroup()
+    for index in 0..<options.threads {
+        group.enter()
+        // Each thread starts elsewhere in the requests, as wrk's connections do.
+        let start = index * 7_919
+        // Its own loop state, as each event loop has (its encoder's buffers included).
+        let own = CallLoop(endpoint: loop.endpoint, connection: loop.connection, parser: HTTPRequestParser(limits: configuration.limits))
+        Thread { [own, requests] in
+            let result = Rounds.run(own, requests: requests, firstRequest: start, rounds: rounds, calls: calls)
+            results.byThread[index] = result
+            group.leave()
+        }.start()
+    }
+    group.wait()
+}
+let statuses = results.byThread[0].statuses
+let sorted = results.byThread.flatMap(\.times).sorted()
 print("\(requests.count) requests, \(options.calls) calls per round, \(options.rounds) rounds, log level \(options.logLevel), "
-      + "findings \(options.findings ? "on" : "off")")
+      + "findings \(options.findings ? "on" : "off")" + (options.threads > 1 ? ", \(options.threads) threads at once" : ""))
 print("answers of the first round by status: \(statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))")
 print(String(format: "thread CPU per call: best %.2f µs, median %.2f µs", sorted[0] / 1_000, sorted[sorted.count / 2] / 1_000))

@@ -16,6 +16,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, C
         self.init(elements)
     }
 
+    /// Headers of one field.
+    public init(_ name: String, _ value: String) {
+        fields = [(name: name, value: value)]
+    }
+
     init(reservingCapacity capacity: Int) {
         fields = []
         fields.reserveCapacity(capacity)

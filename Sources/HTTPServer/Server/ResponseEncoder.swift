@@ -27,7 +27,7 @@ package struct ResponseEncoder {
         ASCII.appendDecimal(status, to: &output)
         output.append(ASCII.space)
         output.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
-        output.append(contentsOf: Self.crlf)
+        Self.append(Self.crlf, to: &output)
 
         var close = !keepAlive
         var hasContentLength = false
@@ -54,17 +54,17 @@ package struct ResponseEncoder {
             default: break
             }
             output.append(contentsOf: field.name.utf8)
-            output.append(contentsOf: Self.colonSpace)
+            Self.append(Self.colonSpace, to: &output)
             output.append(contentsOf: field.value.utf8)
-            output.append(contentsOf: Self.crlf)
+            Self.append(Self.crlf, to: &output)
         }
         if !hasContentLength && !hasTransferEncoding && !HTTPStatus.forbidsBody(status) {
-            output.append(contentsOf: Self.contentLengthPrefix)
+            Self.append(Self.contentLengthPrefix, to: &output)
             ASCII.appendDecimal(response.body.count, to: &output)
-            output.append(contentsOf: Self.crlf)
+            Self.append(Self.crlf, to: &output)
         }
         if !hasConnection {
-            output.append(contentsOf: close ? Self.connectionClose : Self.connectionKeepAlive)
+            Self.append(close ? Self.connectionClose : Self.connectionKeepAlive, to: &output)
         }
         if !hasDate {
             output.append(contentsOf: dateCache.currentLine())
@@ -72,16 +72,24 @@ package struct ResponseEncoder {
         if !hasServer {
             output.append(contentsOf: serverLine)
         }
-        output.append(contentsOf: Self.crlf)
+        Self.append(Self.crlf, to: &output)
         if sendsBody {
             output.append(contentsOf: response.body)
         }
         return close
     }
 
-    private static let crlf: [UInt8] = [ASCII.cr, ASCII.lf]
-    private static let colonSpace: [UInt8] = [ASCII.colon, ASCII.space]
-    private static let contentLengthPrefix = Array("Content-Length: ".utf8)
-    private static let connectionClose = Array("Connection: close\r\n".utf8)
-    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+    // Constants in the binary rather than arrays made at run time: an array shared by the
+    // event loops is retained and released by each on every answer, and its reference count
+    // went from core to core.
+    private static var crlf: StaticString { "\r\n" }
+    private static var colonSpace: StaticString { ": " }
+    private static var contentLengthPrefix: StaticString { "Content-Length: " }
+    private static var connectionClose: StaticString { "Connection: close\r\n" }
+    private static var connectionKeepAlive: StaticString { "Connection: keep-alive\r\n" }
+
+    @inline(__always)
+    private static func append(_ text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 }

@@ -228,8 +228,14 @@ final class INSiRequestEventReader: SAXHandler {
 extension INSiRequestEventReader {
     /// Readers kept between requests: a new one costs several allocations (the object, its
     /// stack of open elements, its buffers, the scanner's room) and as many frees, about as much
-    /// as reading the document's elements. A reader comes back after its parse and is reset then, emptied of what the
-    /// document left in it.
+    /// as reading the document's elements. A reader comes back after its parse and is reset
+    /// then, emptied of what the document left in it.
+    ///
+    /// Each thread first gets back the reader it gave last (``ThreadSlot``): an event loop
+    /// reads every request with the same reader, in memory its core holds, where readers
+    /// passed from loop to loop moved their memory between the cores on every use. The shared
+    /// list holds what the slots do not (a thread reading two documents at once, readers
+    /// given back by threads that then stop reading).
     ///
     /// Only a reader whose storage stayed small is kept: a document with a megabyte of text in
     /// a value, or nested deep, must not leave that much memory pinned in the pool.
@@ -242,6 +248,8 @@ extension INSiRequestEventReader {
         }
 
         private let readers: ReusePool<Kept>
+        /// The reader each thread gave back last, when the pool keeps any (capacity above 0).
+        private let ownReader: ThreadSlot<INSiRequestEventReader>?
         /// Largest value buffer and deepest nesting a kept reader may have grown to.
         static let maxKeptTextBytes = 4_096
         static let maxKeptDepth = 64
@@ -251,13 +259,15 @@ extension INSiRequestEventReader {
 
         init(capacity: Int) {
             readers = ReusePool(capacity: capacity)
+            ownReader = capacity > 0 ? ThreadSlot() : nil
         }
 
-        /// A kept reader, as new, for `limits`; or a new one.
+        /// A kept reader, as new, for `limits` (the one this thread gave back last, if any); or
+        /// a new one.
         func take(limits: XMLSafetyLimits) -> INSiRequestEventReader {
-            guard let kept = readers.take() else { return INSiRequestEventReader(limits: limits) }
-            kept.reader.use(limits)
-            return kept.reader
+            guard let reader = ownReader?.take() ?? readers.take()?.reader else { return INSiRequestEventReader(limits: limits) }
+            reader.use(limits)
+            return reader
         }
 
         /// Hands a reader back once its parse is over. It is reset here, so that the pool never
@@ -266,11 +276,12 @@ extension INSiRequestEventReader {
         func give(_ reader: INSiRequestEventReader) {
             guard reader.isSmall else { return }
             reader.reset(limits: reader.limits)
+            if ownReader?.put(reader) == true { return }
             _ = readers.give(Kept(reader: reader))
         }
 
-        /// Readers in the pool (tests).
-        var count: Int { readers.count }
+        /// Readers in the pool that this thread could take (tests).
+        var count: Int { readers.count + (ownReader?.isFilled == true ? 1 : 0) }
     }
 
     /// True when the reader holds nothing of a document: what ``Pool`` keeps (tests).

@@ -258,12 +258,10 @@ public struct INSiEndpoint: Sendable {
     }
 
     static func soap(_ status: Int, _ body: [UInt8], contentType: String = INSiResponseWriter.contentType) -> HTTPResponse {
-        // The usual headers are shared, not built: a list of one field was an allocation per call.
-        let headers = contentType == INSiResponseWriter.contentType ? soapHeaders : ["Content-Type": contentType]
-        return HTTPResponse(status: status, headers: headers, body: body)
+        // Made for each answer, in the event loop's own memory: one list shared by the loops
+        // was retained and released by each on every answer, its count moving from core to core.
+        HTTPResponse(status: status, headers: HTTPHeaders("Content-Type", contentType), body: body)
     }
-
-    private static let soapHeaders: HTTPHeaders = ["Content-Type": INSiResponseWriter.contentType]
 
     static func fault(_ fault: INSiFault, record: consuming CallRecord) -> Outcome {
         record.code = "fault"
@@ -307,8 +305,10 @@ public struct INSiEndpoint: Sendable {
     /// The call's line at info (`handler`: the logger's own handler, when it is a
     /// ``ServerLogHandler``, given the line directly), and its details at debug.
     static func log(_ record: CallRecord, _ logger: Logger, handler: ServerLogHandler? = nil) {
-        if let handler {
-            guard handler.logLevel <= .info else { return }
+        // Through the optional rather than `if let`: unwrapped, the handler was copied, and the
+        // copy retained the sink the event loops share (its count moving from core to core).
+        if let level = handler?.logLevel {
+            guard level <= .info else { return }
             // The entries of the `logger.info` below, sorted by key.
             let code = record.fault.map { "fault \($0)" } ?? record.code
             withUnsafeTemporaryAllocation(of: LogLineFormatter.Entry.self, capacity: 4) { entries in
@@ -317,7 +317,7 @@ public struct INSiEndpoint: Sendable {
                 (base + 1).initialize(to: ("messageID", .string(record.messageID ?? "-")))
                 (base + 2).initialize(to: ("ms", .string(twoDecimals(record.milliseconds))))
                 (base + 3).initialize(to: ("operation", .string(record.operation ?? "-")))
-                handler.log(level: .info, message: "call", source: "INSiServer", sortedMetadata: UnsafeBufferPointer(start: base, count: 4))
+                handler?.log(level: .info, message: "call", source: "INSiServer", sortedMetadata: UnsafeBufferPointer(start: base, count: 4))
                 base.deinitialize(count: 4)
             }
         } else {
@@ -328,7 +328,9 @@ public struct INSiEndpoint: Sendable {
                 "ms": .string(twoDecimals(record.milliseconds)),
             ])
         }
-        if logger.logLevel <= .debug {
+        // The server's handler's level when there is one: the logger's own getter copied its
+        // handler out of the logger's box, retaining a box the event loops share.
+        if (handler?.logLevel ?? logger.logLevel) <= .debug {
             logger.debug("call details", metadata: [
                 "messageID": .string(record.messageID ?? "-"),
                 "idam": .string(record.idam ?? "-"),
