@@ -4,7 +4,7 @@
 # release build, on the HTTP benchmark's base and requests. Steadier than a full HTTP run: it
 # tells whether a change to the serving path saved work (Benchmarks/README.md, "Measuring a
 # change"); what the kernel and the scheduling of two loops beside wrk cost is for run.sh.
-# Usage: Benchmarks/call.sh [--calls N] [--rounds N] [--log-level LEVEL] [--findings on|off]
+# Usage: Benchmarks/call.sh [--calls N] [--rounds N] [--log-level LEVEL] [--findings on|off] [--threads N]
 #        (20,000 calls a round, best of 15 rounds, defaults of `insi-sim serve`)
 # Environment: SIZE=1000000 (identities in the base, generated once and kept, as for run.sh)
 set -euo pipefail

@@ -102,7 +102,9 @@ struct CallLoop: Sendable {
     var encoder = ResponseEncoder(serverName: "insi-sim")
     var output: [UInt8] = []
 
-    /// One call; the status of its answer (0 when there was none).
+    /// One call; the status of its answer (0 when there was none). Never inlined: it is what
+    /// `Benchmarks/call-instructions.sh` counts, by its name.
+    @inline(never)
     mutating func call(_ bytes: [UInt8]) -> Int {
         // The whole request is in `bytes`, so it comes as one `.request`; a `.head` (a body still
         // to come) is passed over as the server's connection does, for a request that would split.
@@ -163,34 +165,40 @@ enum Rounds {
     }
 }
 
-/// Each thread's results, written once by that thread before the join.
-final class Results: @unchecked Sendable {
-    var byThread: [(times: [Double], statuses: [Int: Int])]
-    init(count: Int) { byThread = Array(repeating: ([], [:]), count: count) }
+/// One thread's results, written by that thread before the group is left, read after the wait
+/// (which orders the two).
+final class ThreadResult: @unchecked Sendable {
+    var times: [Double] = []
+    var statuses: [Int: Int] = [:]
 }
 
-let results = Results(count: options.threads)
+let results = (0..<options.threads).map { _ in ThreadResult() }
 let (rounds, calls) = (options.rounds, options.calls)
 if options.threads == 1 {
-    results.byThread[0] = Rounds.run(loop, requests: requests, firstRequest: 0, rounds: rounds, calls: calls)
+    (results[0].times, results[0].statuses) = Rounds.run(loop, requests: requests, firstRequest: 0, rounds: rounds, calls: calls)
 } else {
     let group = DispatchGroup()
+    // The threads start together, so that their rounds overlap: a round run alone would
+    // measure one thread's cost.
+    let start = DispatchSemaphore(value: 0)
     for index in 0..<options.threads {
         group.enter()
-        // Each thread starts elsewhere in the requests, as wrk's connections do.
-        let start = index * 7_919
-        // Its own loop state, as each event loop has (its encoder's buffers included).
+        // Each thread starts elsewhere in the requests, as wrk's connections do, with its own
+        // loop state, as each event loop has (its encoder's buffers included).
+        let first = index * 7_919
         let own = CallLoop(endpoint: loop.endpoint, connection: loop.connection, parser: HTTPRequestParser(limits: configuration.limits))
+        let result = results[index]
         Thread { [own, requests] in
-            let result = Rounds.run(own, requests: requests, firstRequest: start, rounds: rounds, calls: calls)
-            results.byThread[index] = result
+            start.wait()
+            (result.times, result.statuses) = Rounds.run(own, requests: requests, firstRequest: first, rounds: rounds, calls: calls)
             group.leave()
         }.start()
     }
+    for _ in 0..<options.threads { start.signal() }
     group.wait()
 }
-let statuses = results.byThread[0].statuses
-let sorted = results.byThread.flatMap(\.times).sorted()
+let statuses = results[0].statuses
+let sorted = results.flatMap(\.times).sorted()
 print("\(requests.count) requests, \(options.calls) calls per round, \(options.rounds) rounds, log level \(options.logLevel), "
       + "findings \(options.findings ? "on" : "off")" + (options.threads > 1 ? ", \(options.threads) threads at once" : ""))
 print("answers of the first round by status: \(statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))")

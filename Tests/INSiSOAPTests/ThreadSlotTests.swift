@@ -10,8 +10,14 @@ import Testing
 struct ThreadSlotTests {
     final class Object: Sendable {}
 
-    /// Runs `body` on a new thread and returns once that thread has ended (its thread-specific
-    /// values destroyed: `pthread_join` returns after the destructors ran).
+    /// What a thread hands back to the test's thread, written before the thread ends and read
+    /// after `pthread_join` (which orders the two).
+    final class Outcome<Value>: @unchecked Sendable {
+        var value: Value?
+    }
+
+    /// Runs `body` on a new thread and returns once that thread has ended, its thread-specific
+    /// values destroyed (`pthread_join` returns after the destructors ran).
     static func onNewThread(_ body: @escaping @Sendable () -> Void) {
         final class Box: @unchecked Sendable {
             let body: @Sendable () -> Void
@@ -45,11 +51,13 @@ struct ThreadSlotTests {
         let slot = ThreadSlot<Object>()
         let object = Object()
         #expect(slot.put(object))
-        let other = Object()
+        let seen = Outcome<(taken: Object?, put: Bool)>()
         Self.onNewThread {
-            #expect(slot.take() == nil)
-            #expect(slot.put(other))
+            let taken = slot.take()
+            seen.value = (taken, slot.put(Object()))
         }
+        #expect(seen.value?.taken == nil)
+        #expect(seen.value?.put == true)
         #expect(slot.take() === object)
     }
 
@@ -58,11 +66,13 @@ struct ThreadSlotTests {
         let slot = ThreadSlot<Object>()
         final class Watch: @unchecked Sendable { weak var object: Object? }
         let watch = Watch()
+        let put = Outcome<Bool>()
         Self.onNewThread {
             let object = Object()
             watch.object = object
-            #expect(slot.put(object))
+            put.value = slot.put(object)
         }
+        #expect(put.value == true)
         #expect(watch.object == nil)
     }
 
@@ -71,14 +81,14 @@ struct ThreadSlotTests {
         let pool = INSiRequestEventReader.Pool(capacity: 4)
         let reader = pool.take(limits: XMLSafetyLimits())
         pool.give(reader)
-        final class Seen: @unchecked Sendable { var reader: INSiRequestEventReader? }
-        let seen = Seen()
+        let seen = Outcome<INSiRequestEventReader>()
         Self.onNewThread {
             let taken = pool.take(limits: XMLSafetyLimits())
-            seen.reader = taken
+            seen.value = taken
             pool.give(taken)
         }
-        #expect(seen.reader !== reader)
+        #expect(seen.value != nil)
+        #expect(seen.value !== reader)
         #expect(pool.take(limits: XMLSafetyLimits()) === reader)
         // With no room at all, nothing is kept, per thread or shared.
         let none = INSiRequestEventReader.Pool(capacity: 0)
@@ -86,5 +96,28 @@ struct ThreadSlotTests {
         none.give(first)
         #expect(none.take(limits: XMLSafetyLimits()) !== first)
         #expect(none.count == 0)
+    }
+
+    @Test("a reader given back while the thread's slot is filled goes to the shared list, for any thread, reset")
+    func secondReaderIsShared() throws {
+        let pool = INSiRequestEventReader.Pool(capacity: 4)
+        let first = pool.take(limits: XMLSafetyLimits())
+        let second = pool.take(limits: XMLSafetyLimits())
+        #expect(first !== second)
+        // The second holds a document's values when it comes back.
+        let request = Array(PlainXMLScannerTests.benchmarkRequest.utf8)
+        #expect(request.withUnsafeBufferPointer { PlainXMLScanner.scan($0, into: second) })
+        pool.give(first)
+        pool.give(second)
+        #expect(pool.count == 2)
+        let seen = Outcome<(reader: INSiRequestEventReader, empty: Bool)>()
+        Self.onNewThread {
+            let taken = pool.take(limits: XMLSafetyLimits())
+            seen.value = (taken, taken.holdsNothing)
+        }
+        let taken = try #require(seen.value)
+        #expect(taken.reader === second)
+        #expect(taken.empty)
+        #expect(pool.take(limits: XMLSafetyLimits()) === first)
     }
 }

@@ -90,6 +90,6 @@ package struct ResponseEncoder {
 
     @inline(__always)
     private static func append(_ text: StaticString, to output: inout [UInt8]) {
-        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 }

@@ -234,8 +234,8 @@ extension INSiRequestEventReader {
     /// Each thread first gets back the reader it gave last (``ThreadSlot``): an event loop
     /// reads every request with the same reader, in memory its core holds, where readers
     /// passed from loop to loop moved their memory between the cores on every use. The shared
-    /// list holds what the slots do not (a thread reading two documents at once, readers
-    /// given back by threads that then stop reading).
+    /// list holds a reader given back by a thread whose slot is already filled (one that read
+    /// two documents at once); a reader left in a slot is freed when its thread ends.
     ///
     /// Only a reader whose storage stayed small is kept: a document with a megabyte of text in
     /// a value, or nested deep, must not leave that much memory pinned in the pool.
