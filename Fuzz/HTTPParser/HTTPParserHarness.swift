@@ -206,13 +206,23 @@ enum HTTPParserHarness {
         }
     }
 
+    /// `bytes` without the empty lines before the request line (RFC 9112 §2.2: they may be
+    /// ignored).
+    static func withoutLeadingEmptyLines(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var bytes = bytes
+        while bytes.count >= 2 && bytes[bytes.startIndex] == 0x0D && bytes[bytes.startIndex + 1] == 0x0A {
+            bytes = bytes.dropFirst(2)
+        }
+        return bytes
+    }
+
     /// Where the head that `bytes` start with ends (after its empty line), empty lines before
     /// the request line skipped; nil when there is no end.
     static func headEnd(in bytes: ArraySlice<UInt8>) -> Int? {
-        var index = bytes.startIndex
-        while index + 1 < bytes.endIndex && bytes[index] == 0x0D && bytes[index + 1] == 0x0A { index += 2 }
-        while index + 3 < bytes.endIndex {
-            if bytes[index] == 0x0D && bytes[index + 1] == 0x0A && bytes[index + 2] == 0x0D && bytes[index + 3] == 0x0A {
+        let head = withoutLeadingEmptyLines(bytes)
+        var index = head.startIndex
+        while index + 3 < head.endIndex {
+            if head[index] == 0x0D && head[index + 1] == 0x0A && head[index + 2] == 0x0D && head[index + 3] == 0x0A {
                 return index + 4
             }
             index += 1
@@ -221,11 +231,7 @@ enum HTTPParserHarness {
     }
 
     static func checkHead(_ head: Head, framing: BodyFraming, raw: ArraySlice<UInt8>, _ configuration: Configuration) {
-        var bytes = raw
-        // RFC 9112 §2.2: empty lines before the request line may be ignored.
-        while bytes.count >= 2 && bytes[bytes.startIndex] == 0x0D && bytes[bytes.startIndex + 1] == 0x0A {
-            bytes = bytes.dropFirst(2)
-        }
+        let bytes = withoutLeadingEmptyLines(raw)
         let text = fuzzDescribe(bytes)
         fuzzCheck(bytes.count <= configuration.head, "accepted a \(bytes.count)-byte head over the \(configuration.head) limit: \(text)")
         fuzzCheck(bytes.count >= 4 && Array(bytes.suffix(4)) == [0x0D, 0x0A, 0x0D, 0x0A], "accepted head does not end with an empty line: \(text)")

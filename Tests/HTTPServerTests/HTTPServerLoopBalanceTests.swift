@@ -66,9 +66,11 @@ struct HTTPServerLoopBalanceTests {
 
     @Test func oneLoopKeepsEverything() async throws {
         try await withServer(TestServer.configuration { $0.eventLoopCount = 1 }) { server, port in
-            let first = try answeredConnection(port: port, "/")
-            let second = try answeredConnection(port: port, "/")
-            #expect(server.connectionsByLoop == [2])
+            // Both held open while the count is read.
+            let connections = [try answeredConnection(port: port, "/"), try answeredConnection(port: port, "/")]
+            withExtendedLifetime(connections) {
+                #expect(server.connectionsByLoop == [2])
+            }
         }
     }
 }

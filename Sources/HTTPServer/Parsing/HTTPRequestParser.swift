@@ -242,31 +242,26 @@ package struct HTTPRequestParser {
     /// has one Content-Length and no Transfer-Encoding, and no later pass over the fields'
     /// strings looks for them again.
     struct FramingFields {
-        var contentLengthFields = 0
         var transferEncodingFields = 0
-        /// The Content-Length members read so far: all the same number, or the first problem.
+        /// The Content-Length members read so far: all the same number, or the first problem;
+        /// nil when the head has no Content-Length field.
         var contentLength: Result<Int, HTTPServerError>?
 
         /// Reads the members of one Content-Length field's value (`bytes[value]`), in place.
         mutating func addContentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) {
-            contentLengthFields += 1
             // The first problem is the answer: the fields after it are not read.
             if case .failure? = contentLength { return }
             var memberStart = value.lowerBound
             while true {
                 var memberEnd = memberStart
                 while memberEnd < value.upperBound && bytes[memberEnd] != UInt8(ascii: ",") { memberEnd += 1 }
-                var first = memberStart
-                var last = memberEnd
-                while first < last && ASCII.isWhitespace(bytes[first]) { first += 1 }
-                while last > first && ASCII.isWhitespace(bytes[last - 1]) { last -= 1 }
-                guard first < last else {
+                let digits = ASCII.trimmingWhitespace(UnsafeBufferPointer(rebasing: bytes[memberStart..<memberEnd]))
+                guard !digits.isEmpty else {
                     contentLength = .failure(.malformedRequest("invalid Content-Length"))
                     return
                 }
                 var parsed = 0
-                for position in first..<last {
-                    let byte = bytes[position]
+                for byte in digits {
                     guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
                         contentLength = .failure(.malformedRequest("invalid Content-Length"))
                         return
@@ -409,11 +404,10 @@ package struct HTTPRequestParser {
 
     /// Decides how the body is delimited (RFC 9112 §6.1, §6.3), from what the fields said of it.
     private func bodyFraming(of head: HTTPRequestHead, _ framing: FramingFields) -> Result<BodyFraming, HTTPServerError> {
-        if framing.transferEncodingFields == 0 && framing.contentLengthFields == 0 { return .success(.noBody) }
         if framing.transferEncodingFields > 0 {
             let transferEncodings = head.headers.values("Transfer-Encoding")
             // §6.1: a message with both may be a smuggling attempt; we reject it outright.
-            guard framing.contentLengthFields == 0 else {
+            guard framing.contentLength == nil else {
                 return .failure(.malformedRequest("both Content-Length and Transfer-Encoding"))
             }
             var codings: [Substring.UTF8View] = []
@@ -435,10 +429,12 @@ package struct HTTPRequestParser {
             // §6.1: a transfer coding the server does not understand gets 501.
             return others.isEmpty ? .success(.chunked) : .failure(.unsupportedTransferEncoding)
         }
-        switch framing.contentLength ?? .failure(.malformedRequest("invalid Content-Length")) {
-        case .failure(let error):
+        switch framing.contentLength {
+        case nil:
+            return .success(.noBody)
+        case .failure(let error)?:
             return .failure(error)
-        case .success(let length):
+        case .success(let length)?:
             if length > limits.maxBodyBytes {
                 return .failure(.bodyTooLarge(limit: limits.maxBodyBytes))
             }

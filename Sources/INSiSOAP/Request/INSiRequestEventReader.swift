@@ -21,10 +21,10 @@ final class INSiRequestEventReader: SAXHandler {
     /// waiting in the pool keeps no value of the document it read.
     @exclusivity(unchecked) private var leafWritten = 0
     @exclusivity(unchecked) private var namespaces = NamespaceCache()
-    /// The elements read under each node, held by the reader: read through the statics, every
-    /// element opened checked their one-time initialisation twice (50 calls of `swift_once` a
+    /// The elements read under each node, held by the reader: read through the static, every
+    /// element opened checked its one-time initialisation twice (50 calls of `swift_once` a
     /// request).
-    private let children = Node.fixedTable
+    private let childTable = Node.childTable
     /// True while `parts` holds nothing read (new, reset or taken).
     @exclusivity(unchecked) private var partsFresh = true
 
@@ -88,8 +88,8 @@ final class INSiRequestEventReader: SAXHandler {
                 openedAssertion(namespace: namespaces.string(at: uri), attributes: attributes, attributeCount: attributeCount)
             }
         default:
-            for index in children.ranges[Int(parent.rawValue)] {
-                let candidate = children.children[index]
+            for index in childTable.ranges[Int(parent.rawValue)] {
+                let candidate = childTable.children[index]
                 guard candidate.namespace == namespace && localName.isNamed(candidate.name) else { continue }
                 let bit: UInt64 = 1 << candidate.node.rawValue
                 if candidate.node != .traitsFirstName {
@@ -329,32 +329,10 @@ extension INSiRequestEventReader {
             let node: Node
         }
 
-        /// The elements read under each node: those of node `n` are `children[childRanges[n]]`
-        /// (the body and the security header are handled apart). One flat table of plain values:
-        /// with an array per node, every element opened retained and released its node's array.
-        static let children: [Child] = childTable.children
-        static let childRanges: [Range<Int>] = childTable.ranges
-
-        /// The same table in memory that is never freed, for ``INSiRequestEventReader/children``.
-        static let fixedTable = FixedTable(children: children, ranges: childRanges)
-
-        /// ``children`` and ``childRanges`` in memory allocated once and only read after, so no
-        /// thread can see it change.
-        struct FixedTable: @unchecked Sendable {
-            let children: UnsafePointer<Child>
-            let ranges: UnsafePointer<Range<Int>>
-
-            init(children: [Child], ranges: [Range<Int>]) {
-                let childMemory = UnsafeMutablePointer<Child>.allocate(capacity: max(children.count, 1))
-                childMemory.initialize(from: children, count: children.count)
-                let rangeMemory = UnsafeMutablePointer<Range<Int>>.allocate(capacity: ranges.count)
-                rangeMemory.initialize(from: ranges, count: ranges.count)
-                self.children = UnsafePointer(childMemory)
-                self.ranges = UnsafePointer(rangeMemory)
-            }
-        }
-
-        private static let childTable: (children: [Child], ranges: [Range<Int>]) = {
+        /// The elements read under each node: those of node `n` are `children[ranges[n]]` (the
+        /// body and the security header are handled apart). One flat table of plain values: with
+        /// an array per node, every element opened retained and released its node's array.
+        static let childTable: (children: ReadOnlyTable<Child>, ranges: ReadOnlyTable<Range<Int>>) = {
             var table = [[Child]](repeating: [], count: Int(Node.assertionSignature.rawValue) + 1)
             func add(_ parent: Node, _ namespace: KnownNamespace, _ list: [(StaticString, Node)]) {
                 table[Int(parent.rawValue)] = list.map { Child(namespace: namespace, name: $0.0, node: $0.1) }
@@ -388,7 +366,7 @@ extension INSiRequestEventReader {
                 ranges.append(children.count..<children.count + list.count)
                 children.append(contentsOf: list)
             }
-            return (children, ranges)
+            return (ReadOnlyTable(children), ReadOnlyTable(ranges))
         }()
     }
 

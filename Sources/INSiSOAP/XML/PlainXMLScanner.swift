@@ -119,58 +119,42 @@ enum PlainXMLScanner {
     }
 
     /// What each byte can be, as bits (see ``ByteClass``): read once per byte of markup.
-    fileprivate static let classes: ClassTable = {
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        for value in 0..<256 {
-            let byte = UInt8(value)
-            var bits: UInt8 = 0
-            let letter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
-            if letter { bits |= ByteClass.nameStart }
-            if letter || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E { bits |= ByteClass.nameCharacter }
-            let special = byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "=")
-            if special || byte == UInt8(ascii: ">") { bits |= ByteClass.textSpecial }
-            if special || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { bits |= ByteClass.valueSpecial }
-            if byte.isXMLSpace { bits |= ByteClass.space }
-            table[value] = bits
-        }
-        return ClassTable(bits: UnsafePointer(table))
-    }()
+    fileprivate static let classes = ReadOnlyTable<UInt8>((0..<256).map { value in
+        let byte = UInt8(value)
+        var bits: UInt8 = 0
+        let letter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
+        if letter { bits |= ByteClass.nameStart }
+        if letter || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E { bits |= ByteClass.nameCharacter }
+        let special = byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "=")
+        if special || byte == UInt8(ascii: ">") { bits |= ByteClass.textSpecial }
+        if special || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") { bits |= ByteClass.valueSpecial }
+        if byte.isXMLSpace { bits |= ByteClass.space }
+        return bits
+    })
 
-    /// Strings laid out as bytes: filled once when first used (never freed) and only read
-    /// after, so no thread can see it change.
-    fileprivate struct URITable: @unchecked Sendable {
+    /// Strings laid out as bytes, compared in place.
+    fileprivate struct URITable: Sendable {
         /// The strings' bytes, one after the other.
-        let bytes: UnsafePointer<UInt8>
+        let bytes: ReadOnlyTable<UInt8>
         /// Each string's start in `bytes` and length.
-        let spans: UnsafeBufferPointer<(start: Int, length: Int)>
+        let spans: ReadOnlyTable<(start: Int, length: Int)>
 
         init(_ strings: [String]) {
-            let all = strings.flatMap(\.utf8)
-            let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(all.count, 1))
-            bytes.initialize(from: all, count: all.count)
-            let spans = UnsafeMutableBufferPointer<(start: Int, length: Int)>.allocate(capacity: strings.count)
+            bytes = ReadOnlyTable(strings.flatMap(\.utf8))
             var start = 0
-            for (index, string) in strings.enumerated() {
-                spans.baseAddress?.advanced(by: index).initialize(to: (start, string.utf8.count))
-                start += string.utf8.count
-            }
-            self.bytes = UnsafePointer(bytes)
-            self.spans = UnsafeBufferPointer(spans)
+            spans = ReadOnlyTable(strings.map { string in
+                defer { start += string.utf8.count }
+                return (start, string.utf8.count)
+            })
         }
 
         /// True when the `length` bytes at `candidate` spell one of the strings.
         func contains(_ candidate: UnsafePointer<UInt8>, length: Int) -> Bool {
-            for span in spans where span.length == length {
-                if memcmp(candidate, bytes + span.start, length) == 0 { return true }
+            for index in 0..<spans.count where spans[index].length == length {
+                if memcmp(candidate, bytes.base + spans[index].start, length) == 0 { return true }
             }
             return false
         }
-    }
-
-    /// The byte table, filled once when first used (never freed) and only read after: no
-    /// thread can see it change.
-    fileprivate struct ClassTable: @unchecked Sendable {
-        let bits: UnsafePointer<UInt8>
     }
 }
 
@@ -197,7 +181,7 @@ private struct Cursor {
     let bytes: UnsafeMutablePointer<UInt8>
     let count: Int
     let handler: SAXHandler
-    let classes = PlainXMLScanner.classes.bits
+    let classes = PlainXMLScanner.classes.base
     /// The handler's scan room, which holds the tables below (one pointer rather than four
     /// buffers: see the size bound above).
     let room: UnsafeMutableRawPointer
@@ -276,7 +260,7 @@ private struct Cursor {
             guard spaced else { return false }
             if !seenEncoding && !seenStandalone && starts(with: "encoding") {
                 guard let value = pseudoAttributeValue(length: 8),
-                      SafeXMLReader.encodings.contains(where: { equalBytes(value, $0, ignoringCase: true) }) else { return false }
+                      SafeXMLReader.encodings.contains(where: { equalBytesIgnoringCase(value, $0) }) else { return false }
                 seenEncoding = true
             } else if !seenStandalone && starts(with: "standalone") {
                 guard let value = pseudoAttributeValue(length: 10), equalBytes(value, "yes") || equalBytes(value, "no") else { return false }
@@ -676,14 +660,14 @@ private struct Cursor {
         range.count == literal.utf8CodeUnitCount && equal(bytes + range.lowerBound, literal.utf8Start, range.count)
     }
 
-    /// Against a constant string: its UTF-8 is read in place (a literal's always is), as
-    /// iterating `String.UTF8View` byte by byte cost more than the rest of the parse.
-    func equalBytes(_ range: Range<Int>, _ string: String, ignoringCase: Bool = false) -> Bool {
+    /// Against a lowercase constant string, ignoring the case of ASCII letters in the document:
+    /// its UTF-8 is read in place (a literal's always is), as iterating `String.UTF8View` byte by
+    /// byte cost more than the rest of the parse.
+    func equalBytesIgnoringCase(_ range: Range<Int>, _ lowercase: String) -> Bool {
         // The length first: most candidates differ in it.
-        guard range.count == string.utf8.count else { return false }
-        return string.utf8.withContiguousStorageIfAvailable { utf8 in
+        guard range.count == lowercase.utf8.count else { return false }
+        return lowercase.utf8.withContiguousStorageIfAvailable { utf8 in
             guard range.count == utf8.count, let base = utf8.baseAddress else { return range.isEmpty && utf8.isEmpty }
-            guard ignoringCase else { return equal(bytes + range.lowerBound, base, range.count) }
             for offset in 0..<range.count where bytes[range.lowerBound + offset].asciiLowercased != base[offset] { return false }
             return true
         } ?? false
