@@ -147,6 +147,18 @@ struct HTTPServerReliabilityTests {
         }
     }
 
+    /// The empty lines allowed are counted per request: a keep-alive client sending them before
+    /// each of its requests is answered every time.
+    @Test func emptyLinesAreCountedPerRequest() async throws {
+        try await withServer { _, port in
+            let client = try RawHTTPClient(port: port)
+            for index in 1...3 {
+                try client.send("\r\n\r\n" + get("/request-\(index)"))
+                #expect(client.readResponse()?.header("X-Path") == "/request-\(index)")
+            }
+        }
+    }
+
     /// RFC 9112 §3.2.2: a server must accept the absolute form of a request-target.
     @Test func absoluteFormTargetsAreAccepted() async throws {
         try await withServer { _, port in
