@@ -19,7 +19,7 @@ public struct INSiEndpoint: Sendable {
     let clock: any WallClock
     let logger: Logger
     /// The logger's handler when it is the server's own: the call line is then handed to it
-    /// directly (``ServerLogHandler/log(level:message:source:sortedMetadata:)``).
+    /// directly (``ServerLogHandler/logCall(code:messageID:milliseconds:operation:)``).
     private let serverLogHandler: ServerLogHandler?
 
     public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
@@ -309,17 +309,8 @@ public struct INSiEndpoint: Sendable {
         // copy retained the sink the event loops share (its count moving from core to core).
         if let level = handler?.logLevel {
             guard level <= .info else { return }
-            // The entries of the `logger.info` below, sorted by key.
-            let code = record.fault.map { "fault \($0)" } ?? record.code
-            withUnsafeTemporaryAllocation(of: LogLineFormatter.Entry.self, capacity: 4) { entries in
-                guard let base = entries.baseAddress else { return }
-                base.initialize(to: ("code", .string(code)))
-                (base + 1).initialize(to: ("messageID", .string(record.messageID ?? "-")))
-                (base + 2).initialize(to: ("ms", .string(twoDecimals(record.milliseconds))))
-                (base + 3).initialize(to: ("operation", .string(record.operation ?? "-")))
-                handler?.log(level: .info, message: "call", source: "INSiServer", sortedMetadata: UnsafeBufferPointer(start: base, count: 4))
-                base.deinitialize(count: 4)
-            }
+            handler?.logCall(code: record.fault.map { "fault \($0)" } ?? record.code, messageID: record.messageID ?? "-",
+                             milliseconds: twoDecimals(record.milliseconds), operation: record.operation ?? "-")
         } else {
             logger.info("call", metadata: [
                 "messageID": .string(record.messageID ?? "-"),

@@ -48,21 +48,93 @@ public final class Journal: Sendable {
         }
     }
 
+    /// One thread's recent calls, oldest first from `start`, in the order of their numbers.
     private struct Ring {
-        var records: [CallRecord] = []
+        /// Up to the journal's capacity slots, reused in turn; nil where a call was let go.
+        var slots: [CallRecord?] = []
         var start = 0
-        var total = 0
+        var count = 0
+
+        /// The calls held, oldest first.
+        var calls: some Sequence<CallRecord> {
+            (0..<count).lazy.compactMap { [slots, start] in slots[(start + $0) % slots.count] }
+        }
+
+        /// Where the call `seq` is held, if it is.
+        func index(of seq: Int) -> Int? {
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                let index = (start + middle) % slots.count
+                guard let held = slots[index]?.seq else { return nil }
+                if held == seq { return index }
+                if held < seq { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+
+        /// The oldest call, taken out.
+        mutating func removeOldest() -> CallRecord? {
+            guard count > 0 else { return nil }
+            let oldest = slots[start].take()
+            start = (start + 1) % slots.count
+            count -= 1
+            return oldest
+        }
+
+        /// Adds the newest call; returns the oldest when every slot of `capacity` was taken.
+        mutating func append(_ call: CallRecord, capacity: Int) -> CallRecord? {
+            if count == slots.count && slots.count < capacity {
+                grow(to: min(capacity, max(16, slots.count * 2)))
+            }
+            let pushedOut = count == slots.count ? removeOldest() : nil
+            slots[(start + count) % slots.count] = call
+            count += 1
+            return pushedOut
+        }
+
+        /// More slots, the calls held moved to the first ones in order (doubling: a ring that
+        /// grows to a million slots moves each call a few times, not once per slot added).
+        private mutating func grow(to size: Int) {
+            var grown: [CallRecord?] = []
+            grown.reserveCapacity(size)
+            for offset in 0..<count { grown.append(slots[(start + offset) % slots.count].take()) }
+            grown.append(contentsOf: repeatElement(nil, count: size - count))
+            slots = grown
+            start = 0
+        }
+
+        /// Lets go of up to two calls too old to be shown (numbered `oldestShown` - 1 or less):
+        /// the other rings hold newer ones. Two, so that a ring that stood idle empties as it
+        /// journals again, one call at a time.
+        mutating func dropTooOld(oldestShown: Int) -> (CallRecord?, CallRecord?) {
+            guard count > 0, let first = slots[start], first.seq < oldestShown else { return (nil, nil) }
+            let dropped = removeOldest()
+            guard count > 0, let second = slots[start], second.seq < oldestShown else { return (dropped, nil) }
+            return (dropped, removeOldest())
+        }
     }
 
+    /// How many of the newest calls `GET /admin/journal` can show.
     public let capacity: Int
-    // Protects the ring of recent calls: appended by every event loop, read by the admin API.
-    private let ring: Mutex<Ring>
+    // The calls, kept by the thread that journaled them (each event loop, the judge's worker):
+    // one ring written by every loop moved its lines between the cores on every call, and freed
+    // records the other loop had allocated. Each ring keeps up to `capacity` calls, so the rings
+    // together hold the newest `capacity` calls whatever the loops' shares (a call among them has
+    // fewer than `capacity` newer ones, so its ring still holds it); and a ring lets go of calls
+    // older than those as it journals, so that the rings together hold about `capacity` calls,
+    // not `capacity` each. Read by the admin API.
+    private let rings: ThreadShards<Ring>
+    // The number of the last call journaled. Taken under the lock of the ring the call goes to:
+    // a reader that loads it, then visits the rings, finds every call numbered up to it.
+    private let lastNumber = Atomic<Int>(0)
     private let file: JournalFile?
 
     /// - Parameter path: a JSON Lines file to append every call to, created when absent.
     public init(capacity: Int = 10_000, path: String? = nil, logger: Logger) throws {
         self.capacity = max(1, capacity)
-        ring = Mutex(Ring())
+        rings = ThreadShards { Ring() }
         file = try path.map { try JournalFile(path: $0, logger: logger) }
     }
 
@@ -70,21 +142,14 @@ public final class Journal: Sendable {
     @discardableResult
     public func record(_ call: CallRecord) -> Int {
         var call = call
-        // The record pushed out of a full ring is freed after the lock is released: freeing
-        // its strings is most of this call's work, and the other event loops wait for the lock.
-        let (seq, pushedOut) = ring.withLock { ring -> (Int, CallRecord?) in
-            ring.total += 1
-            call.seq = ring.total
-            guard ring.records.count >= capacity else {
-                ring.records.append(call)
-                return (ring.total, nil)
-            }
-            let old = ring.records[ring.start]
-            ring.records[ring.start] = call
-            ring.start = (ring.start + 1) % capacity
-            return (ring.total, old)
+        // The calls let go of are freed after the lock is released: freeing their strings is
+        // most of this call's work.
+        let (seq, pushedOut, dropped) = rings.withLocalShard { ring -> (Int, CallRecord?, (CallRecord?, CallRecord?)) in
+            call.seq = lastNumber.add(1, ordering: .acquiringAndReleasing).newValue
+            let dropped = ring.dropTooOld(oldestShown: call.seq - capacity + 1)
+            return (call.seq, ring.append(call, capacity: capacity), dropped)
         }
-        withExtendedLifetime(pushedOut) {}
+        withExtendedLifetime((pushedOut, dropped)) {}
         file?.append(call)
         return seq
     }
@@ -92,12 +157,9 @@ public final class Journal: Sendable {
     /// Adds a finding to the call `seq` while the journal still holds it in memory (the file
     /// keeps the line as written: a finding that shows later is in memory and in the reports).
     public func amend(seq: Int, adding finding: Finding) {
-        ring.withLock { ring in
-            let oldest = ring.total - ring.records.count + 1
-            guard seq >= oldest, seq <= ring.total else { return }
-            let index = (ring.start + (seq - oldest)) % ring.records.count
-            guard ring.records[index].seq == seq else { return }
-            ring.records[index].findings.append(finding)
+        rings.forEachShard { ring in
+            guard let index = ring.index(of: seq) else { return }
+            ring.slots[index]?.findings.append(finding)
         }
     }
 
@@ -108,7 +170,8 @@ public final class Journal: Sendable {
         /// The matching calls, oldest first, at most the filter's limit (the newest ones).
         public var calls: [CallRecord]
         /// The number of the last call journaled when the page was read: a poller asking for
-        /// the calls `after` it next misses none (read under the same lock as the calls).
+        /// the calls `after` it next misses none (every call numbered up to it is in the page
+        /// when it matches and is still held).
         public var last: Int
         /// The number of the oldest call held; nil when none is.
         public var oldest: Int?
@@ -116,12 +179,31 @@ public final class Journal: Sendable {
 
     /// Matching calls, oldest first, at most `filter.limit` (the newest ones).
     public func page(_ filter: Filter) -> Page {
-        let (snapshot, last) = ring.withLock { ring in
-            (Array(ring.records[ring.start...] + ring.records[..<ring.start]), ring.total)
-        }
-        let matching = snapshot.filter(filter.accepts)
+        let (held, last) = heldCalls()
+        let matching = held.filter(filter.accepts)
         return Page(total: matching.count, calls: Array(matching.suffix(max(0, filter.limit))), last: last,
-                    oldest: snapshot.isEmpty ? nil : last - snapshot.count + 1)
+                    oldest: held.first?.seq)
+    }
+
+    /// The newest `capacity` calls held, oldest first, numbered up to `last`, read at one instant.
+    private func heldCalls() -> (calls: [CallRecord], last: Int) {
+        // Loaded before the rings are visited: a call numbered up to it was put in its ring
+        // under the ring's lock, which this visit takes after; calls numbered later are left
+        // for the next page.
+        let last = lastNumber.load(ordering: .acquiring)
+        var held: [CallRecord] = []
+        rings.forEachShard { ring in
+            held.append(contentsOf: ring.calls.lazy.filter { $0.seq <= last })
+        }
+        held.sort { $0.seq < $1.seq }
+        return (Array(held.suffix(capacity)), last)
+    }
+
+    /// Calls held in memory, shown or not yet let go of (tests).
+    var heldCount: Int {
+        var held = 0
+        rings.forEachShard { held += $0.count }
+        return held
     }
 
     /// Matching calls, oldest first, at most `filter.limit` (the newest ones), and how many calls
@@ -133,7 +215,8 @@ public final class Journal: Sendable {
 
     /// Forgets the calls held in memory; numbering goes on.
     public func clear() {
-        ring.withLock { ring in ring = Ring(records: [], start: 0, total: ring.total) }
+        // Ring by ring: every call journaled before is forgotten; one journaled meanwhile may be kept.
+        rings.forEachShard { ring in ring = Ring() }
     }
 
     /// Waits until every call handed to the file is written (tests, shutdown).

@@ -67,6 +67,8 @@ final class LogBuffer: @unchecked Sendable {
     }
 
     func append(_ text: String) {
+        // Read in place (native and small strings), not copied first to be made contiguous.
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
         var text = text
         text.withUTF8 { append($0) }
     }

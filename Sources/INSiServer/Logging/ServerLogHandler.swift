@@ -67,19 +67,20 @@ public struct ServerLogHandler: LogHandler {
         }
     }
 
-    /// Writes a line whose metadata comes already sorted by key, without duplicates: the same
-    /// line as `log(event:)` with that metadata, without the `Logger.Metadata` dictionary
-    /// swift-log's API builds and hashes, nor the source derived from the file name. For the
-    /// line of every call (``INSiEndpoint``), where the two were a measurable part of a call.
-    func log(level: Logger.Level, message: String, source: String, sortedMetadata entries: UnsafeBufferPointer<LogLineFormatter.Entry>) {
-        guard level >= logLevel else { return }
+    /// Writes the line of a call (``INSiEndpoint``): the line `Logger.info("call", metadata:)` with
+    /// these four entries writes from the source `INSiServer`, without the `Logger.Metadata`
+    /// dictionary swift-log's API builds and hashes, nor the source derived from the file name,
+    /// nor the entries' values wrapped and copied: on every call, they were a measurable part of it.
+    func logCall(code: String, messageID: String, milliseconds: String, operation: String) {
+        guard .info >= logLevel else { return }
         guard metadataProvider == nil, sortedMetadata.isEmpty else {
-            var metadata = Logger.Metadata(minimumCapacity: entries.count)
-            for entry in entries { metadata[entry.key] = entry.value }
-            log(event: LogEvent(level: level, message: "\(message)", metadata: metadata, source: source,
-                                file: #fileID, function: #function, line: #line))
+            let metadata: Logger.Metadata = [
+                "code": .string(code), "messageID": .string(messageID), "ms": .string(milliseconds), "operation": .string(operation),
+            ]
+            log(event: LogEvent(level: .info, message: "\(LogLineFormatter.CallLine.message)", metadata: metadata,
+                                source: LogLineFormatter.CallLine.source, file: #fileID, function: #function, line: #line))
             return
         }
-        sink.append(level: level, label: label, source: source, message: message, metadata: entries)
+        sink.appendCall(label: label, code: code, messageID: messageID, milliseconds: milliseconds, operation: operation)
     }
 }

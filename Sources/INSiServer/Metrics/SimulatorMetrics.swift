@@ -18,17 +18,27 @@ public final class SimulatorMetrics: Sendable {
         var bucketCounts = [Int](repeating: 0, count: SimulatorMetrics.buckets.count)
         var latencySum = 0.0
         var latencyCount = 0
+
+        mutating func add(_ other: State) {
+            calls.merge(other.calls, uniquingKeysWith: +)
+            faults.merge(other.faults, uniquingKeysWith: +)
+            scenarios += other.scenarios
+            for index in bucketCounts.indices { bucketCounts[index] += other.bucketCounts[index] }
+            latencySum += other.latencySum
+            latencyCount += other.latencyCount
+        }
     }
 
-    // Protects every counter: each call updates a few of them under one short lock.
-    private let state = Mutex(State())
+    // The counters, one set per thread that counts (each event loop, the judge's worker), added
+    // up when read: one set written by every loop moved its lines between the cores on every call.
+    private let shards = ThreadShards { State() }
 
     public init() {}
 
     public func record(_ call: CallRecord) {
         let seconds = call.milliseconds / 1000
         let bucket = SimulatorMetrics.buckets.firstIndex { seconds <= $0 }
-        state.withLock { state in
+        shards.withLocalShard { state in
             state.calls[CallKey(operation: call.operation ?? "unknown", code: call.code), default: 0] += 1
             if let fault = call.fault { state.faults[fault, default: 0] += 1 }
             if call.scenario != nil { state.scenarios += 1 }
@@ -62,7 +72,8 @@ public final class SimulatorMetrics: Sendable {
 
     /// The exposition text.
     public func render(_ readings: Readings) -> String {
-        let snapshot = state.withLock { $0 }
+        var snapshot = State()
+        shards.forEachShard { snapshot.add($0) }
         var out = ""
         out += "# HELP insi_calls_total INSi calls answered, by operation and answer code (00, 01, 02, fault).\n"
         out += "# TYPE insi_calls_total counter\n"

@@ -15,13 +15,25 @@ public final class ScenarioStore: Sendable {
 
     // Protects the list, the counter and the order: read and changed from every event loop and the admin API.
     private let state = Mutex(State())
+    // How many scenarios the list holds, stored under the lock at each change: every call asks
+    // whether there is any, and taking the lock to know wrote its line from both event loops.
+    private let count = Atomic<Int>(0)
 
     public init() {}
 
     /// Every scenario, in evaluation order.
     public var all: [Scenario] { state.withLock { $0.scenarios } }
 
-    public var isEmpty: Bool { state.withLock { $0.scenarios.isEmpty } }
+    public var isEmpty: Bool { count.load(ordering: .acquiring) == 0 }
+
+    /// Runs a change of the list under the lock, and keeps `count` up to date.
+    private func change<Result>(_ body: (inout State) -> Result) -> Result {
+        state.withLock { state in
+            let result = body(&state)
+            count.store(state.scenarios.count, ordering: .releasing)
+            return result
+        }
+    }
 
     /// An id no scenario has: `s1`, `s2`...
     func newID() -> String {
@@ -37,7 +49,7 @@ public final class ScenarioStore: Sendable {
     public func put(_ scenario: Scenario) -> Scenario {
         var scenario = scenario
         if scenario.id == nil || scenario.id?.isEmpty == true { scenario.id = newID() }
-        return state.withLock { state in
+        return change { state in
             let id = scenario.id ?? ""
             if state.order[id] == nil {
                 state.order[id] = state.sequence
@@ -58,7 +70,7 @@ public final class ScenarioStore: Sendable {
 
     @discardableResult
     public func delete(_ id: String) -> Bool {
-        state.withLock { state in
+        change { state in
             let before = state.scenarios.count
             state.scenarios.removeAll { $0.id == id }
             state.order[id] = nil
@@ -67,7 +79,7 @@ public final class ScenarioStore: Sendable {
     }
 
     public func clear() {
-        state.withLock { $0 = State() }
+        change { $0 = State() }
     }
 
     /// The first scenario matching the request, taken for this call: a scenario with a count
@@ -75,7 +87,7 @@ public final class ScenarioStore: Sendable {
     /// that two calls can never both use its last application. Returns the scenario as it was
     /// matched, and whether its count changed (the change log must then be told).
     func claim(for request: INSiRequest) -> (scenario: Scenario, counted: Bool)? {
-        state.withLock { state in
+        change { state in
             guard let index = state.scenarios.firstIndex(where: { $0.isEnabled && ($0.match ?? ScenarioMatch()).matches(request) }) else { return nil }
             let scenario = state.scenarios[index]
             guard let times = scenario.times else { return (scenario, false) }
