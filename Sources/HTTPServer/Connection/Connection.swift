@@ -291,11 +291,11 @@ final class Connection {
         let reply = HTTPReply(context: ReplyContext(loop: loop.handle, fd: socket.fd, connectionID: id, sequence: sequence))
         let slot = loop.handle.inlineReply
         guard !slot.delivering else {
-            loop.core.responder.respond(to: request, reply: reply)
+            loop.respond(to: request, reply: reply)
             return
         }
         slot.arm(connectionID: id, sequence: sequence)
-        loop.core.responder.respond(to: request, reply: reply)
+        loop.respond(to: request, reply: reply)
         guard let action = slot.disarm() else { return }
         slot.delivering = true
         deliver(action, sequence: sequence)

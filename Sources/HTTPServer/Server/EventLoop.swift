@@ -16,6 +16,11 @@ final class EventLoop {
     let logger: Logger
     let timeouts: ConnectionLifecycle.Timeouts
     var encoder: ResponseEncoder
+    /// The server's responder, this loop's copy, called where it lies (``respond(to:reply:)``).
+    /// Read through the shared `core` it was copied for every request, and the copy retained and
+    /// released each object the responder holds (for the simulator: its state, its logger's
+    /// handler): writes to those objects' first cache lines from every loop on every call.
+    private let responder: UnsafeMutablePointer<any HTTPResponder>
 
     /// The time of the current iteration by the server's clock, in nanoseconds: what timeouts
     /// are judged by.
@@ -64,6 +69,8 @@ final class EventLoop {
         logger[metadataKey: "event-loop"] = "\(handle.index)"
         self.logger = logger
         encoder = ResponseEncoder(serverName: configuration.serverName)
+        responder = .allocate(capacity: 1)
+        responder.initialize(to: core.responder)
         timeouts = ConnectionLifecycle.Timeouts(configuration.timeouts)
         let limits = configuration.limits
         maxReadBufferCapacity = max(limits.maxHeaderBytes, limits.maxRequestLineBytes) + 64 * 1024
@@ -78,9 +85,16 @@ final class EventLoop {
     }
 
     deinit {
+        responder.deinitialize(count: 1)
+        responder.deallocate()
         discardBuffer.deallocate()
         cipherScratch.deallocate()
         if reserveFD >= 0 { Glibc.close(reserveFD) }
+    }
+
+    /// Hands a request to the server's responder (see `responder`).
+    func respond(to request: HTTPRequest, reply: HTTPReply) {
+        responder.pointee.respond(to: request, reply: reply)
     }
 
     private func readClocks() {

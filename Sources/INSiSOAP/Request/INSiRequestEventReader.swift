@@ -247,9 +247,13 @@ extension INSiRequestEventReader {
             let reader: INSiRequestEventReader
         }
 
+        // Read by every event loop on every request: kept off the cache lines of whatever is
+        // allocated next to the pool (the lines other threads write moved at each read).
+        private let before = CacheLinePadding()
         private let readers: ReusePool<Kept>
         /// The reader each thread gave back last, when the pool keeps any (capacity above 0).
         private let ownReader: ThreadSlot<INSiRequestEventReader>?
+        private let after = CacheLinePadding()
         /// Largest value buffer and deepest nesting a kept reader may have grown to.
         static let maxKeptTextBytes = 4_096
         static let maxKeptDepth = 64

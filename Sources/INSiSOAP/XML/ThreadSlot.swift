@@ -19,7 +19,10 @@ import Darwin
 final class ThreadSlot<Value: AnyObject>: @unchecked Sendable {
     // Sendable: the key is set once, in `init`; each thread reads and writes only its own value
     // through it.
+    private let before = CacheLinePadding()
     private let key: pthread_key_t
+    // The key is read on every use, by every thread: kept off its neighbours' cache lines.
+    private let after = CacheLinePadding()
 
     init() {
         var key = pthread_key_t()

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import INSiSOAP
 import Synchronization
 
 /// State that every event loop writes on every call (the journal's recent calls, the metrics'
@@ -93,13 +94,6 @@ final class ThreadShards<State>: @unchecked Sendable {
             try lock.withLock { (_: inout Void) throws(Failure) -> Result in try body(&state.pointee) }
         }
     }
-}
-
-/// 128 bytes never written: two cache lines, as processors fetch lines in adjacent pairs.
-private struct CacheLinePadding {
-    private let words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }
 
 /// A small number per thread: 0, 1, 2... in the order threads first ask, kept for the thread's

@@ -113,14 +113,6 @@ public final class SimulatorState: Sendable {
 
     // MARK: Calls
 
-    /// The scenario for this call, if any, taken at once (see `ScenarioStore.claim`). `counted`:
-    /// its count went down, which ``saveScenarioCount(id:then:)`` must make durable before the
-    /// call is answered.
-    func takeScenario(for request: INSiRequest) -> (scenario: Scenario, counted: Bool)? {
-        guard !scenarios.isEmpty else { return nil }
-        return scenarios.claim(for: request)
-    }
-
     /// On the change queue: writes the current count of scenario `id` to the log (or its removal,
     /// once its last application is used), then calls `done` there. Writing the current state,
     /// not the count one call saw, keeps the log right whatever order concurrent calls arrive in
@@ -138,21 +130,6 @@ public final class SimulatorState: Sendable {
                 compactIfNeeded()
             }
             done()
-        }
-    }
-
-    /// Counts the call and has it judged and journaled (journaled at once when nothing judges).
-    /// - Parameters:
-    ///   - body: the request's bytes, for the contract's schemas.
-    ///   - token: the token of ``Judge/started(_:)`` for a call whose answer was delayed.
-    func recordCall(_ call: CallRecord, body: [UInt8] = [], token: UInt64? = nil) {
-        metrics.record(call)
-        // A call the judge admitted names its client (``Judge/admits(at:)``, asked by the endpoint).
-        if let judge, call.client != nil {
-            let validated = call.operation != nil && judge.wantsContractCheck(at: call.time)
-            judge.submit(Judge.Job(record: call, body: validated ? body : [], token: token))
-        } else {
-            journal.record(call)
         }
     }
 
