@@ -8,7 +8,8 @@
 #
 # 1. The comparison: on the largest base at COMPARE_CONNECTIONS connections, in ROUNDS
 #    interleaved rounds (A B C A B C ...), nginx answering a canned answer inline, insi-sim as
-#    shipped (defaults: one log line per call) and insi-sim at --log-level warning; with PEERS=1
+#    shipped (defaults: one log line per call), insi-sim at --log-level warning and insi-sim with
+#    one event loop per core (--event-loops = cores; the defaults add one); with PEERS=1
 #    also the Swift peers (Benchmarks/peers: Hummingbird, Vapor, FlyingFox) serving the same
 #    canned answer. The table shows the median of the rounds.
 # 2. The sweep: 1/16/64/256 connections on each base, insi-sim with defaults, against nginx.
@@ -227,14 +228,17 @@ largest=${SIZES##* }
 REQUEST_FILE=$WORK/requests-$largest.txt
 TARGETS=()
 declare -A TARGET_PORT TARGET_PIDS
-log "comparison: starting the servers (insi-sim on $largest identities, twice)"
+log "comparison: starting the servers (insi-sim on $largest identities, three times)"
 start_nginx
 TARGETS+=(nginx); TARGET_PORT[nginx]=$NGINX_PORT; TARGET_PIDS[nginx]=$NGINX_PIDS
 start_server "$WORK/base-$largest.json" "$PORT"
 TARGETS+=(insi-sim); TARGET_PORT[insi-sim]=$PORT; TARGET_PIDS[insi-sim]=$SERVER_PID
 start_server "$WORK/base-$largest.json" $(( PORT + 2 )) --log-level warning
 TARGETS+=(insi-sim-warning); TARGET_PORT[insi-sim-warning]=$(( PORT + 2 )); TARGET_PIDS[insi-sim-warning]=$SERVER_PID
-peer_port=$(( PORT + 3 ))
+# The defaults run one event loop per core and one more; this row shows one per core.
+start_server "$WORK/base-$largest.json" $(( PORT + 3 )) --event-loops "$(nproc)"
+TARGETS+=(insi-sim-per-core); TARGET_PORT[insi-sim-per-core]=$(( PORT + 3 )); TARGET_PIDS[insi-sim-per-core]=$SERVER_PID
+peer_port=$(( PORT + 4 ))
 while IFS=$'\t' read -r name binary; do
     [ -n "$name" ] || continue
     PEER_PORT=$peer_port PEER_ANSWER=$WORK/canned.xml "$binary" >"$WORK/peer-$name.log" 2>&1 &

@@ -20,6 +20,7 @@ LABELS = {
     "nginx": ("nginx 1 worker", "`return 200 '…'` (canned answer inline)"),
     "insi-sim": ("insi-sim", "defaults (`--log-level info`: one line per call)"),
     "insi-sim-warning": ("insi-sim", "`--log-level warning`"),
+    "insi-sim-per-core": ("insi-sim", "`--event-loops` = cores (the default before: one loop per core)"),
     "hummingbird": ("Hummingbird 2.28.1", "canned answer, defaults"),
     "vapor": ("Vapor 4.122.3", "canned answer, production environment"),
     "flyingfox": ("FlyingFox 0.27.1", "canned answer, TCP_NODELAY"),

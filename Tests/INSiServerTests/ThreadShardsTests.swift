@@ -71,7 +71,6 @@ struct ThreadShardsTests {
         var seen: [[Int]] = []
         shards.forEachShard { seen.append($0) }
         #expect(seen == (0..<4).map { shard in numbers.filter { $0 % 4 == shard } })
-        #expect(shards.withShard(at: first % 4) { $0 }.first == first)
     }
 
     @Test("one shard for all: threads share it, and their writes all count")
@@ -174,7 +173,7 @@ struct ThreadShardsTests {
         #expect(journal.page(Journal.Filter(limit: Int.max)).calls.map(\.seq) == Array(1...(threads * perThread)))
     }
 
-    @Test("log lines of several threads: each thread's buffered apart, every line written, each thread's in order")
+    @Test("log lines of several threads: every line written, each thread's in order")
     func logLinesFromThreads() throws {
         let (pipe, sink, logger) = try LogHandlerTests.sink(flushInterval: .seconds(3600))
         defer { sink.shutdown() }

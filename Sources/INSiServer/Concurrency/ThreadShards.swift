@@ -14,8 +14,8 @@ import Synchronization
 /// on every call, and the records a loop pushed out of a shared journal ring had been allocated
 /// by the other loop (freeing them went through the other thread's memory). Two threads calling
 /// at once cost 8.85 to 8.95 µs a call where one cost 7.85 (`insi-sim-call-bench --threads 2`,
-/// medians); with the journal, the metrics, the log lines and the judge's refusals kept per
-/// thread, 8.2 to 8.5 against 7.8 to 8.0.
+/// medians); with the journal, the metrics and the judge's refusals kept per thread (and the log
+/// lines, tried then left in one buffer for their order), 8.2 to 8.5 against 7.8 to 8.0.
 ///
 /// Shards are picked by ``ThreadIndex``: the first `count` threads to ask get shards of their
 /// own; later ones share (correct, as every shard has its lock, only not apart).
@@ -49,14 +49,6 @@ final class ThreadShards<State>: @unchecked Sendable {
         _ body: (inout State) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try shards[ThreadIndex.current % count].withLock(body)
-    }
-
-    /// Runs `body` on the shard `index` (below ``count``), under its lock.
-    func withShard<Result, Failure: Error>(
-        at index: Int, _ body: (inout State) throws(Failure) -> Result
-    ) throws(Failure) -> Result {
-        precondition(index >= 0 && index < count, "shard \(index) of \(count)")
-        return try shards[index].withLock(body)
     }
 
     /// Runs `body` on each shard in turn, each under its lock (one lock held at a time).
