@@ -101,7 +101,7 @@ if comparison:
         return "/".join("%d" % round(100 * t / total) for t in ticks) if total and len(ticks) > 1 else None
     # How the connections' work fell on the event loops: one loop doing it all caps the rate
     # at one core.
-    shares = [(target, [loop_shares(r) for r in comparison if r["target"] == target]) for target in ("insi-sim", "insi-sim-warning")]
+    shares = [(target, [loop_shares(r) for r in comparison if r["target"] == target]) for target in ("insi-sim", "insi-sim-warning", "insi-sim-per-core")]
     shares = [(target, [s for s in split if s]) for target, split in shares]
     if any(split for _, split in shares):
         print("Each event loop's share of the loops' CPU, round by round (%): "

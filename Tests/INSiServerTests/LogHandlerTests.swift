@@ -158,6 +158,28 @@ struct LogHandlerTests {
         }
     }
 
+    @Test("log lines of several threads: every line written, each thread's in order")
+    func logLinesFromThreads() throws {
+        let (pipe, sink, logger) = try LogHandlerTests.sink(flushInterval: .seconds(3600))
+        defer { sink.shutdown() }
+        let writers = (0..<3).map { thread in
+            ResultBoxStarter { () -> Bool in
+                for index in 0..<100 { logger.info("line \(thread) \(index)") }
+                return true
+            }
+        }
+        #expect(writers.allSatisfy { $0.wait() })
+        #expect(sink.pendingBytes > 0)
+        #expect(pipe.readAvailable().isEmpty)
+        sink.flush()
+        #expect(sink.pendingBytes == 0)
+        let lines = pipe.readAvailable().split(separator: "\n").compactMap { $0.split(separator: "] ").last }
+        #expect(lines.count == 300)
+        for thread in 0..<3 {
+            #expect(lines.filter { $0.hasPrefix("line \(thread) ") } == (0..<100).map { "line \(thread) \($0)"[...] })
+        }
+    }
+
     /// A sink on a new pipe with the injected clock, and an info logger writing to it.
     static func sink(_ format: LogFormat = .text, flushInterval: Duration = .milliseconds(100),
                      bufferBytes: Int = 1 << 20) throws -> (LogPipe, LogSink, Logger) {

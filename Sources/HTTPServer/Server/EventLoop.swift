@@ -18,8 +18,8 @@ final class EventLoop {
     var encoder: ResponseEncoder
     /// The server's responder, this loop's copy, called where it lies (``respond(to:reply:)``).
     /// Read through the shared `core` it was copied for every request, and the copy retained and
-    /// released each object the responder holds (for the simulator: its state, its logger's
-    /// handler): writes to those objects' first cache lines from every loop on every call.
+    /// released each object the responder holds: writes to those objects' first cache lines from
+    /// every loop on every call.
     private let responder: UnsafeMutablePointer<any HTTPResponder>
 
     /// The time of the current iteration by the server's clock, in nanoseconds: what timeouts

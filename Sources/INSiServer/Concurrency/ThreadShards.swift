@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import INSiSOAP
 import Synchronization
 
@@ -19,7 +20,7 @@ import Synchronization
 ///
 /// Shards are picked by ``ThreadIndex``: the first `count` threads to ask get shards of their
 /// own; later ones share (correct, as every shard has its lock, only not apart).
-final class ThreadShards<State>: @unchecked Sendable {
+final class ThreadShards<State: Sendable>: @unchecked Sendable {
     // Sendable: the shards are made in `init` and never replaced; each one's state is reached
     // only through its Mutex.
     private let shards: UnsafeMutablePointer<Shard>
@@ -27,9 +28,14 @@ final class ThreadShards<State>: @unchecked Sendable {
     /// How many shards there are.
     let count: Int
 
-    /// Shards made when no count is given: more than the threads that write on every call (the
-    /// event loops, the judge's worker), so that each of them gets one of its own.
-    static var defaultCount: Int { 16 }
+    /// Shards made when no count is given: twice the cores, 16 at least, a power of two: more
+    /// than the threads that write on every call (the event loops, one per core and one more,
+    /// the judge's worker), so that each of them mostly gets one of its own.
+    static var defaultCount: Int {
+        var count = 16
+        while count < 2 * ProcessInfo.processInfo.activeProcessorCount { count *= 2 }
+        return count
+    }
 
     init(count: Int = ThreadShards.defaultCount, _ makeState: () -> State) {
         self.count = max(1, count)
@@ -49,6 +55,18 @@ final class ThreadShards<State>: @unchecked Sendable {
         _ body: (inout State) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try shards[ThreadIndex.current % count].withLock(body)
+    }
+
+    /// Runs `body` on the shard `index` (below ``count``) if no other thread holds its lock
+    /// now; nil when one does.
+    func withShardIfAvailable<Result: Sendable>(at index: Int, _ body: (inout State) -> Result) -> Result? {
+        shards[index].withLockIfAvailable(body)
+    }
+
+    /// Runs `body` on each shard in turn, each under its lock, until it returns true; whether it did.
+    func firstShard(where body: (inout State) -> Bool) -> Bool {
+        for index in 0..<count where shards[index].withLock(body) { return true }
+        return false
     }
 
     /// Runs `body` on each shard in turn, each under its lock (one lock held at a time).
@@ -85,6 +103,10 @@ final class ThreadShards<State>: @unchecked Sendable {
         func withLock<Result, Failure: Error>(_ body: (inout State) throws(Failure) -> Result) throws(Failure) -> Result {
             try lock.withLock { (_: inout Void) throws(Failure) -> Result in try body(&state.pointee) }
         }
+
+        func withLockIfAvailable<Result: Sendable>(_ body: (inout State) -> Result) -> Result? {
+            lock.withLockIfAvailable { (_: inout Void) -> Result in body(&state.pointee) }
+        }
     }
 }
 
@@ -108,7 +130,9 @@ enum ThreadIndex {
             return Int(bitPattern: stored) - 1
         }
         let index = next.add(1, ordering: .relaxed).oldValue
-        _ = pthread_setspecific(key, UnsafeRawPointer(bitPattern: index + 1))
+        let stored = pthread_setspecific(key, UnsafeRawPointer(bitPattern: index + 1))
+        // Fails only without memory for the thread's table of keys.
+        precondition(stored == 0, "pthread_setspecific failed (\(stored))")
         return index
     }
 }

@@ -22,7 +22,7 @@ public struct INSiEndpoint: Sendable {
     /// directly (``ServerLogHandler/logCall(code:messageID:milliseconds:operation:)``).
     private let serverLogHandler: ServerLogHandler?
     /// What every call uses of `state`.
-    private let calls: CallState
+    private let callState: CallState
 
     public init(state: SimulatorState, authorizedIDAMs: Set<String>, xmlLimits: XMLSafetyLimits = XMLSafetyLimits(),
                 security: SecurityPolicy = SecurityPolicy(), logger: Logger, clock: any WallClock = SystemWallClock()) {
@@ -33,7 +33,7 @@ public struct INSiEndpoint: Sendable {
         self.logger = logger
         self.clock = clock
         serverLogHandler = logger.handler as? ServerLogHandler
-        calls = CallState(state)
+        callState = CallState(state)
     }
 
     /// What to send, when, and what to remember of the call.
@@ -62,7 +62,7 @@ public struct INSiEndpoint: Sendable {
 
     private func send(_ outcome: consuming Outcome, started: ContinuousClock.Instant, reply: HTTPReply, body: [UInt8]) {
         if outcome.delayMs > 0 {
-            let token = outcome.record.client == nil ? nil : calls.judge?.started(outcome.record)
+            let token = outcome.record.client == nil ? nil : callState.judge?.started(outcome.record)
             let delayed = consume outcome
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayed.delayMs)) { [self] in
                 finish(delayed, started: started, reply: reply, body: body, token: token)
@@ -82,7 +82,7 @@ public struct INSiEndpoint: Sendable {
         let elapsed = ContinuousClock.now - started
         outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger, handler: serverLogHandler)
-        calls.record(outcome.record, body: body, token: token)
+        callState.record(outcome.record, body: body, token: token)
         return outcome.action
     }
 
@@ -102,7 +102,7 @@ public struct INSiEndpoint: Sendable {
         record.clientCertificate = http.connection.tls?.peerCertificate
         // Judged within the judge's budget of calls a second; beyond it (a load test) the call
         // is answered and journaled as with the judge off.
-        let judging = calls.judge?.admits(at: record.time) ?? false
+        let judging = callState.judge?.admits(at: record.time) ?? false
         let contentType = http.headers["Content-Type"]
         let request: INSiRequest
         switch INSiRequestReader.read(http.body, contentType: contentType, limits: xmlLimits) {
@@ -135,7 +135,7 @@ public struct INSiEndpoint: Sendable {
             outcome.record.reason = refusal.reason
             return outcome
         }
-        if let (scenario, counted) = calls.takeScenario(for: request) {
+        if let (scenario, counted) = callState.takeScenario(for: request) {
             record.scenario = scenario.id
             var outcome = applying(scenario, to: request, record: consume record)
             if counted { outcome.countedScenario = scenario.id }
@@ -176,13 +176,13 @@ public struct INSiEndpoint: Sendable {
                 let query = try TraitsQuery.validate(
                     birthName: traits.birthName, firstNames: traits.firstNames, sex: traits.sex,
                     birthDate: traits.birthDate, birthPlace: traits.birthPlace)
-                result = calls.store.search(query)
+                result = callState.store.search(query)
             case .vitale(let vitale):
                 let query = try VitaleQuery.validate(
                     ouvrantDroit: vitale.ouvrantDroit?.number, ouvrantDroitKey: vitale.ouvrantDroit?.key,
                     birthDate: vitale.birthDate, rank: vitale.rank, beneficiaryMatricule: vitale.beneficiary?.number,
                     beneficiaryKey: vitale.beneficiary?.key, birthName: vitale.birthName)
-                result = calls.store.search(query)
+                result = callState.store.search(query)
             }
         } catch {
             return Self.fault(.invalidInput(error, messageID: messageID), record: consume record)
@@ -207,7 +207,7 @@ public struct INSiEndpoint: Sendable {
         case .result(let code, let matricule):
             var identity: Identity?
             if code == .found {
-                identity = matricule.flatMap { calls.store.identity(matricule: $0) }
+                identity = matricule.flatMap { callState.store.identity(matricule: $0) }
                 guard identity != nil else {
                     return Self.fault(.internalError("\(label) answers 00 with \(matricule?.value ?? "?"), which is no longer in the base", messageID: messageID),
                                       record: record)
@@ -314,13 +314,10 @@ public struct INSiEndpoint: Sendable {
             guard level <= .info else { return }
             handler?.logCall(code: record.fault.map { "fault \($0)" } ?? record.code, messageID: record.messageID ?? "-",
                              milliseconds: twoDecimals(record.milliseconds), operation: record.operation ?? "-")
-        } else {
-            logger.info("call", metadata: [
-                "messageID": .string(record.messageID ?? "-"),
-                "operation": .string(record.operation ?? "-"),
-                "code": .string(record.fault.map { "fault \($0)" } ?? record.code),
-                "ms": .string(twoDecimals(record.milliseconds)),
-            ])
+        } else if logger.logLevel <= .info {
+            logger.info("\(LogLineFormatter.CallLine.message)", metadata: LogLineFormatter.CallLine.metadata(
+                code: record.fault.map { "fault \($0)" } ?? record.code, messageID: record.messageID ?? "-",
+                milliseconds: twoDecimals(record.milliseconds), operation: record.operation ?? "-"))
         }
         // The server's handler's level when there is one: the logger's own getter copied its
         // handler out of the logger's box, retaining a box the event loops share.

@@ -150,20 +150,40 @@ public final class Journal: Sendable {
             return (call.seq, ring.append(call, capacity: capacity), dropped)
         }
         withExtendedLifetime((pushedOut, dropped)) {}
+        // Every 64th call, a look at another ring: a ring whose thread stopped journaling (a
+        // Dispatch worker that went away) keeps calls too old to be shown until trimmed here.
+        if seq & 63 == 0 { trimStaleCalls(ring: (seq >> 6) % rings.count, oldestShown: seq - capacity + 1) }
         file?.append(call)
         return seq
+    }
+
+    /// Lets go of every call of the ring `index` too old to be shown, unless its thread holds
+    /// its lock now (it trims its own ring as it journals).
+    private func trimStaleCalls(ring index: Int, oldestShown: Int) {
+        let dropped = rings.withShardIfAvailable(at: index) { ring -> [CallRecord] in
+            var dropped: [CallRecord] = []
+            while ring.count > 0, let oldest = ring.slots[ring.start], oldest.seq < oldestShown {
+                dropped.append(oldest)
+                _ = ring.removeOldest()
+            }
+            // An emptied ring gives its slots back.
+            if ring.count == 0 && !ring.slots.isEmpty { ring = Ring() }
+            return dropped
+        }
+        withExtendedLifetime(dropped) {}
     }
 
     /// Adds a finding to the call `seq` while the journal still holds it in memory (the file
     /// keeps the line as written: a finding that shows later is in memory and in the reports).
     public func amend(seq: Int, adding finding: Finding) {
-        rings.forEachShard { ring in
-            guard let index = ring.index(of: seq) else { return }
+        _ = rings.firstShard { ring in
+            guard let index = ring.index(of: seq) else { return false }
             ring.slots[index]?.findings.append(finding)
+            return true
         }
     }
 
-    /// A page of the journal, read at one instant.
+    /// A page of the journal.
     public struct Page: Sendable {
         /// How many calls held in memory match the filter (before the limit).
         public var total: Int
@@ -173,7 +193,8 @@ public final class Journal: Sendable {
         /// the calls `after` it next misses none (every call numbered up to it is in the page
         /// when it matches and is still held).
         public var last: Int
-        /// The number of the oldest call held; nil when none is.
+        /// The number of the oldest call held; nil when none is. Every call numbered from it to
+        /// `last` is held (none was let go of since), unless the journal was cleared meanwhile.
         public var oldest: Int?
     }
 
@@ -185,7 +206,8 @@ public final class Journal: Sendable {
                     oldest: held.first?.seq)
     }
 
-    /// The newest `capacity` calls held, oldest first, numbered up to `last`, read at one instant.
+    /// The calls held, oldest first, numbered up to `last`, with no gap: the newest `capacity`
+    /// (fewer when calls came while the rings were visited).
     private func heldCalls() -> (calls: [CallRecord], last: Int) {
         // Loaded before the rings are visited: a call numbered up to it was put in its ring
         // under the ring's lock, which this visit takes after; calls numbered later are left
@@ -195,8 +217,13 @@ public final class Journal: Sendable {
         rings.forEachShard { ring in
             held.append(contentsOf: ring.calls.lazy.filter { $0.seq <= last })
         }
+        // Loaded again after: a ring visited late may have let go of calls a ring visited early
+        // still showed. Every call let go of meanwhile is numbered below the window this number
+        // ends, so the calls kept from there up have no gap.
+        let end = lastNumber.load(ordering: .acquiring)
+        held.removeAll { $0.seq <= end - capacity }
         held.sort { $0.seq < $1.seq }
-        return (Array(held.suffix(capacity)), last)
+        return (held, last)
     }
 
     /// Calls held in memory, shown or not yet let go of (tests).

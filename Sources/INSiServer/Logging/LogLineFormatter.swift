@@ -40,17 +40,27 @@ struct LogLineFormatter {
     ) {
         writeOpening(timestamp: timestamp, level: .info, label: label, source: CallLine.source, message: CallLine.message,
                      hasMetadata: true, into: buffer)
-        writeEntry(first: true, "code", code, into: buffer)
-        writeEntry(first: false, "messageID", messageID, into: buffer)
-        writeEntry(first: false, "ms", milliseconds, into: buffer)
-        writeEntry(first: false, "operation", operation, into: buffer)
+        writeEntry(first: true, CallLine.codeKey, code, into: buffer)
+        writeEntry(first: false, CallLine.messageIDKey, messageID, into: buffer)
+        writeEntry(first: false, CallLine.millisecondsKey, milliseconds, into: buffer)
+        writeEntry(first: false, CallLine.operationKey, operation, into: buffer)
         writeClosing(source: CallLine.source, message: CallLine.message, hasMetadata: true, into: buffer)
     }
 
-    /// The call line's constants.
+    /// The call line's constants: its source, its message and its metadata's keys, in order.
     enum CallLine {
         static var source: String { "INSiServer" }
         static var message: String { "call" }
+        static var codeKey: StaticString { "code" }
+        static var messageIDKey: StaticString { "messageID" }
+        static var millisecondsKey: StaticString { "ms" }
+        static var operationKey: StaticString { "operation" }
+
+        /// The same line's metadata for swift-log's `Logger` (handlers other than the server's).
+        static func metadata(code: String, messageID: String, milliseconds: String, operation: String) -> Logger.Metadata {
+            ["\(codeKey)": .string(code), "\(messageIDKey)": .string(messageID),
+             "\(millisecondsKey)": .string(milliseconds), "\(operationKey)": .string(operation)]
+        }
     }
 
     /// What comes before the metadata: in text `StreamLogHandler`'s "\(timestamp) \(level) \(label):",

@@ -74,9 +74,7 @@ public struct ServerLogHandler: LogHandler {
     func logCall(code: String, messageID: String, milliseconds: String, operation: String) {
         guard .info >= logLevel else { return }
         guard metadataProvider == nil, sortedMetadata.isEmpty else {
-            let metadata: Logger.Metadata = [
-                "code": .string(code), "messageID": .string(messageID), "ms": .string(milliseconds), "operation": .string(operation),
-            ]
+            let metadata = LogLineFormatter.CallLine.metadata(code: code, messageID: messageID, milliseconds: milliseconds, operation: operation)
             log(event: LogEvent(level: .info, message: "\(LogLineFormatter.CallLine.message)", metadata: metadata,
                                 source: LogLineFormatter.CallLine.source, file: #fileID, function: #function, line: #line))
             return

@@ -30,7 +30,11 @@ public final class ScenarioStore: Sendable {
     private func change<Result>(_ body: (inout State) -> Result) -> Result {
         state.withLock { state in
             let result = body(&state)
-            count.store(state.scenarios.count, ordering: .releasing)
+            // Stored only when it changed: a call that uses a scenario comes here, and a store
+            // would move the line every call reads between the cores for nothing.
+            if count.load(ordering: .relaxed) != state.scenarios.count {
+                count.store(state.scenarios.count, ordering: .releasing)
+            }
             return result
         }
     }
