@@ -9,7 +9,7 @@
 # 1. The comparison: on the largest base at COMPARE_CONNECTIONS connections, in ROUNDS
 #    interleaved rounds (A B C A B C ...), nginx answering a canned answer inline, insi-sim as
 #    shipped (defaults: one log line per call), insi-sim at --log-level warning and insi-sim with
-#    one event loop per core (--event-loops = cores; the defaults add one); with PEERS=1
+#    one event loop more than cores (--event-loops = cores + 1); with PEERS=1
 #    also the Swift peers (Benchmarks/peers: Hummingbird, Vapor, FlyingFox) serving the same
 #    canned answer. The table shows the median of the rounds.
 # 2. The sweep: 1/16/64/256 connections on each base, insi-sim with defaults, against nginx.
@@ -235,9 +235,9 @@ start_server "$WORK/base-$largest.json" "$PORT"
 TARGETS+=(insi-sim); TARGET_PORT[insi-sim]=$PORT; TARGET_PIDS[insi-sim]=$SERVER_PID
 start_server "$WORK/base-$largest.json" $(( PORT + 2 )) --log-level warning
 TARGETS+=(insi-sim-warning); TARGET_PORT[insi-sim-warning]=$(( PORT + 2 )); TARGET_PIDS[insi-sim-warning]=$SERVER_PID
-# The defaults run one event loop per core and one more; this row shows one per core.
-start_server "$WORK/base-$largest.json" $(( PORT + 3 )) --event-loops "$(nproc)"
-TARGETS+=(insi-sim-per-core); TARGET_PORT[insi-sim-per-core]=$(( PORT + 3 )); TARGET_PIDS[insi-sim-per-core]=$SERVER_PID
+# One event loop per core is the default; this row has one more (the client shares the cores).
+start_server "$WORK/base-$largest.json" $(( PORT + 3 )) --event-loops "$(( $(nproc) + 1 ))"
+TARGETS+=(insi-sim-loop-more); TARGET_PORT[insi-sim-loop-more]=$(( PORT + 3 )); TARGET_PIDS[insi-sim-loop-more]=$SERVER_PID
 peer_port=$(( PORT + 4 ))
 while IFS=$'\t' read -r name binary; do
     [ -n "$name" ] || continue

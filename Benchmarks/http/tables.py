@@ -20,7 +20,7 @@ LABELS = {
     "nginx": ("nginx 1 worker", "`return 200 '…'` (canned answer inline)"),
     "insi-sim": ("insi-sim", "defaults (`--log-level info`: one line per call)"),
     "insi-sim-warning": ("insi-sim", "`--log-level warning`"),
-    "insi-sim-per-core": ("insi-sim", "`--event-loops` = cores (the default before: one loop per core)"),
+    "insi-sim-loop-more": ("insi-sim", "`--event-loops` = cores + 1 (one loop more than the default)"),
     "hummingbird": ("Hummingbird 2.28.1", "canned answer, defaults"),
     "vapor": ("Vapor 4.122.3", "canned answer, production environment"),
     "flyingfox": ("FlyingFox 0.27.1", "canned answer, TCP_NODELAY"),
@@ -101,7 +101,7 @@ if comparison:
         return "/".join("%d" % round(100 * t / total) for t in ticks) if total and len(ticks) > 1 else None
     # How the connections' work fell on the event loops: one loop doing it all caps the rate
     # at one core.
-    shares = [(target, [loop_shares(r) for r in comparison if r["target"] == target]) for target in ("insi-sim", "insi-sim-warning", "insi-sim-per-core")]
+    shares = [(target, [loop_shares(r) for r in comparison if r["target"] == target]) for target in ("insi-sim", "insi-sim-warning", "insi-sim-loop-more")]
     shares = [(target, [s for s in split if s]) for target, split in shares]
     if any(split for _, split in shares):
         print("Each event loop's share of the loops' CPU, round by round (%): "

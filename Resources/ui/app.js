@@ -269,8 +269,14 @@ function describeEffect(scenario) {
   return parts.join(" ");
 }
 
+// Loads started, so that only the latest renders: opening the tab and adding a scenario each
+// start one, and the first answer may come last (its connection on another event loop).
+let scenarioLoads = 0;
+
 async function loadScenarios() {
+  const load = ++scenarioLoads;
   const page = await api("GET", "/admin/scenarios");
+  if (load !== scenarioLoads) return;
   const files = $("template-file");
   if (files.options.length === 0) {
     for (const name of page.documents || []) files.append(el("option", { value: name }, name.split("/").pop()));

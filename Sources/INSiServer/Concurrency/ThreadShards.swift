@@ -15,8 +15,8 @@ import Synchronization
 /// on every call, and the records a loop pushed out of a shared journal ring had been allocated
 /// by the other loop (freeing them went through the other thread's memory). Two threads calling
 /// at once cost 8.85 to 8.95 µs a call where one cost 7.85 (`insi-sim-call-bench --threads 2`,
-/// medians); with the journal, the metrics and the judge's refusals kept per thread (and the log
-/// lines, tried then left in one buffer for their order), 8.2 to 8.5 against 7.8 to 8.0.
+/// medians); with the journal, the metrics and the judge's refusals kept per thread, 8.2 to 8.5
+/// against 7.8 to 8.0 (the log lines, tried too, stay in one buffer for their order).
 ///
 /// Shards are picked by ``ThreadIndex``: the first `count` threads to ask get shards of their
 /// own; later ones share (correct, as every shard has its lock, only not apart).

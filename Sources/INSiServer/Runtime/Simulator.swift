@@ -138,7 +138,7 @@ public final class Simulator: Sendable {
                                     security: security, logger: logger, clock: wallClock)
         let admin = AdminAPI(state: state, token: configuration.adminToken.map(AdminToken.init))
         var http = HTTPServerConfiguration(listeners: configuration.listeners, limits: configuration.limits, timeouts: configuration.timeouts)
-        http.eventLoopCount = configuration.eventLoopCount ?? SimulatorConfiguration.defaultEventLoopCount
+        if let loops = configuration.eventLoopCount { http.eventLoopCount = loops }
         let host = configuration.host
         let portBox = PortBox()
         let serverBox = ServerBox()

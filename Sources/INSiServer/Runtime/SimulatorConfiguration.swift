@@ -49,16 +49,8 @@ public struct SimulatorConfiguration: Sendable {
     public var timeouts = HTTPServerConfiguration.Timeouts()
     /// Bounds on the XML of a SOAP request (depth, elements, text).
     public var xmlLimits = XMLSafetyLimits()
-    /// Event loop threads; ``defaultEventLoopCount`` when nil.
+    /// Event loop threads; the number of cores when nil.
     public var eventLoopCount: Int?
-
-    /// One event loop per core, and one more: the simulator shares its machine with the software
-    /// that calls it (a test suite, a load test). With one loop per core, a loop waiting for a
-    /// core the client held left another core idle while its own calls waited; the extra loop
-    /// keeps the cores busy. On 2 cores with wrk at 64 connections: 6 to 8% more calls a second
-    /// for the same CPU per call, the p99 from about 1.2 to about 2.3 ms (Benchmarks/README.md,
-    /// tenth pass). At most 256, as `--event-loops`.
-    public static var defaultEventLoopCount: Int { min(HTTPServerConfiguration.defaultEventLoopCount + 1, 256) }
     /// Scenarios loaded at start-up (a JSON array, or `{"scenarios": [...]}`).
     public var scenariosPath: String?
     /// JSON Lines file every call is appended to.

@@ -75,7 +75,7 @@ enum ServeSetting: String, CaseIterable {
         case .scenarios, .journal, .dataDir, .adminToken: "none"
         case .journalCapacity: "10000"
         case .compactAfter: "10000"
-        case .eventLoops: "number of cores + 1"
+        case .eventLoops: "number of cores"
         case .maxBodyBytes: "1048576"
         case .maxHeaderBytes: "32768"
         case .maxHeaderCount: "100"
