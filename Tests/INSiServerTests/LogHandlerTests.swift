@@ -5,6 +5,7 @@ import Glibc
 @testable import INSiServer
 import Logging
 import Testing
+import TestSupport
 
 /// The server's log handler: its lines, byte for byte, and how they reach the output.
 @Suite("server log handler")
@@ -163,7 +164,7 @@ struct LogHandlerTests {
         let (pipe, sink, logger) = try LogHandlerTests.sink(flushInterval: .seconds(3600))
         defer { sink.shutdown() }
         let writers = (0..<3).map { thread in
-            ResultBoxStarter { () -> Bool in
+            ThreadResult.start { () -> Bool in
                 for index in 0..<100 { logger.info("line \(thread) \(index)") }
                 return true
             }
@@ -256,10 +257,9 @@ final class LogPipe: @unchecked Sendable {
     }
 
     /// Reads until end of file on a thread of its own.
-    func readAllInBackground() -> BackgroundRead {
-        let result = BackgroundRead()
+    func readAllInBackground() -> ThreadResult<String> {
         let fd = readEnd
-        Thread {
+        return ThreadResult.start {
             var data: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while true {
@@ -267,24 +267,7 @@ final class LogPipe: @unchecked Sendable {
                 guard count > 0 else { break }
                 data += chunk[0..<count]
             }
-            result.finish(String(decoding: data, as: UTF8.self))
-        }.start()
-        return result
-    }
-
-    final class BackgroundRead: @unchecked Sendable {
-        // `text` is written once by the reading thread before `done` is signalled, read after.
-        private var text = ""
-        private let done = DispatchSemaphore(value: 0)
-
-        func finish(_ text: String) {
-            self.text = text
-            done.signal()
-        }
-
-        func wait() -> String {
-            done.wait()
-            return text
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }

@@ -5,6 +5,7 @@ import INSiSOAP
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// State every event loop writes on every call, kept per thread (``ThreadShards``): each
 /// thread's writes land in its own shard, and readers see the whole as one.
@@ -14,29 +15,7 @@ struct ThreadShardsTests {
     /// once it is done (checked on the test's thread).
     @discardableResult
     static func onNewThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
-        let result = ResultBox<Value>()
-        let thread = Thread {
-            result.set(body())
-        }
-        thread.start()
-        return result.wait()
-    }
-
-    /// A value a thread hands to the test's thread.
-    final class ResultBox<Value: Sendable>: @unchecked Sendable {
-        // `value` is written once, before `done` is signalled, and read after the wait.
-        private var value: Value?
-        private let done = DispatchSemaphore(value: 0)
-
-        func set(_ value: Value) {
-            self.value = value
-            done.signal()
-        }
-
-        func wait() -> Value {
-            done.wait()
-            return value!
-        }
+        ThreadResult.start(body).wait()
     }
 
     static var logger: Logger {
@@ -163,9 +142,9 @@ struct ThreadShardsTests {
         let journal = try Journal(capacity: capacity, logger: Self.logger)
         let total = 20_000
         let writers = (0..<3).map { thread in
-            ResultBoxStarter { (0..<(total / 4)).map { index in journal.record(Self.call("uuid:\(thread)-\(index)")) }.count }
+            ThreadResult.start { (0..<(total / 4)).map { index in journal.record(Self.call("uuid:\(thread)-\(index)")) }.count }
         }
-        let reader = ResultBoxStarter { () -> (pages: Int, broken: Int) in
+        let reader = ThreadResult.start { () -> (pages: Int, broken: Int) in
             var pages = 0
             var broken = 0
             var journaled = 0
@@ -193,9 +172,9 @@ struct ThreadShardsTests {
         // Journaling threads, and a poller reading while they journal: every page must hold
         // every number up to its `last`, the numbers after the poller's `after`.
         let writers = (0..<threads).map { thread in
-            ResultBoxStarter { (0..<perThread).map { index in journal.record(Self.call("uuid:\(thread)-\(index)")) } }
+            ThreadResult.start { (0..<perThread).map { index in journal.record(Self.call("uuid:\(thread)-\(index)")) } }
         }
-        let poller = ResultBoxStarter { () -> (pages: Int, gaps: Int) in
+        let poller = ThreadResult.start { () -> (pages: Int, gaps: Int) in
             var after = 0
             var pages = 0
             var gaps = 0
@@ -259,17 +238,6 @@ struct ThreadShardsTests {
     }
 }
 
-/// A thread started at once, whose result the test waits for.
-final class ResultBoxStarter<Value: Sendable>: Sendable {
-    private let box = ThreadShardsTests.ResultBox<Value>()
-
-    init(_ body: @escaping @Sendable () -> Value) {
-        Thread { [box] in box.set(body()) }.start()
-    }
-
-    func wait() -> Value { box.wait() }
-}
-
 /// A thread that runs what it is given, one closure at a time, until stopped: a thread that
 /// stays, as an event loop does.
 final class WorkerThread: @unchecked Sendable {
@@ -292,7 +260,7 @@ final class WorkerThread: @unchecked Sendable {
 
     /// Runs `body` on the thread and returns its result.
     func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Value {
-        let result = ThreadShardsTests.ResultBox<Value>()
+        let result = ThreadResult<Value>()
         lock.withLock { work.append { result.set(body()) } }
         ready.signal()
         return result.wait()

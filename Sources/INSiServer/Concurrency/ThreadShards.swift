@@ -29,8 +29,9 @@ final class ThreadShards<State: Sendable>: @unchecked Sendable {
     let count: Int
 
     /// Shards made when no count is given: twice the cores, 16 at least, a power of two: more
-    /// than the threads that write on every call (the event loops, one per core and one more,
-    /// the judge's worker), so that each of them mostly gets one of its own.
+    /// than the threads that write on every call (the event loops, one per core by default or
+    /// as many as `--event-loops` asks up to twice the cores, the judge's worker), so that each
+    /// of them mostly gets one of its own.
     static var defaultCount: Int {
         var count = 16
         while count < 2 * ProcessInfo.processInfo.activeProcessorCount { count *= 2 }

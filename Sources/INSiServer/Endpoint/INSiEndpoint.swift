@@ -308,20 +308,23 @@ public struct INSiEndpoint: Sendable {
     /// The call's line at info (`handler`: the logger's own handler, when it is a
     /// ``ServerLogHandler``, given the line directly), and its details at debug.
     static func log(_ record: CallRecord, _ logger: Logger, handler: ServerLogHandler? = nil) {
-        // Through the optional rather than `if let`: unwrapped, the handler was copied, and the
-        // copy retained the sink the event loops share (its count moving from core to core).
-        if let level = handler?.logLevel {
-            guard level <= .info else { return }
-            handler?.logCall(code: record.fault.map { "fault \($0)" } ?? record.code, messageID: record.messageID ?? "-",
-                             milliseconds: twoDecimals(record.milliseconds), operation: record.operation ?? "-")
-        } else if logger.logLevel <= .info {
-            logger.info("\(LogLineFormatter.CallLine.message)", metadata: LogLineFormatter.CallLine.metadata(
-                code: record.fault.map { "fault \($0)" } ?? record.code, messageID: record.messageID ?? "-",
-                milliseconds: twoDecimals(record.milliseconds), operation: record.operation ?? "-"))
-        }
         // The server's handler's level when there is one: the logger's own getter copied its
         // handler out of the logger's box, retaining a box the event loops share.
-        if (handler?.logLevel ?? logger.logLevel) <= .debug {
+        let level = handler?.logLevel ?? logger.logLevel
+        guard level <= .info else { return }
+        let code = record.fault.map { "fault \($0)" } ?? record.code
+        let messageID = record.messageID ?? "-"
+        let milliseconds = twoDecimals(record.milliseconds)
+        let operation = record.operation ?? "-"
+        // Through the optional rather than `if let`: unwrapped, the handler was copied, and the
+        // copy retained the sink the event loops share (its count moving from core to core).
+        if handler != nil {
+            handler?.logCall(code: code, messageID: messageID, milliseconds: milliseconds, operation: operation)
+        } else {
+            logger.info("\(LogLineFormatter.CallLine.message)", metadata: LogLineFormatter.CallLine.metadata(
+                code: code, messageID: messageID, milliseconds: milliseconds, operation: operation))
+        }
+        if level <= .debug {
             logger.debug("call details", metadata: [
                 "messageID": .string(record.messageID ?? "-"),
                 "idam": .string(record.idam ?? "-"),

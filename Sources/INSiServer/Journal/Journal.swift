@@ -105,14 +105,11 @@ public final class Journal: Sendable {
             start = 0
         }
 
-        /// Lets go of up to two calls too old to be shown (numbered `oldestShown` - 1 or less):
-        /// the other rings hold newer ones. Two, so that a ring that stood idle empties as it
-        /// journals again, one call at a time.
-        mutating func dropTooOld(oldestShown: Int) -> (CallRecord?, CallRecord?) {
-            guard count > 0, let first = slots[start], first.seq < oldestShown else { return (nil, nil) }
-            let dropped = removeOldest()
-            guard count > 0, let second = slots[start], second.seq < oldestShown else { return (dropped, nil) }
-            return (dropped, removeOldest())
+        /// The oldest call, taken out when it is too old to be shown (numbered `oldestShown` - 1
+        /// or less: the other rings hold newer ones); nil when it is not, or none is held.
+        mutating func removeOldest(before oldestShown: Int) -> CallRecord? {
+            guard count > 0, let oldest = slots[start], oldest.seq < oldestShown else { return nil }
+            return removeOldest()
         }
     }
 
@@ -146,7 +143,9 @@ public final class Journal: Sendable {
         // most of this call's work.
         let (seq, pushedOut, dropped) = rings.withLocalShard { ring -> (Int, CallRecord?, (CallRecord?, CallRecord?)) in
             call.seq = lastNumber.add(1, ordering: .acquiringAndReleasing).newValue
-            let dropped = ring.dropTooOld(oldestShown: call.seq - capacity + 1)
+            // Two, so that a ring that stood idle empties as it journals again, one call at a time.
+            let oldestShown = call.seq - capacity + 1
+            let dropped = (ring.removeOldest(before: oldestShown), ring.removeOldest(before: oldestShown))
             return (call.seq, ring.append(call, capacity: capacity), dropped)
         }
         withExtendedLifetime((pushedOut, dropped)) {}
@@ -162,10 +161,7 @@ public final class Journal: Sendable {
     private func trimStaleCalls(ring index: Int, oldestShown: Int) {
         let dropped = rings.withShardIfAvailable(at: index) { ring -> [CallRecord] in
             var dropped: [CallRecord] = []
-            while ring.count > 0, let oldest = ring.slots[ring.start], oldest.seq < oldestShown {
-                dropped.append(oldest)
-                _ = ring.removeOldest()
-            }
+            while let oldest = ring.removeOldest(before: oldestShown) { dropped.append(oldest) }
             // An emptied ring gives its slots back.
             if ring.count == 0 && !ring.slots.isEmpty { ring = Ring() }
             return dropped
