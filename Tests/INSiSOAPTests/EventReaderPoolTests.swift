@@ -87,6 +87,32 @@ struct EventReaderPoolTests {
         #expect(pool.count == 1)
     }
 
+    @Test("a value longer than a reader's first room, in several runs of text, reads whole, in a new reader and a reused one")
+    func longValueReadsWhole() throws {
+        // References split the text into runs: the value grows its room run by run.
+        let value = String(repeating: "a&amp;b&lt;", count: 100)
+        let expected = String(repeating: "a&b<", count: 100)
+        let wsa = INSiNamespace.wsa
+        let document = "<e:Envelope xmlns:e=\"\(INSiNamespace.soap12)\"><e:Header><w:MessageID xmlns:w=\"\(wsa)\">" + value
+            + "</w:MessageID><w:Action xmlns:w=\"\(wsa)\">x</w:Action></e:Header><e:Body/></e:Envelope>"
+        let pool = INSiRequestEventReader.Pool(capacity: 1)
+        for round in 1...2 {
+            for scanner in [true, false] {
+                let parts = try INSiRequestReader.parts(of: Array(document.utf8), limits: XMLSafetyLimits(), engine: .libxml2,
+                                                        plainScanner: scanner, pool: pool).get()
+                #expect(parts.headers.messageID == expected, "round \(round), scanner \(scanner)")
+                #expect(parts.headers.action == "x", "round \(round), scanner \(scanner)")
+            }
+        }
+        // Grown to 512 bytes, still small enough to keep: the next document reads as in a new reader.
+        #expect(pool.count == 1)
+        let request = Array(PlainXMLScannerTests.benchmarkRequest.utf8)
+        let next = try INSiRequestReader.parts(of: request, limits: XMLSafetyLimits(), engine: .libxml2, pool: pool).get()
+        let fresh = try INSiRequestReader.parts(of: request, limits: XMLSafetyLimits(), engine: .libxml2,
+                                                pool: INSiRequestEventReader.Pool(capacity: 0)).get()
+        #expect(next == fresh)
+    }
+
     @Test("a reader grown by a long value or a deep document is freed, not kept")
     func grownReaderIsFreed() {
         let soap = INSiNamespace.soap12

@@ -136,6 +136,10 @@ struct RequestReaderTests {
         #expect(ContentType.parameter("missing", in: header) == nil)
         #expect(ContentType.parameter("action", in: "application/soap+xml") == nil)
         #expect(ContentType.parameter("action", in: "application/soap+xml; action=") == "")
+        #expect(ContentType.parameter("action", in: #"application/soap+xml; action="""#) == "")
+        // No closing quote: the value runs to the end.
+        #expect(ContentType.parameter("action", in: #"application/soap+xml; action="urn:a; q=1"#) == "urn:a; q=1")
+        #expect(ContentType.parameter("q", in: #"application/soap+xml; action="urn:a\"; q=1"; q=2"#) == "2")
         // The one-pass comparison the reader makes: a byte-for-byte match costs no string.
         #expect(ContentType.parameter("action", in: header, comparedWith: #"urn:a"b;c"#) == .sameBytes)
         #expect(ContentType.parameter("action", in: header, comparedWith: "urn:a") == .other(#"urn:a"b;c"#))

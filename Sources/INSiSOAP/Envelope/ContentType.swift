@@ -80,6 +80,12 @@ public enum ContentType {
                     index += 1
                     let start = index
                     var escaped = false
+                    // The usual value, with no backslash, found with memchr (the loop below cost
+                    // about nine instructions a byte, on the action's 60).
+                    if let base = bytes.baseAddress, let quote = memchr(base + index, 0x22, bytes.count - index),
+                       memchr(base + index, 0x5C, UnsafeRawPointer(quote) - UnsafeRawPointer(base + index)) == nil {
+                        index += UnsafeRawPointer(quote) - UnsafeRawPointer(base + index)
+                    }
                     while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
                         if bytes[index] == UInt8(ascii: "\\") && index + 1 < bytes.count {
                             escaped = true

@@ -12,10 +12,13 @@ final class INSiRequestEventReader: SAXHandler {
     @exclusivity(unchecked) private(set) var parts = EnvelopeParts()
     /// The nodes met once already: only the first of a name counts, as with `child(_:_:)`.
     @exclusivity(unchecked) private var seen: UInt64 = 0
-    /// Text of the leaf being read: the first `leafCount` bytes of `leafText`, whose whole
-    /// length is room. Appending a run is a copy and emptying it a store, where the array's own
-    /// `append(contentsOf:)` and `removeAll(keepingCapacity:)` were a tenth of the reader's time.
-    @exclusivity(unchecked) private var leafText = [UInt8](repeating: 0, count: 128)
+    /// Text of the leaf being read: the first `leafCount` of the `leafRoom` bytes at `leafText`.
+    /// Appending a run is a copy and emptying it a store, where an array's own
+    /// `append(contentsOf:)` and `removeAll(keepingCapacity:)` were a tenth of the reader's time;
+    /// and memory of the reader's own rather than an array, which each access through the object
+    /// retained and released (about 35 reference-count changes a request).
+    @exclusivity(unchecked) private var leafText: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var leafRoom = 128
     @exclusivity(unchecked) private var leafCount = 0
     /// The most bytes of `leafText` written since the last reset: zeroed then, so that a reader
     /// waiting in the pool keeps no value of the document it read.
@@ -28,6 +31,16 @@ final class INSiRequestEventReader: SAXHandler {
     /// True while `parts` holds nothing read (new, reset or taken).
     @exclusivity(unchecked) private var partsFresh = true
 
+    override init(limits: XMLSafetyLimits) {
+        leafText = .allocate(capacity: leafRoom)
+        leafText.initialize(repeating: 0, count: leafRoom)
+        super.init(limits: limits)
+    }
+
+    deinit {
+        leafText.deallocate()
+    }
+
     override func reset(limits: XMLSafetyLimits) {
         super.reset(limits: limits)
         // After a whole parse most of this is already empty, and emptying an empty array or
@@ -37,10 +50,7 @@ final class INSiRequestEventReader: SAXHandler {
         seen = 0
         leafCount = 0
         if leafWritten > 0 {
-            leafText.withUnsafeMutableBytes { room in
-                guard let base = room.baseAddress else { return }
-                base.initializeMemory(as: UInt8.self, repeating: 0, count: min(leafWritten, room.count))
-            }
+            leafText.update(repeating: 0, count: min(leafWritten, leafRoom))
             leafWritten = 0
         }
         namespaces.removeAll()
@@ -150,15 +160,13 @@ final class INSiRequestEventReader: SAXHandler {
         guard let node = Node(rawValue: tag), node.isLeaf else { return }
         // Trimmed on the bytes: one string made, of the value itself; none for an action of the
         // contract, which is the constant's own string.
-        let value = leafText.withUnsafeBufferPointer { text in
-            var start = 0
-            var end = leafCount
-            while start < end && text[start].isXMLSpace { start += 1 }
-            while end > start && text[end - 1].isXMLSpace { end -= 1 }
-            let bytes = UnsafeBufferPointer(rebasing: text[start..<end])
-            if node == .action, let known = Self.knownAction(bytes) { return known }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        let text = leafText
+        var start = 0
+        var end = leafCount
+        while start < end && text[start].isXMLSpace { start += 1 }
+        while end > start && text[end - 1].isXMLSpace { end -= 1 }
+        let bytes = UnsafeBufferPointer(start: text + start, count: end - start)
+        let value = node == .action ? Self.knownAction(bytes) ?? String(decoding: bytes, as: UTF8.self) : String(decoding: bytes, as: UTF8.self)
         leafCount = 0
         switch node {
         case .messageID: parts.headers.messageID = value
@@ -195,6 +203,19 @@ final class INSiRequestEventReader: SAXHandler {
         }
     }
 
+    /// At least twice the room, zeroed beyond what it holds; the old room is zeroed as it is
+    /// freed (a value read must not stay in freed memory either).
+    private func growLeafText(toHold count: Int) {
+        let room = max(2 * leafRoom, count)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: room)
+        grown.initialize(from: leafText, count: leafRoom)
+        (grown + leafRoom).initialize(repeating: 0, count: room - leafRoom)
+        leafText.update(repeating: 0, count: leafRoom)
+        leafText.deallocate()
+        leafText = grown
+        leafRoom = room
+    }
+
     /// The contract's action spelled by `bytes`, as its constant.
     private static func knownAction(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let base = bytes.baseAddress else { return nil }
@@ -211,15 +232,11 @@ final class INSiRequestEventReader: SAXHandler {
     override func didReceiveText(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt8) {
         guard let node = Node(rawValue: tag), node.isLeaf else { return }
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        if leafCount + bytes.count > leafText.count {
+        if leafCount + bytes.count > leafRoom {
             // Bounded by the handler's text limit, checked before this is called.
-            leafText.append(contentsOf: repeatElement(0, count: max(leafText.count, leafCount + bytes.count - leafText.count)))
+            growLeafText(toHold: leafCount + bytes.count)
         }
-        let count = leafCount
-        leafText.withUnsafeMutableBytes { room in
-            guard let base = room.baseAddress else { return }
-            (base + count).copyMemory(from: source, byteCount: bytes.count)
-        }
+        (leafText + leafCount).update(from: source, count: bytes.count)
         leafCount += bytes.count
         leafWritten = max(leafWritten, leafCount)
     }
@@ -291,12 +308,12 @@ extension INSiRequestEventReader {
     /// True when the reader holds nothing of a document: what ``Pool`` keeps (tests).
     var holdsNothing: Bool {
         partsFresh && parts == EnvelopeParts() && seen == 0 && leafCount == 0
-            && leafText.allSatisfy { $0 == 0 } && depth == 0 && failure == nil && context == nil
+            && UnsafeBufferPointer(start: leafText, count: leafRoom).allSatisfy { $0 == 0 } && depth == 0 && failure == nil && context == nil
     }
 
     /// Whether this reader's storage stayed small enough to keep (see ``Pool``).
     var isSmall: Bool {
-        leafText.count <= Pool.maxKeptTextBytes && openRoom <= Pool.maxKeptDepth
+        leafRoom <= Pool.maxKeptTextBytes && openRoom <= Pool.maxKeptDepth
             && scanRoomBytes <= Pool.maxKeptScanBytes
     }
 

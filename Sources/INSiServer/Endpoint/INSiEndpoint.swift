@@ -79,8 +79,9 @@ public struct INSiEndpoint: Sendable {
 
     /// Logs and records the call, and gives what to send.
     private func completed(_ outcome: consuming Outcome, started: ContinuousClock.Instant, body: [UInt8], token: UInt64?) -> HTTPReplyAction {
-        let elapsed = ContinuousClock.now - started
-        outcome.record.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        // Its components read once: each read divides 128-bit attoseconds (about 190 instructions).
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        outcome.record.milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         INSiEndpoint.log(outcome.record, logger, handler: serverLogHandler)
         callState.record(outcome.record, body: body, token: token)
         return outcome.action
@@ -148,13 +149,20 @@ public struct INSiEndpoint: Sendable {
     static func software(_ lps: ContexteLPS) -> String {
         switch (lps.name, lps.version) {
         case let (name?, version?):
-            // Made at its full length at once: `name + " " + version` allocated twice per call.
-            var text = ""
-            text.reserveCapacity(name.utf8.count + 1 + version.utf8.count)
-            text += name
-            text += " "
-            text += version
-            return text
+            // Written at its full length at once: `name + " " + version` allocated twice per
+            // call, and `reserveCapacity` then `+=` cost about 500 instructions.
+            var name = name
+            var version = version
+            return name.withUTF8 { nameBytes in
+                version.withUTF8 { versionBytes in
+                    String(unsafeUninitializedCapacity: nameBytes.count + 1 + versionBytes.count) { text in
+                        _ = text.initialize(fromContentsOf: nameBytes)
+                        text[nameBytes.count] = UInt8(ascii: " ")
+                        _ = text[(nameBytes.count + 1)...].initialize(fromContentsOf: versionBytes)
+                        return text.count
+                    }
+                }
+            }
         case let (name?, nil): return name
         case let (nil, version?): return version
         case (nil, nil): return ""

@@ -13,6 +13,10 @@ public struct SecurityPolicy: Sendable {
     /// By listener name (``HTTPConnectionInfo/listener``); a listener not named is open, with
     /// no authentication.
     public let listeners: [String: ListenerSecurity]
+    /// The security of every connection when all listeners have the unnamed listener's (open,
+    /// no authentication: plain HTTP as `serve` starts by default): no lookup by name then, which
+    /// hashed the listener's name for every call.
+    private let everyListener: ListenerSecurity?
     /// MessageIDs of the last calls checked in strict mode.
     let messageIDs: MessageIDWindow
     /// Checks the CPx card assertion a call carries, on any listener; nil: not configured.
@@ -27,6 +31,7 @@ public struct SecurityPolicy: Sendable {
     public init(listeners: [String: ListenerSecurity] = [:], messageIDWindow: Int = 10_000,
                 cardVerifier: CardAssertionVerifier? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.listeners = listeners
+        everyListener = listeners.values.allSatisfy { $0 == Self.unnamedListener } ? Self.unnamedListener : nil
         messageIDs = MessageIDWindow(capacity: messageIDWindow)
         self.cardVerifier = cardVerifier
         self.now = now
@@ -41,9 +46,12 @@ public struct SecurityPolicy: Sendable {
         var finding: Finding? = nil
     }
 
+    /// The security of a listener not named in ``listeners``.
+    private static let unnamedListener = ListenerSecurity(mode: .open, authentication: .none)
+
     /// The refusal of `request`, or nil when it may be served.
     func check(_ request: INSiRequest, http: HTTPRequest) -> Refusal? {
-        let security = listeners[http.connection.listener] ?? ListenerSecurity(mode: .open, authentication: .none)
+        let security = everyListener ?? listeners[http.connection.listener] ?? Self.unnamedListener
         let messageID = request.headers.messageID
         let peer = http.connection.tls?.peerCertificate
         if security.authentication == .certificate, let peer, !Self.allowedCommonNames.contains(peer.commonName ?? "") {
