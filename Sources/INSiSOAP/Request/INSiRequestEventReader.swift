@@ -38,6 +38,7 @@ final class INSiRequestEventReader: SAXHandler {
     }
 
     deinit {
+        leafText.update(repeating: 0, count: min(leafWritten, leafRoom))
         leafText.deallocate()
     }
 

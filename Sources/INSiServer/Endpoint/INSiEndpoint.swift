@@ -159,7 +159,7 @@ public struct INSiEndpoint: Sendable {
                         _ = text.initialize(fromContentsOf: nameBytes)
                         text[nameBytes.count] = UInt8(ascii: " ")
                         _ = text[(nameBytes.count + 1)...].initialize(fromContentsOf: versionBytes)
-                        return text.count
+                        return nameBytes.count + 1 + versionBytes.count
                     }
                 }
             }
