@@ -32,6 +32,26 @@ struct ResponseTests {
         #expect(individual.traits.birthPlace == "63220")
     }
 
+    @Test("an answer longer than the writer's first room is written whole: long escaped names, several past INS")
+    func longAnswer() throws {
+        var identity = Self.identity
+        let name = String(repeating: "A<&>", count: 150)
+        identity.traits.birthName = name
+        identity.traits.firstNames = (1...20).map { "PRENOM\($0)-&" }
+        identity.history = Array(repeating: identity.history[0], count: 8)
+        let bytes = INSiResponseWriter.result(.found, identity: identity)
+        #expect(bytes.count > 3_000)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soap:Envelope"))
+        #expect(text.hasSuffix("</RESULTAT></env:Body></soap:Envelope>"))
+        guard case .result(let result) = try INSiResponseReader.read(bytes).get() else { Issue.record("not a result"); return }
+        let individual = try #require(result.individual)
+        #expect(individual.traits.birthName == name)
+        #expect(individual.traits.firstNames == identity.traits.firstNames)
+        #expect(individual.history.count == 8)
+        #expect(individual.traits.birthPlace == "63220")
+    }
+
     @Test("01 and 02 answers carry the recorded labels and no INDIVIDU", arguments: [INSiResultCode.notFound, .several])
     func empty(code: INSiResultCode) throws {
         guard case .result(let result) = try INSiResponseReader.read(INSiResponseWriter.result(code, identity: Self.identity)).get() else {

@@ -61,7 +61,7 @@ public enum INSiResponseWriter {
             xml.raw("</TIQ></INDIVIDU>")
         }
         xml.raw(code == .notFound ? "</RESULTAT></S:Body></soap:Envelope>" : "</RESULTAT></env:Body></soap:Envelope>")
-        return xml.bytes
+        return xml.finish()
     }
 
     /// The answer to a search result of the core.

@@ -12,15 +12,27 @@ public final class SimulatorMetrics: Sendable {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
     private struct State {
-        var calls: [CallKey: Int] = [:]
+        /// Calls by operation and code: a handful of pairs (the operations times the codes a
+        /// call ends with), looked for in order. A dictionary hashed both strings of every call
+        /// (about 600 instructions); compared, they are mostly the very strings of the call
+        /// before (the operation's constant, a code of two characters).
+        var calls: [(key: CallKey, count: Int)] = []
         var faults: [String: Int] = [:]         // "subcode/detail"
         var scenarios = 0
         var bucketCounts = [Int](repeating: 0, count: SimulatorMetrics.buckets.count)
         var latencySum = 0.0
         var latencyCount = 0
 
+        mutating func count(_ key: CallKey, by count: Int = 1) {
+            for index in calls.indices where calls[index].key == key {
+                calls[index].count += count
+                return
+            }
+            calls.append((key, count))
+        }
+
         mutating func add(_ other: State) {
-            calls.merge(other.calls, uniquingKeysWith: +)
+            for (key, count) in other.calls { self.count(key, by: count) }
             faults.merge(other.faults, uniquingKeysWith: +)
             scenarios += other.scenarios
             for index in bucketCounts.indices { bucketCounts[index] += other.bucketCounts[index] }
@@ -39,7 +51,7 @@ public final class SimulatorMetrics: Sendable {
         let seconds = call.milliseconds / 1000
         let bucket = SimulatorMetrics.buckets.firstIndex { seconds <= $0 }
         shards.withLocalShard { state in
-            state.calls[CallKey(operation: call.operation ?? "unknown", code: call.code), default: 0] += 1
+            state.count(CallKey(operation: call.operation ?? "unknown", code: call.code))
             if let fault = call.fault { state.faults[fault, default: 0] += 1 }
             if call.scenario != nil { state.scenarios += 1 }
             if let bucket { state.bucketCounts[bucket] += 1 }
