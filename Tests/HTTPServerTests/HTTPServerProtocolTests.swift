@@ -90,7 +90,7 @@ struct HTTPServerProtocolTests {
                 try client.send("GET /long HTTP/1.1\r\nHost: x\r\n\r\n")
                 let response = try #require(client.readResponse())
                 #expect(response.status == 200)
-                for index in [0, 17, 39] {
+                for index in 0..<40 {
                     #expect(response.header("X-Field-\(index)") == "value \(index) " + String(repeating: "x", count: 30))
                 }
                 #expect(response.header("X-Long") == long)

@@ -37,9 +37,9 @@ package struct ResponseEncoder {
     private mutating func writeHead(_ response: HTTPResponse, keepAlive: Bool, into head: inout HeadBuffer, output: inout [UInt8]) -> Bool {
         let status = response.status
         // The server always speaks HTTP/1.1, also to 1.0 clients (RFC 9110 §6.2).
-        head.write("HTTP/1.1 ", output: &output)
+        head.write(Self.version, output: &output)
         head.writeDecimal(status, output: &output)
-        head.write(" ", output: &output)
+        head.write(Self.space, output: &output)
         head.write(HTTPStatus.reasonPhrase(status), output: &output)
         head.write(Self.crlf, output: &output)
 
@@ -93,6 +93,8 @@ package struct ResponseEncoder {
     // Constants in the binary rather than arrays made at run time: an array shared by the
     // event loops is retained and released by each on every answer, and its reference count
     // went from core to core.
+    private static var version: StaticString { "HTTP/1.1 " }
+    private static var space: StaticString { " " }
     private static var crlf: StaticString { "\r\n" }
     private static var colonSpace: StaticString { ": " }
     private static var contentLengthPrefix: StaticString { "Content-Length: " }
@@ -103,7 +105,8 @@ package struct ResponseEncoder {
 
 /// A response head being written: bytes gathered in memory on the stack, handed to the output
 /// in one append when full and at the end. A head longer than the room (a handler's long
-/// headers) is still written whole, a room at a time.
+/// headers) is still written whole and in order: the room is handed over when the next piece
+/// does not fit, and a piece longer than the whole room is appended directly after it.
 private struct HeadBuffer {
     /// Room for the usual head (about 170 bytes for an INSi answer) and many more fields.
     static let capacity = 1_024

@@ -2,8 +2,8 @@
 /// through `String` concatenation then a copy to bytes was a measurable part of a call.
 ///
 /// The bytes gather in memory of its own and become an array once, at the end (``finish()``):
-/// appended to an array piece by piece, each of an answer's twenty pieces went through the
-/// array's generic append (about 2,000 instructions an answer, against the one copy at the end).
+/// appended to an array piece by piece, each of a 00 answer's thirty or so pieces went through
+/// the array's generic append (about 2,000 instructions an answer, against the one copy at the end).
 /// Noncopyable, as it owns that memory.
 struct XMLByteWriter: ~Copyable {
     private var storage: UnsafeMutablePointer<UInt8>

@@ -15,7 +15,7 @@ public final class SimulatorMetrics: Sendable {
         /// Calls by operation and code: a handful of pairs (the operations times the codes a
         /// call ends with), looked for in order. A dictionary hashed both strings of every call
         /// (about 600 instructions); compared, they are mostly the very strings of the call
-        /// before (the operation's constant, a code of two characters).
+        /// before (the operation's constant; a code such as "00", stored in the string itself).
         var calls: [(key: CallKey, count: Int)] = []
         var faults: [String: Int] = [:]         // "subcode/detail"
         var scenarios = 0
