@@ -127,6 +127,8 @@ struct SeededCasesTests {
             let expected = try #require(testCase.expected[mode])
             let result = try Self.run(testCase, on: base)
             #expect(result.code == expected.code, "\(testCase.id) \(mode): \(result.explanation)")
+            // The matricule read in place is the found identity's, and nil for 01 and 02.
+            #expect(result.matricule == result.identity?.ins.matricule, "\(testCase.id) \(mode)")
             if let matricule = expected.matricule {
                 #expect(result.identity?.ins.matricule.value == matricule, "\(testCase.id) \(mode)")
                 #expect(result.identity?.ins.key == expected.key, "\(testCase.id) \(mode)")

@@ -36,6 +36,15 @@ public struct SearchResult: Sendable {
         if case .found(let identity) = outcome { return identity }
         return nil
     }
+
+    /// The active INS's matricule, for 00: read in place, where `identity?.ins.matricule`
+    /// copied the whole identity first (a retain and a release of each of its strings).
+    public var matricule: Matricule? {
+        switch outcome {
+        case .found(let identity): return identity.ins.matricule
+        case .notFound, .several: return nil
+        }
+    }
 }
 
 /// The steps of one search, for the journal: written out on demand.

@@ -197,7 +197,7 @@ public struct INSiEndpoint: Sendable {
         }
         record.code = result.code
         record.reasonSource = .search(result.trace)
-        record.matricule = result.identity?.ins.matricule.value
+        record.matricule = result.matricule?.value
         return Outcome(action: .response(Self.soap(200, INSiResponseWriter.result(result))), delayMs: 0, record: consume record)
     }
 
