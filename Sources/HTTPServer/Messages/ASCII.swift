@@ -51,28 +51,25 @@ enum ASCII {
         }
     }
 
-    /// Appends the decimal digits of a non-negative integer without going through String.
+    /// Appends the decimal digits of a non-negative integer (0 for a negative one) without
+    /// going through String.
     static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        if value < 10 {
-            buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: max(value, 0)))
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            while rest > 0 && count < raw.count {
-                raw[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+        withDecimalDigits(value) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal digits of a non-negative integer (0 for a negative one),
+    /// written on the stack.
+    static func withDecimalDigits<Result>(_ value: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        // 19 digits at most (`Int.max`).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = max(value, 0)
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
-                count += 1
-            }
-            var index = count - 1
-            while index >= 0 {
-                buffer.append(raw[index])
-                index -= 1
-            }
+            } while rest > 0 && start > 0
+            return body(UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 }

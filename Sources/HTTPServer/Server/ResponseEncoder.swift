@@ -133,23 +133,15 @@ private struct HeadBuffer {
     }
 
     mutating func write(_ text: String, output: inout [UInt8]) {
-        // Native and small strings in place; any other through a copy.
+        // Native and small strings in place; any other made contiguous first.
         if text.utf8.withContiguousStorageIfAvailable({ write($0, output: &output) }) != nil { return }
-        Array(text.utf8).withUnsafeBufferPointer { write($0, output: &output) }
+        var text = text
+        text.withUTF8 { write($0, output: &output) }
     }
 
     /// The decimal digits of a non-negative integer.
     mutating func writeDecimal(_ value: Int, output: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = max(value, 0)
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0 && start > 0
-            write(UnsafeBufferPointer(rebasing: digits[start...]), output: &output)
-        }
+        ASCII.withDecimalDigits(value) { write($0, output: &output) }
     }
 
     /// Appends what is gathered to `output` and empties the room.

@@ -122,9 +122,8 @@ struct LogLineFormatter {
             if !first { buffer.append(UInt8(ascii: ",")) }
             buffer.append(UInt8(ascii: "\""))
             buffer.append(key)
-            buffer.append("\":\"" as StaticString)
-            buffer.appendJSONEscaped(value)
-            buffer.append(UInt8(ascii: "\""))
+            buffer.append("\":" as StaticString)
+            Self.writeJSONString(value, into: buffer)
         }
     }
 

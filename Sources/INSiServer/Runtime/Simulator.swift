@@ -189,7 +189,7 @@ public final class Simulator: Sendable {
     /// Every listener, the plain one first (empty before `start()`).
     public var endpoints: [Endpoint] {
         server.boundListeners.map { listener in
-            Endpoint(listener: listener, security: security.listeners[listener.name] ?? ListenerSecurity(mode: .open, authentication: .none))
+            Endpoint(listener: listener, security: security.security(ofListener: listener.name))
         }
     }
 

@@ -13,10 +13,9 @@ public struct SecurityPolicy: Sendable {
     /// By listener name (``HTTPConnectionInfo/listener``); a listener not named is open, with
     /// no authentication.
     public let listeners: [String: ListenerSecurity]
-    /// The security of every connection when all listeners have the unnamed listener's (open,
-    /// no authentication: plain HTTP as `serve` starts by default): no lookup by name then, which
-    /// hashed the listener's name for every call.
-    private let everyListener: ListenerSecurity?
+    /// `listeners` as a list, looked through in order by ``security(ofListener:)``: a handful of
+    /// short names compared in place, where the dictionary hashed the name on every call.
+    private let listenerList: [(name: String, security: ListenerSecurity)]
     /// MessageIDs of the last calls checked in strict mode.
     let messageIDs: MessageIDWindow
     /// Checks the CPx card assertion a call carries, on any listener; nil: not configured.
@@ -31,7 +30,7 @@ public struct SecurityPolicy: Sendable {
     public init(listeners: [String: ListenerSecurity] = [:], messageIDWindow: Int = 10_000,
                 cardVerifier: CardAssertionVerifier? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.listeners = listeners
-        everyListener = listeners.values.allSatisfy { $0 == Self.unnamedListener } ? Self.unnamedListener : nil
+        listenerList = listeners.map { (name: $0.key, security: $0.value) }
         messageIDs = MessageIDWindow(capacity: messageIDWindow)
         self.cardVerifier = cardVerifier
         self.now = now
@@ -46,12 +45,16 @@ public struct SecurityPolicy: Sendable {
         var finding: Finding? = nil
     }
 
-    /// The security of a listener not named in ``listeners``.
-    private static let unnamedListener = ListenerSecurity(mode: .open, authentication: .none)
+    /// What the listener `name` requires: its entry in ``listeners``; open, with no
+    /// authentication, for a listener not named there.
+    func security(ofListener name: String) -> ListenerSecurity {
+        for entry in listenerList where entry.name == name { return entry.security }
+        return ListenerSecurity(mode: .open, authentication: .none)
+    }
 
     /// The refusal of `request`, or nil when it may be served.
     func check(_ request: INSiRequest, http: HTTPRequest) -> Refusal? {
-        let security = everyListener ?? listeners[http.connection.listener] ?? Self.unnamedListener
+        let security = security(ofListener: http.connection.listener)
         let messageID = request.headers.messageID
         let peer = http.connection.tls?.peerCertificate
         if security.authentication == .certificate, let peer, !Self.allowedCommonNames.contains(peer.commonName ?? "") {
