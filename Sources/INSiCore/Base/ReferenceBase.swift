@@ -7,10 +7,8 @@ public struct ReferenceBase: Sendable {
 
     /// Identities by slot; nil once removed. Slots are never reused, so indexes stay simple.
     private var slots: [Identity?] = []
-    /// Head of the chain of slots sharing a traits key.
-    private var traitsHeads: [TraitsIndexKey: Int32] = [:]
-    /// Next slot in the same chain, -1 at the end: one Int32 per identity instead of an array per key.
-    private var traitsNext: [Int32] = []
+    /// Slots by traits key (birth name under the name rule, sex, birth date).
+    private var traitsIndex = TraitsIndex()
     private var byMatricule: [Matricule: Int32] = [:]
     private var cardsByOuvrantDroit: [Matricule: VitaleCard] = [:]
 
@@ -26,9 +24,8 @@ public struct ReferenceBase: Sendable {
     public init(identities: [Identity], cards: [VitaleCard] = [], nameMatching: NameMatching = .strict) throws(BaseError) {
         self.nameMatching = nameMatching
         slots.reserveCapacity(identities.count)
-        traitsNext.reserveCapacity(identities.count)
         byMatricule.reserveCapacity(identities.count)
-        traitsHeads.reserveCapacity(identities.count)
+        traitsIndex = TraitsIndex(capacity: identities.count)
         for identity in identities { try insert(identity) }
         for card in cards { try addCard(card) }
     }
@@ -79,9 +76,7 @@ public struct ReferenceBase: Sendable {
         }
         let slot = Int32(slots.count)
         slots.append(identity)
-        let key = indexKey(identity.traits)
-        traitsNext.append(traitsHeads[key] ?? -1)
-        traitsHeads[key] = slot
+        traitsIndex.insert(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
         byMatricule[identity.ins.matricule] = slot
         count += 1
     }
@@ -90,24 +85,8 @@ public struct ReferenceBase: Sendable {
     @discardableResult
     public mutating func remove(matricule: Matricule) -> Identity? {
         guard let slot = byMatricule.removeValue(forKey: matricule), let identity = slots[Int(slot)] else { return nil }
-        let key = indexKey(identity.traits)
-        // Unlink the slot from its chain: chains are as short as the number of homonyms.
-        if traitsHeads[key] == slot {
-            let next = traitsNext[Int(slot)]
-            if next < 0 { traitsHeads.removeValue(forKey: key) } else { traitsHeads[key] = next }
-        } else {
-            var current = traitsHeads[key] ?? -1
-            while current >= 0 {
-                let next = traitsNext[Int(current)]
-                if next == slot {
-                    traitsNext[Int(current)] = traitsNext[Int(slot)]
-                    break
-                }
-                current = next
-            }
-        }
+        traitsIndex.remove(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
         slots[Int(slot)] = nil
-        traitsNext[Int(slot)] = -1
         count -= 1
         return identity
     }
@@ -155,20 +134,14 @@ public struct ReferenceBase: Sendable {
         var firstNameMatches = 0
         var matches = 0
         var matched: Int32 = -1
-        var slot = traitsHeads[key] ?? -1
-        while slot >= 0 {
-            defer { slot = traitsNext[Int(slot)] }
-            // Borrow the identity in place: copying it would retain every string it holds.
-            let accepted: Bool? = slots.withUnsafeBufferPointer { buffer in
-                guard let identity = buffer[Int(slot)] else { return nil }
-                guard firstNames.matches(identity.traits.firstNames) else { return false }
+        slots.withUnsafeBufferPointer { buffer in
+            traitsIndex.forEachCandidate(hash: TraitsIndex.hash(key)) { slot in
+                // Borrowed in place: copying the identity would retain every string it holds.
+                guard let identity = buffer[Int(slot)], Self.has(identity.traits, key, nameMatching) else { return }
+                candidates += 1
+                guard firstNames.matches(identity.traits.firstNames) else { return }
                 firstNameMatches += 1
-                if let place = query.birthPlace, identity.traits.birthPlace != place { return false }
-                return true
-            }
-            guard let accepted else { continue }
-            candidates += 1
-            if accepted {
+                if let place = query.birthPlace, identity.traits.birthPlace != place { return }
                 matches += 1
                 matched = slot
             }
@@ -212,6 +185,12 @@ public struct ReferenceBase: Sendable {
         case 1: return SearchResult(outcome: .found(matches[0]), trace: trace)
         default: return SearchResult(outcome: .several(matches.count), trace: trace)
         }
+    }
+
+    /// True when `traits` are filed under `key`: the index's hashes may collide.
+    @inline(__always)
+    private static func has(_ traits: IdentityTraits, _ key: TraitsIndexKey, _ nameMatching: NameMatching) -> Bool {
+        traits.sex == key.sex && traits.birthDate == key.birthDate && nameMatching.key(traits.birthName) == key.nameKey
     }
 
     private func indexKey(_ traits: IdentityTraits) -> TraitsIndexKey {
