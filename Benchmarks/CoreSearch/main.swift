@@ -1,11 +1,13 @@
 // Measures the cost of one traits search and one Vitale search against bases of growing size:
 // with hash indexes the cost must not grow with the number of identities.
-// Run through Benchmarks/core-search.sh (release build); prints a Markdown table.
+// Run through Benchmarks/core-search.sh (release build); prints a Markdown table. The word
+// `relaxed` among the arguments searches under the relaxed name rule (`--name-matching relaxed`).
 import Foundation
 import INSiCore
 
 let arguments = CommandLine.arguments.dropFirst().compactMap(Int.init)
 let sizes = arguments.isEmpty ? [100, 100_000] : arguments
+let nameMatching: NameMatching = CommandLine.arguments.contains("relaxed") ? .relaxed : .strict
 let searches = 200_000
 let rounds = 5
 
@@ -16,7 +18,7 @@ print("|---:|---:|---:|---:|---|")
 for size in sizes {
     let started = now()
     let synthetic = SyntheticBase(count: size, seed: 42)
-    guard let base = try? ReferenceBase(identities: synthetic.identities, cards: synthetic.cards) else {
+    guard let base = try? ReferenceBase(identities: synthetic.identities, cards: synthetic.cards, nameMatching: nameMatching) else {
         print("| \(size) | base refused | | | |")
         continue
     }

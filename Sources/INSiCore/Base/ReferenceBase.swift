@@ -9,6 +9,10 @@ public struct ReferenceBase: Sendable {
     private var slots: [Identity?] = []
     /// Slots by traits key (birth name under the name rule, sex, birth date).
     private var traitsIndex = TraitsIndex()
+    /// Under the relaxed rule, each slot's name key, which a search compares with its own: a
+    /// relaxed key takes a Unicode decomposition and an allocation to compute (a microsecond).
+    /// Empty under the strict rule, where a canonical name is its own key.
+    private var relaxedNameKeys: [String] = []
     private var byMatricule: [Matricule: Int32] = [:]
     private var cardsByOuvrantDroit: [Matricule: VitaleCard] = [:]
 
@@ -33,6 +37,7 @@ public struct ReferenceBase: Sendable {
     /// The same identities and cards under another name rule (the indexes depend on it).
     public func rebuilt(nameMatching: NameMatching) -> ReferenceBase {
         var copy = ReferenceBase(nameMatching: nameMatching)
+        copy.traitsIndex = TraitsIndex(capacity: count)
         for identity in identities { try? copy.insert(identity) }  // no conflict: they coexisted here
         for card in cards { try? copy.addCard(card) }
         return copy
@@ -76,7 +81,9 @@ public struct ReferenceBase: Sendable {
         }
         let slot = Int32(slots.count)
         slots.append(identity)
-        traitsIndex.insert(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
+        let key = indexKey(identity.traits)
+        if nameMatching == .relaxed { relaxedNameKeys.append(key.nameKey) }
+        traitsIndex.insert(slot: slot, hash: TraitsIndex.hash(key))
         byMatricule[identity.ins.matricule] = slot
         count += 1
     }
@@ -85,8 +92,10 @@ public struct ReferenceBase: Sendable {
     @discardableResult
     public mutating func remove(matricule: Matricule) -> Identity? {
         guard let slot = byMatricule.removeValue(forKey: matricule), let identity = slots[Int(slot)] else { return nil }
-        traitsIndex.remove(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
+        let unfiled = traitsIndex.remove(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
+        assert(unfiled, "every identity of the base is in the traits index")
         slots[Int(slot)] = nil
+        if nameMatching == .relaxed { relaxedNameKeys[Int(slot)] = "" }
         count -= 1
         return identity
     }
@@ -137,7 +146,9 @@ public struct ReferenceBase: Sendable {
         slots.withUnsafeBufferPointer { buffer in
             traitsIndex.forEachCandidate(hash: TraitsIndex.hash(key)) { slot in
                 // Borrowed in place: copying the identity would retain every string it holds.
-                guard let identity = buffer[Int(slot)], Self.has(identity.traits, key, nameMatching) else { return }
+                guard let identity = buffer[Int(slot)], Self.has(identity.traits, nameKey: filedNameKey(identity.traits, slot: slot), key) else {
+                    return
+                }
                 candidates += 1
                 guard firstNames.matches(identity.traits.firstNames) else { return }
                 firstNameMatches += 1
@@ -187,10 +198,17 @@ public struct ReferenceBase: Sendable {
         }
     }
 
-    /// True when `traits` are filed under `key`: the index's hashes may collide.
+    /// True when `traits`, whose name key is `nameKey`, are filed under `key`: the index's
+    /// hashes may collide.
     @inline(__always)
-    private static func has(_ traits: IdentityTraits, _ key: TraitsIndexKey, _ nameMatching: NameMatching) -> Bool {
-        traits.sex == key.sex && traits.birthDate == key.birthDate && nameMatching.key(traits.birthName) == key.nameKey
+    static func has(_ traits: IdentityTraits, nameKey: String, _ key: TraitsIndexKey) -> Bool {
+        traits.sex == key.sex && traits.birthDate == key.birthDate && nameKey == key.nameKey
+    }
+
+    /// The name key the identity in `slot` is filed under.
+    @inline(__always)
+    private func filedNameKey(_ traits: IdentityTraits, slot: Int32) -> String {
+        nameMatching == .relaxed ? relaxedNameKeys[Int(slot)] : nameMatching.key(traits.birthName)
     }
 
     private func indexKey(_ traits: IdentityTraits) -> TraitsIndexKey {
