@@ -9,22 +9,21 @@ struct TraitsIndexTests {
         return slots.sorted()
     }
 
-    @Test("homonyms, removals and growth: each hash gives exactly its live slots")
-    func fileAndFind() {
-        // 40 keys spread over the table, each filed many times (homonyms), a third of them
-        // removed, then as many again filed: the table grows twice on the way.
+    /// Files `slots` slots in turn under `hashes` (homonyms: each hash many times), removes
+    /// every `removalStride`-th, files as many again (the removed entries are reused, then the
+    /// table grows), and checks that each hash gives exactly its live slots.
+    func fileRemoveAndFind(_ hashes: [UInt64], slots: Int32, removalStride: Int32) {
         var index = TraitsIndex()
         var expected: [UInt64: Set<Int32>] = [:]
-        let hashes: [UInt64] = (1...40).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
-        func file(_ slots: Range<Int32>) {
-            for slot in slots {
+        func file(_ range: Range<Int32>) {
+            for slot in range {
                 let hash = hashes[Int(slot) % hashes.count]
                 index.insert(slot: slot, hash: hash)
                 expected[hash, default: []].insert(slot)
             }
         }
-        file(0..<1_500)
-        for slot in stride(from: Int32(0), to: 1_500, by: 3) {
+        file(0..<slots)
+        for slot in stride(from: Int32(0), to: slots, by: Int(removalStride)) {
             let hash = hashes[Int(slot) % hashes.count]
             let removed = index.remove(slot: slot, hash: hash)
             let removedAgain = index.remove(slot: slot, hash: hash)
@@ -32,7 +31,7 @@ struct TraitsIndexTests {
             #expect(!removedAgain, "a slot is removed once")
             expected[hash]?.remove(slot)
         }
-        file(1_500..<3_000)
+        file(slots..<(2 * slots))
         #expect(index.count == expected.values.reduce(0) { $0 + $1.count })
         for hash in hashes {
             #expect(candidates(index, hash) == expected[hash, default: []].sorted())
@@ -40,10 +39,33 @@ struct TraitsIndexTests {
         #expect(candidates(index, 12_345).isEmpty, "a hash never filed gives nothing")
     }
 
+    @Test("homonyms, removals and growth: each hash gives exactly its live slots")
+    func spreadKeys() {
+        fileRemoveAndFind((1...40).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }, slots: 1_500, removalStride: 3)
+    }
+
+    @Test("keys sharing their home: one run of mixed keys, removals inside it, growth")
+    func sharedHomes() {
+        // Hashes that agree in their low 20 bits (every table here has fewer than 2²⁰ positions,
+        // so one home for all) and differ above.
+        fileRemoveAndFind((0..<40).map { UInt64($0) << 20 | 7 }, slots: 800, removalStride: 4)
+    }
+
+    @Test("the bits of a hash above the 32 the table keeps do not count: the caller checks each candidate's key")
+    func lowBitsOnly() {
+        var index = TraitsIndex()
+        index.insert(slot: 1, hash: 0xAAAA_0000_1234_5678)
+        index.insert(slot: 2, hash: 0xBBBB_0000_1234_5678)
+        #expect(candidates(index, 0x1234_5678) == [1, 2])
+        let removed = index.remove(slot: 1, hash: 0x1234_5678)
+        #expect(removed)
+        #expect(candidates(index, 0xCCCC_0000_1234_5678) == [2])
+    }
+
     @Test("a probe run wraps past the table's end; another key's entries on the way are passed over")
     func wrapAround() {
-        var index = TraitsIndex(capacity: 8)
-        #expect(index.capacity == 16)
+        var index = TraitsIndex(keys: 8)
+        #expect(index.positions == 16)
         // Home at the last position: the run goes on at 0, 1, 2...
         for slot in Int32(0)..<6 { index.insert(slot: slot, hash: 15) }
         index.insert(slot: 50, hash: 1)
@@ -58,8 +80,8 @@ struct TraitsIndexTests {
 
     @Test("a removed entry is reused by the next one filed on its run, and dropped when the table is rebuilt")
     func removedEntries() {
-        var index = TraitsIndex(capacity: 16)
-        #expect(index.capacity == 32)
+        var index = TraitsIndex(keys: 16)
+        #expect(index.positions == 32)
         for slot in Int32(0)..<8 { index.insert(slot: slot, hash: 5) }
         let removed = index.remove(slot: 3, hash: 5)
         #expect(removed)
@@ -73,7 +95,7 @@ struct TraitsIndexTests {
         }
         // Filed under other hashes until the table is rebuilt.
         var next: Int32 = 200
-        while index.capacity == 32 {
+        while index.positions == 32 {
             index.insert(slot: next, hash: UInt64(next))
             next += 1
         }
@@ -84,22 +106,23 @@ struct TraitsIndexTests {
     @Test("replacing identities in a base at the table's limit rebuilds it once, not at every replacement")
     func churnAtTheLimit() {
         // 1,024 keys fill a table made for them to exactly half.
-        var index = TraitsIndex(capacity: 1_024)
+        var index = TraitsIndex(keys: 1_024)
         for slot in Int32(0)..<1_024 { index.insert(slot: slot, hash: UInt64(slot) &* 0x9E37_79B9_7F4A_7C15) }
-        #expect(index.capacity == 2_048)
+        #expect(index.positions == 2_048)
         // A replacement (a removal, then a new slot): rebuilt with room to spare.
         func replace(_ old: Int32, with new: Int32) {
             _ = index.remove(slot: old, hash: UInt64(old) &* 0x9E37_79B9_7F4A_7C15)
             index.insert(slot: new, hash: UInt64(new) &* 0x9E37_79B9_7F4A_7C15)
         }
         replace(0, with: 1_024)
-        #expect(index.capacity == 4_096)
+        #expect(index.positions == 4_096)
         #expect(index.count == 1_024)
         // A thousand more replacements fit before the next rebuild (at most 2,048 entries, live
         // or removed): the table neither grows nor shrinks.
         for step in Int32(1)..<1_000 { replace(step, with: 1_024 + step) }
-        #expect(index.capacity == 4_096)
+        #expect(index.positions == 4_096)
         #expect(index.count == 1_024)
+        #expect(index.removedCount == 999, "no rebuild since the first: it would have dropped the removed entries")
         #expect(candidates(index, UInt64(1_500) &* 0x9E37_79B9_7F4A_7C15) == [1_500])
         #expect(candidates(index, UInt64(500) &* 0x9E37_79B9_7F4A_7C15).isEmpty)
     }
@@ -136,7 +159,6 @@ struct TraitsIndexTests {
         ]
         for (first, second) in pairs {
             #expect(tag(first) != tag(second), "\(first.nameKey.debugDescription) \(first.sex) \(first.birthDate) against \(second.nameKey.debugDescription) \(second.sex) \(second.birthDate)")
-            #expect(TraitsIndex.hash(first) == TraitsIndex.hash(first), "the same key, the same hash")
         }
         // One name written composed or decomposed (É, or E and an acute accent) is one name to
         // `String`, so one hash.
@@ -177,6 +199,15 @@ struct TraitsIndexTests {
         try base.replace(matricule: renamed.ins.matricule, with: renamed)
         #expect(search("D'ARC", "JEANNE").code == "01")
         #expect(search("DARC", "JEANNE").code == "00")
+        // A replacement refused (its matricule is another identity's) puts the old one back,
+        // found by its relaxed key in its new slot.
+        var clash = renamed
+        clash.traits.birthName = "LEBLANC"
+        clash.ins = identities[2].ins
+        #expect(throws: BaseError.self) { try base.replace(matricule: renamed.ins.matricule, with: clash) }
+        #expect(search("D-ARC", "JEANNE").code == "01")
+        #expect(search("Darc", "JEANNE").identity?.ins.matricule == renamed.ins.matricule)
+        #expect(search("LEBLANC", "JEANNE").code == "01")
         // The same identities under the strict rule, then back.
         #expect(base.rebuilt(nameMatching: .strict).search(TraitsQuery(birthName: "Martin Durand", firstNames: ["ANNE"], sex: .female,
                                                                        birthDate: date, birthPlace: nil)).code == "00")

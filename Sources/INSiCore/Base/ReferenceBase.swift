@@ -29,7 +29,7 @@ public struct ReferenceBase: Sendable {
         self.nameMatching = nameMatching
         slots.reserveCapacity(identities.count)
         byMatricule.reserveCapacity(identities.count)
-        traitsIndex = TraitsIndex(capacity: identities.count)
+        traitsIndex = TraitsIndex(keys: identities.count)
         for identity in identities { try insert(identity) }
         for card in cards { try addCard(card) }
     }
@@ -37,7 +37,7 @@ public struct ReferenceBase: Sendable {
     /// The same identities and cards under another name rule (the indexes depend on it).
     public func rebuilt(nameMatching: NameMatching) -> ReferenceBase {
         var copy = ReferenceBase(nameMatching: nameMatching)
-        copy.traitsIndex = TraitsIndex(capacity: count)
+        copy.traitsIndex = TraitsIndex(keys: count)
         for identity in identities { try? copy.insert(identity) }  // no conflict: they coexisted here
         for card in cards { try? copy.addCard(card) }
         return copy

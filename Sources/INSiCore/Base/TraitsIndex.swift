@@ -8,13 +8,13 @@ import Foundation
 /// chain of slots: on a million identities, a search through the dictionary read its occupancy
 /// bitmap, its keys, its values and the chain's next slot, four places far apart in memory, and
 /// hashed the name with SipHash. Here a search reads one or two neighbouring entries, then the
-/// identities they name, whose keys the caller checks (computing each one's name key again: free
-/// under the strict rule for a canonical name, an allocation under the relaxed rule).
+/// identities they name, whose keys the caller checks.
 ///
-/// The table holds the low 32 bits of each key's hash, which are enough to find an entry's home
-/// when the table grows (it never has more than 2³² positions: slots are `Int32`) and to pass over
-/// most other keys' entries without reading their identities. Equal hashes do not mean equal
-/// keys: the caller checks each candidate identity's key.
+/// The table holds the low 32 bits of each key's hash: enough to find an entry's home again when
+/// the table grows (a table of more than 2³² positions, far beyond any base, would use only the
+/// first 2³² as homes, and still be right), and to pass over most other keys' entries without
+/// reading their identities. Equal hashes do not mean equal keys: the caller checks each
+/// candidate identity's key.
 ///
 /// The hash is not seeded: only the base's content shapes the table, and only the seed file and
 /// the admin API write the base; a request only probes where its own key leads.
@@ -36,9 +36,9 @@ struct TraitsIndex: Sendable {
     /// Entries left by removals.
     private(set) var removedCount = 0
 
-    /// A table ready for `capacity` keys without growing.
-    init(capacity: Int = 0) {
-        entries = Array(repeating: Entry(tag: 0, slot: Self.empty), count: Self.tableSize(for: capacity))
+    /// A table ready for `keys` entries without growing.
+    init(keys: Int = 0) {
+        entries = Array(repeating: Entry(tag: 0, slot: Self.empty), count: Self.tableSize(for: keys))
     }
 
     /// The slots filed under `hash`, in table order; the caller checks each one's key.
@@ -58,7 +58,7 @@ struct TraitsIndex: Sendable {
     }
 
     /// Positions in the table (a power of two).
-    var capacity: Int { entries.count }
+    var positions: Int { entries.count }
 
     /// Files `slot` under `hash`. Slots are unique: the caller never files one twice.
     mutating func insert(slot: Int32, hash: UInt64) {
