@@ -92,7 +92,9 @@ public struct ReferenceBase: Sendable {
     @discardableResult
     public mutating func remove(matricule: Matricule) -> Identity? {
         guard let slot = byMatricule.removeValue(forKey: matricule), let identity = slots[Int(slot)] else { return nil }
-        let unfiled = traitsIndex.remove(slot: slot, hash: TraitsIndex.hash(indexKey(identity.traits)))
+        let filed = TraitsIndexKey(nameKey: filedNameKey(identity.traits, slot: slot), sex: identity.traits.sex,
+                                   birthDate: identity.traits.birthDate)
+        let unfiled = traitsIndex.remove(slot: slot, hash: TraitsIndex.hash(filed))
         assert(unfiled, "every identity of the base is in the traits index")
         slots[Int(slot)] = nil
         if nameMatching == .relaxed { relaxedNameKeys[Int(slot)] = "" }

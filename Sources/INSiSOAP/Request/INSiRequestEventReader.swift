@@ -167,7 +167,7 @@ final class INSiRequestEventReader: SAXHandler {
         while start < end && text[start].isXMLSpace { start += 1 }
         while end > start && text[end - 1].isXMLSpace { end -= 1 }
         let bytes = UnsafeBufferPointer(start: text + start, count: end - start)
-        let value = node == .action ? Self.knownAction(bytes) ?? String(decoding: bytes, as: UTF8.self) : String(decoding: bytes, as: UTF8.self)
+        let value = (node == .action ? Self.knownAction(bytes) : nil) ?? String(decoding: bytes, as: UTF8.self)
         leafCount = 0
         switch node {
         case .messageID: parts.headers.messageID = value
